@@ -1,0 +1,119 @@
+"""Settings from config.toml and the environment.
+
+`load()` is pure: it takes a path and an environment mapping, so tests can build any
+configuration without touching the process. The environment wins over the file:
+`DATABASE_URL` (or `GDC_TRACKER_DATABASE_URL`, which takes precedence) replaces
+`database.url`, the usual way a deployment points the app at PostgreSQL.
+"""
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gdc_tracker.status import Thresholds
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CONFIG_PATH = PROJECT_ROOT / "config.toml"
+DEFAULT_DATABASE_URL = "sqlite:///data/gdc_tracker.db"
+
+# Every setting the file may hold, as (section, key, default, help). The README documents
+# each one; tests/test_config.py checks that it does.
+SETTINGS: tuple[tuple[str, str, object, str], ...] = (
+    ("database", "url", DEFAULT_DATABASE_URL, "SQLAlchemy URL of the store."),
+    ("database", "seed_demo_data", True, "Fill an empty store with demo progress entries."),
+    ("app", "organisation_name", "International Telecommunication Union", "Shown in footers."),
+    ("app", "refresh_seconds", 10, "Seconds between data-version checks on live views."),
+    ("app", "cache_ttl_seconds", 600, "Longest time a cached query result is kept."),
+    ("status", "on_track", 0.95, "Actual/required growth at or above which a target is on track."),
+    ("status", "moderate", 0.5, "Ratio at or above which progress is moderate."),
+    (
+        "status",
+        "limited",
+        0.0,
+        "Ratio at or above which progress is limited; below: deterioration.",
+    ),
+)
+
+
+class ConfigError(ValueError):
+    """The configuration file holds an unknown key or a value of the wrong type."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    seed_demo_data: bool = True
+    organisation_name: str = "International Telecommunication Union"
+    refresh_seconds: int = 10
+    cache_ttl_seconds: int = 600
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+
+def resolve_sqlite_path(url: str, root: Path = PROJECT_ROOT) -> str:
+    """Make a relative SQLite file path absolute against the project folder.
+
+    `streamlit run` and the CLI may start from any folder; the store must not move with them.
+    """
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == "sqlite://":
+        return url
+    path = url[len(prefix) :]
+    if not path or path.startswith("/") or path.startswith(":memory:"):
+        return url
+    return prefix + str((root / path).resolve())
+
+
+def _read_file(path: Path) -> dict[str, dict[str, object]]:
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        document = tomllib.load(handle)
+    known = {(section, key): default for section, key, default, _ in SETTINGS}
+    for section, values in document.items():
+        if not isinstance(values, dict):
+            raise ConfigError(f"{path}: '{section}' must be a [section]")
+        for key, value in values.items():
+            if (section, key) not in known:
+                raise ConfigError(
+                    f"{path}: unknown setting [{section}] {key}. "
+                    f"Hint: the known settings are listed in the README."
+                )
+            expected = type(known[(section, key)])
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                raise ConfigError(
+                    f"{path}: [{section}] {key} must be {expected.__name__}, got {value!r}"
+                )
+            values[key] = value
+    return document
+
+
+def load(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from `path` (default: the project's config.toml) and `env`."""
+    env = os.environ if env is None else env
+    document = _read_file(path or DEFAULT_CONFIG_PATH)
+
+    def get(section: str, key: str) -> object:
+        default = next(d for s, k, d, _ in SETTINGS if (s, k) == (section, key))
+        return document.get(section, {}).get(key, default)
+
+    url = (
+        env.get("GDC_TRACKER_DATABASE_URL")
+        or env.get("DATABASE_URL")
+        or str(get("database", "url"))
+    )
+    return Settings(
+        database_url=resolve_sqlite_path(url),
+        seed_demo_data=bool(get("database", "seed_demo_data")),
+        organisation_name=str(get("app", "organisation_name")),
+        refresh_seconds=int(get("app", "refresh_seconds")),  # type: ignore[call-overload]
+        cache_ttl_seconds=int(get("app", "cache_ttl_seconds")),  # type: ignore[call-overload]
+        thresholds=Thresholds(
+            on_track=float(get("status", "on_track")),  # type: ignore[arg-type]
+            moderate=float(get("status", "moderate")),  # type: ignore[arg-type]
+            limited=float(get("status", "limited")),  # type: ignore[arg-type]
+        ),
+    )

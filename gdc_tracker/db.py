@@ -1,0 +1,125 @@
+"""Engine, sessions, migrations and the data version.
+
+SQLite is the embedded default (WAL, a busy timeout and foreign keys on, so several
+readers and one writer share the file safely); PostgreSQL is used by setting
+DATABASE_URL (connections are pre-pinged, so a restarted server costs one retry, not a
+traceback). Alembic migrations are the only way the schema changes.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from gdc_tracker.models import DataVersion, utc_now
+
+MIGRATIONS_PATH = Path(__file__).resolve().parents[1] / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another before giving up
+
+
+class DatabaseError(RuntimeError):
+    """The store cannot be reached or is not at the schema this code expects."""
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`, tuned for the kind of database it names."""
+    if url.startswith("sqlite"):
+        if url.startswith("sqlite:///") and ":memory:" not in url:
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        sa.event.listen(engine, "connect", _configure_sqlite)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+# Migrations
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_PATH))
+    if engine is not None:
+        config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the migrations folder has no revision"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision` (creating every table on an empty database)."""
+    command.upgrade(alembic_config(engine), revision)
+
+
+def is_empty(engine: Engine) -> bool:
+    return not sa.inspect(engine).get_table_names()
+
+
+# The data version
+
+
+def data_version(session: Session) -> int:
+    """The store's change counter: one indexed primary-key read."""
+    value = session.execute(sa.select(DataVersion.version).where(DataVersion.id == 1)).scalar()
+    return int(value or 0)
+
+
+def read_data_version(engine: Engine) -> int:
+    with engine.connect() as connection:
+        value = connection.execute(
+            sa.select(DataVersion.version).where(DataVersion.id == 1)
+        ).scalar()
+    return int(value or 0)
+
+
+def bump_data_version(session: Session) -> None:
+    """Move the counter inside the caller's transaction, so it moves only if the write lands.
+
+    An UPDATE (not read-then-write) so concurrent writers serialise on the row.
+    """
+    result = session.execute(
+        sa.update(DataVersion)
+        .where(DataVersion.id == 1)
+        .values(version=DataVersion.version + 1, changed_at=utc_now())
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(DataVersion(id=1, version=1))

@@ -1,0 +1,314 @@
+"""The store: SQLModel tables and their enums.
+
+Reference frameworks (objectives, ITU regions, regional initiatives, geographies) are
+seeded from data/reference and editable by admins. Initiatives and indicators are the
+things tracked; progress entries are the dated observations and updates behind every
+figure. Every write also appends an AuditRecord and bumps DataVersion, in one transaction.
+
+Enums are stored as plain strings so the same migration runs on SQLite and PostgreSQL.
+No `from __future__ import annotations` here: it breaks SQLModel relationships.
+"""
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Column, Field, SQLModel
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _timestamp(**kwargs: Any) -> Any:
+    return Field(default_factory=utc_now, sa_type=sa.DateTime(timezone=True), **kwargs)
+
+
+class GeographyKind(StrEnum):
+    WORLD = "world"
+    REGION = "region"
+    COUNTRY = "country"
+
+
+class LeadSector(StrEnum):
+    ITU_D = "ITU-D"
+    ITU_T = "ITU-T"
+    ITU_R = "ITU-R"
+    GENERAL_SECRETARIAT = "General Secretariat"
+
+
+class InitiativeStatus(StrEnum):
+    PLANNED = "planned"
+    ONGOING = "ongoing"
+    COMPLETED = "completed"
+    PAUSED = "paused"
+
+
+class Direction(StrEnum):
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+
+
+class IndicatorKind(StrEnum):
+    OUTCOME = "outcome"
+    OUTPUT = "output"
+
+
+class ReviewState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+
+
+class Role(StrEnum):
+    VIEWER = "viewer"
+    EDITOR = "editor"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+# Named constraints, so Alembic can alter them on SQLite (batch mode) and PostgreSQL alike.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+WORLD_CODE = "WLD"
+TOTAL = "total"  # the disaggregation of an undivided observation
+
+
+# Reference frameworks
+
+
+class Objective(SQLModel, table=True):
+    """One of the five GDC objectives."""
+
+    number: int = Field(primary_key=True)
+    title: str = Field(max_length=300)
+    short_title: str = Field(max_length=60)
+
+
+class Geography(SQLModel, table=True):
+    """The world, an ITU region (AFR, AMS, ARB, ASP, CIS, EUR) or a country by ISO alpha-3."""
+
+    code: str = Field(primary_key=True, max_length=3)
+    kind: str = Field(max_length=10, index=True)
+    name: str = Field(max_length=120)
+    iso2: str | None = Field(default=None, max_length=2)
+    region_code: str | None = Field(default=None, foreign_key="geography.code", max_length=3)
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+class RegionalInitiative(SQLModel, table=True):
+    """An ITU-D regional initiative: codes repeat across cycles with other meanings."""
+
+    __table_args__ = (sa.UniqueConstraint("code", "cycle"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=10)
+    cycle: str = Field(max_length=9)
+    region_code: str = Field(foreign_key="geography.code", max_length=3)
+    title: str | None = Field(default=None, max_length=400)
+    note: str | None = Field(default=None, max_length=400)
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}/{self.cycle}"
+
+
+# What is tracked
+
+
+class Initiative(SQLModel, table=True):
+    """An ITU action or programme."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True)
+    name: str = Field(max_length=200)
+    summary: str = Field(default="", sa_type=sa.Text)
+    lead_sector: str = Field(max_length=30, index=True)
+    status: str = Field(default=InitiativeStatus.ONGOING, max_length=12, index=True)
+    start_date: date | None = None
+    end_date: date | None = None
+    source: str | None = Field(default=None, max_length=300)
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    version: int = 1
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class InitiativeObjective(SQLModel, table=True):
+    initiative_id: int = Field(foreign_key="initiative.id", primary_key=True, ondelete="CASCADE")
+    objective_number: int = Field(foreign_key="objective.number", primary_key=True, index=True)
+    is_primary: bool = False
+
+
+class InitiativeRegionalInitiative(SQLModel, table=True):
+    initiative_id: int = Field(foreign_key="initiative.id", primary_key=True, ondelete="CASCADE")
+    regional_initiative_id: int = Field(
+        foreign_key="regionalinitiative.id", primary_key=True, index=True
+    )
+
+
+class InitiativeCountry(SQLModel, table=True):
+    initiative_id: int = Field(foreign_key="initiative.id", primary_key=True, ondelete="CASCADE")
+    geo_code: str = Field(foreign_key="geography.code", primary_key=True, max_length=3, index=True)
+
+
+class InitiativePartner(SQLModel, table=True):
+    initiative_id: int = Field(foreign_key="initiative.id", primary_key=True, ondelete="CASCADE")
+    partner: str = Field(primary_key=True, max_length=120, index=True)
+
+
+class InitiativeLink(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    initiative_id: int = Field(foreign_key="initiative.id", index=True, ondelete="CASCADE")
+    label: str = Field(max_length=200)
+    url: str = Field(max_length=500)
+
+
+class Milestone(SQLModel, table=True):
+    """A dated deliverable of an initiative."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    initiative_id: int = Field(foreign_key="initiative.id", index=True, ondelete="CASCADE")
+    title: str = Field(max_length=300)
+    due_date: date | None = None
+    done: bool = False
+    done_date: date | None = None
+    version: int = 1
+
+
+class Indicator(SQLModel, table=True):
+    """What is measured, with its baseline, target and the bounds a value must respect."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True)
+    name: str = Field(max_length=200)
+    unit: str = Field(max_length=20)
+    direction: str = Field(default=Direction.HIGHER_IS_BETTER, max_length=20)
+    kind: str = Field(default=IndicatorKind.OUTCOME, max_length=10)
+    source: str = Field(default="", max_length=300)
+    definition: str = Field(default="", sa_type=sa.Text)
+    baseline_value: float | None = None
+    baseline_year: int | None = None
+    target_value: float | None = None
+    target_year: int | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    disaggregations: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    geographies: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    is_active: bool = True
+    version: int = 1
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == Direction.HIGHER_IS_BETTER
+
+
+class IndicatorObjective(SQLModel, table=True):
+    indicator_id: int = Field(foreign_key="indicator.id", primary_key=True, ondelete="CASCADE")
+    objective_number: int = Field(foreign_key="objective.number", primary_key=True, index=True)
+
+
+class IndicatorRegionalInitiative(SQLModel, table=True):
+    indicator_id: int = Field(foreign_key="indicator.id", primary_key=True, ondelete="CASCADE")
+    regional_initiative_id: int = Field(
+        foreign_key="regionalinitiative.id", primary_key=True, index=True
+    )
+
+
+# People and the record of what they did
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80, unique=True)
+    display_name: str = Field(default="", max_length=120)
+    email: str | None = Field(default=None, max_length=200)
+    role: str = Field(default=Role.VIEWER, max_length=10)
+    password_hash: str | None = Field(default=None, max_length=200)
+    is_active: bool = True
+    created_at: datetime = _timestamp()
+
+
+class ProgressEntry(SQLModel, table=True):
+    """One dated observation of an indicator, or a narrative status update of an initiative.
+
+    `period` is what the author wrote ("2024", "2024-Q3", "2024-07"); `year` and
+    `period_end` are derived from it on write so queries can sort and chart by time.
+    """
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(indicator_id IS NOT NULL) OR (initiative_id IS NOT NULL)",
+            name="subject",
+        ),
+        sa.Index(
+            "ix_progressentry_series",
+            "indicator_id",
+            "review_state",
+            "geo_code",
+            "disaggregation",
+            "year",
+        ),
+        sa.Index("ix_progressentry_initiative", "initiative_id", "period_end"),
+        sa.Index("ix_progressentry_updated_at", "updated_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: int | None = Field(default=None, foreign_key="indicator.id")
+    initiative_id: int | None = Field(default=None, foreign_key="initiative.id")
+    geo_code: str = Field(default=WORLD_CODE, foreign_key="geography.code", max_length=3)
+    period: str = Field(max_length=10)
+    year: int
+    period_end: date
+    value: float | None = None
+    status: str | None = Field(default=None, max_length=12)
+    disaggregation: str = Field(default=TOTAL, max_length=40)
+    narrative: str = Field(default="", sa_type=sa.Text)
+    evidence_url: str | None = Field(default=None, max_length=500)
+    source: str = Field(default="", max_length=300)
+    is_demo: bool = False
+    review_state: str = Field(default=ReviewState.DRAFT, max_length=10)
+    review_note: str | None = Field(default=None, sa_type=sa.Text)
+    author_id: int | None = Field(default=None, foreign_key="user.id")
+    reviewer_id: int | None = Field(default=None, foreign_key="user.id")
+    version: int = 1
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class AuditRecord(SQLModel, table=True):
+    """Append-only: who did what, when, with the values before and after."""
+
+    __table_args__ = (sa.Index("ix_auditrecord_entity", "entity", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _timestamp(index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    actor: str = Field(max_length=120)
+    action: str = Field(max_length=30)
+    entity: str = Field(max_length=40)
+    entity_id: str = Field(max_length=40)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class DataVersion(SQLModel, table=True):
+    """A single-row counter every write bumps inside its own transaction.
+
+    Reading it is one cheap query per rerun; when it moves, caches miss and live views
+    redraw, across processes and replicas alike.
+    """
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
+    changed_at: datetime = _timestamp()

@@ -1,0 +1,400 @@
+"""The read side: SQL that aggregates in the database and returns DataFrames.
+
+Every function takes a Session and plain arguments and returns a DataFrame with the
+columns its docstring names, also when there are no rows, so pages and charts can rely on
+them. Only published entries are read: drafts and submissions never reach these views.
+Rows are never loaded as ORM objects to be counted.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from gdc_tracker.models import (
+    WORLD_CODE,
+    Geography,
+    Indicator,
+    IndicatorObjective,
+    IndicatorRegionalInitiative,
+    Initiative,
+    InitiativeObjective,
+    InitiativeRegionalInitiative,
+    InitiativeStatus,
+    Objective,
+    ProgressEntry,
+    RegionalInitiative,
+    ReviewState,
+)
+from gdc_tracker.status import STATUS_ORDER, Assessment, Thresholds, assess
+
+INITIATIVE_STATUSES = tuple(str(s) for s in InitiativeStatus)
+
+published = ProgressEntry.review_state == ReviewState.PUBLISHED  # type: ignore[comparison-overlap]
+
+
+def _frame(session: Session, statement: sa.Executable) -> pd.DataFrame:
+    result = session.execute(statement)
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def objectives(session: Session) -> pd.DataFrame:
+    """number, title, short_title."""
+    return _frame(
+        session,
+        sa.select(Objective.number, Objective.title, Objective.short_title).order_by(
+            Objective.number
+        ),
+    )
+
+
+def headline(session: Session) -> dict[str, object]:
+    """The numbers at the top of Overview, each one aggregate query."""
+    initiatives = session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.count().filter(Initiative.status == InitiativeStatus.ONGOING),
+        ).select_from(Initiative)
+    ).one()
+    entries = session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.count(sa.distinct(ProgressEntry.geo_code)),
+            sa.func.max(ProgressEntry.updated_at),
+            sa.func.count().filter(ProgressEntry.is_demo),
+        ).where(published)
+    ).one()
+    indicators = session.execute(
+        sa.select(sa.func.count()).select_from(Indicator).where(Indicator.is_active)
+    ).scalar_one()
+    return {
+        "initiatives": int(initiatives[0]),
+        "ongoing_initiatives": int(initiatives[1]),
+        "indicators": int(indicators),
+        "published_entries": int(entries[0]),
+        "geographies_with_data": int(entries[1]),
+        "last_update": _as_datetime(entries[2]),
+        "demo_entries": int(entries[3]),
+    }
+
+
+def _as_datetime(value: object) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))  # SQLite returns text for aggregates
+
+
+def initiative_status_by_objective(session: Session) -> pd.DataFrame:
+    """objective_number, status, initiatives: how many initiatives of each status."""
+    return _frame(
+        session,
+        sa.select(
+            InitiativeObjective.objective_number,
+            Initiative.status,
+            sa.func.count().label("initiatives"),
+        )
+        .join(Initiative, Initiative.id == InitiativeObjective.initiative_id)
+        .group_by(InitiativeObjective.objective_number, Initiative.status)
+        .order_by(InitiativeObjective.objective_number, Initiative.status),
+    )
+
+
+def latest_update_by_objective(session: Session) -> pd.DataFrame:
+    """objective_number, last_update: the newest published entry touching each objective."""
+    through_indicators = (
+        sa.select(
+            IndicatorObjective.objective_number.label("objective_number"),
+            ProgressEntry.updated_at.label("updated_at"),
+        )
+        .join(ProgressEntry, ProgressEntry.indicator_id == IndicatorObjective.indicator_id)
+        .where(published)
+    )
+    through_initiatives = (
+        sa.select(
+            InitiativeObjective.objective_number.label("objective_number"),
+            ProgressEntry.updated_at.label("updated_at"),
+        )
+        .join(ProgressEntry, ProgressEntry.initiative_id == InitiativeObjective.initiative_id)
+        .where(published)
+    )
+    touched = sa.union_all(through_indicators, through_initiatives).subquery()
+    frame = _frame(
+        session,
+        sa.select(
+            touched.c.objective_number, sa.func.max(touched.c.updated_at).label("last_update")
+        )
+        .group_by(touched.c.objective_number)
+        .order_by(touched.c.objective_number),
+    )
+    frame["last_update"] = pd.to_datetime(frame["last_update"], utc=True, format="mixed")
+    return frame
+
+
+def indicators(session: Session) -> pd.DataFrame:
+    """One row per active indicator with its reference fields."""
+    return _frame(
+        session,
+        sa.select(
+            Indicator.id,
+            Indicator.code,
+            Indicator.name,
+            Indicator.unit,
+            Indicator.direction,
+            Indicator.kind,
+            Indicator.source,
+            Indicator.baseline_value,
+            Indicator.baseline_year,
+            Indicator.target_value,
+            Indicator.target_year,
+        )
+        .where(Indicator.is_active)
+        .order_by(Indicator.code),
+    )
+
+
+def yearly_values(
+    session: Session,
+    *,
+    geo_codes: Sequence[str] = (WORLD_CODE,),
+    indicator_ids: Sequence[int] | None = None,
+    disaggregation: str = "total",
+) -> pd.DataFrame:
+    """indicator_id, geo_code, year, value, is_demo, source: one published value per year.
+
+    Where a year holds several periods (quarters, months), the latest period stands for it.
+    """
+    ranked = sa.select(
+        ProgressEntry.indicator_id,
+        ProgressEntry.geo_code,
+        ProgressEntry.year,
+        ProgressEntry.value,
+        ProgressEntry.is_demo,
+        ProgressEntry.source,
+        sa.func.row_number()
+        .over(
+            partition_by=(ProgressEntry.indicator_id, ProgressEntry.geo_code, ProgressEntry.year),
+            order_by=(ProgressEntry.period_end.desc(), ProgressEntry.id.desc()),
+        )
+        .label("rank"),
+    ).where(
+        published,
+        ProgressEntry.indicator_id.is_not(None),  # type: ignore[union-attr]
+        ProgressEntry.value.is_not(None),  # type: ignore[union-attr]
+        ProgressEntry.disaggregation == disaggregation,
+        ProgressEntry.geo_code.in_(tuple(geo_codes)),  # type: ignore[attr-defined]
+    )
+    if indicator_ids is not None:
+        ranked = ranked.where(ProgressEntry.indicator_id.in_(tuple(indicator_ids)))  # type: ignore[union-attr]
+    ranked_sub = ranked.subquery()
+    return _frame(
+        session,
+        sa.select(
+            ranked_sub.c.indicator_id,
+            ranked_sub.c.geo_code,
+            ranked_sub.c.year,
+            ranked_sub.c.value,
+            ranked_sub.c.is_demo,
+            ranked_sub.c.source,
+        )
+        .where(ranked_sub.c.rank == 1)
+        .order_by(ranked_sub.c.indicator_id, ranked_sub.c.geo_code, ranked_sub.c.year),
+    )
+
+
+def assess_indicators(
+    reference: pd.DataFrame, values: pd.DataFrame, thresholds: Thresholds
+) -> pd.DataFrame:
+    """indicator_id, geo_code, status, explanation, latest_year, latest_value: one per series.
+
+    `reference` is `indicators()`, `values` is `yearly_values()`. Series are tiny (one point
+    a year), so the status rule runs in Python on what SQL has already reduced.
+    """
+    rows = []
+    grouped = dict(tuple(values.groupby(["indicator_id", "geo_code"]))) if len(values) else {}
+    geo_codes = sorted(values["geo_code"].unique()) if len(values) else [WORLD_CODE]
+    for indicator in reference.itertuples():
+        for geo in geo_codes:
+            series = grouped.get((indicator.id, geo))
+            observations = (
+                [] if series is None else list(zip(series["year"], series["value"], strict=True))
+            )
+            result: Assessment = assess(
+                observations,
+                target=_or_none(indicator.target_value),
+                target_year=_int_or_none(indicator.target_year),
+                higher_is_better=indicator.direction == "higher_is_better",
+                baseline_year=_int_or_none(indicator.baseline_year),
+                thresholds=thresholds,
+            )
+            rows.append(
+                {
+                    "indicator_id": indicator.id,
+                    "geo_code": geo,
+                    "status": str(result.status),
+                    "explanation": result.explanation,
+                    "latest_year": result.latest_year,
+                    "latest_value": result.latest_value,
+                }
+            )
+    columns = ["indicator_id", "geo_code", "status", "explanation", "latest_year", "latest_value"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _or_none(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+
+
+def _int_or_none(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
+def indicator_objectives(session: Session) -> pd.DataFrame:
+    """indicator_id, objective_number."""
+    return _frame(
+        session,
+        sa.select(IndicatorObjective.indicator_id, IndicatorObjective.objective_number),
+    )
+
+
+def indicator_status_by_objective(session: Session, thresholds: Thresholds) -> pd.DataFrame:
+    """objective_number, status, indicators: world-level progress status counts."""
+    reference = indicators(session)
+    statuses = assess_indicators(reference, yearly_values(session), thresholds)
+    linked = indicator_objectives(session).merge(statuses, on="indicator_id")
+    counts = (
+        linked.groupby(["objective_number", "status"]).size().rename("indicators").reset_index()
+    )
+    order = {str(s): i for i, s in enumerate(STATUS_ORDER)}
+    return counts.sort_values(
+        ["objective_number", "status"], key=lambda c: c.map(order) if c.name == "status" else c
+    ).reset_index(drop=True)
+
+
+def recent_updates(session: Session, *, limit: int = 10) -> pd.DataFrame:
+    """updated_at, subject, kind, geography, period, value, unit, status, narrative, source,
+    is_demo: the newest published entries."""
+    statement = (
+        sa.select(
+            ProgressEntry.updated_at,
+            sa.func.coalesce(Indicator.name, Initiative.name).label("subject"),
+            sa.case(
+                (ProgressEntry.indicator_id.is_not(None), "indicator"), else_="initiative"
+            ).label(  # type: ignore[union-attr]
+                "kind"
+            ),
+            Geography.name.label("geography"),  # type: ignore[attr-defined]
+            ProgressEntry.period,
+            ProgressEntry.value,
+            Indicator.unit,
+            ProgressEntry.status,
+            ProgressEntry.narrative,
+            ProgressEntry.source,
+            ProgressEntry.is_demo,
+        )
+        .join(Indicator, Indicator.id == ProgressEntry.indicator_id, isouter=True)
+        .join(Initiative, Initiative.id == ProgressEntry.initiative_id, isouter=True)
+        .join(Geography, Geography.code == ProgressEntry.geo_code)
+        .where(published)
+        .order_by(ProgressEntry.updated_at.desc(), ProgressEntry.id.desc())
+        .limit(limit)
+    )
+    frame = _frame(session, statement)
+    frame["updated_at"] = pd.to_datetime(frame["updated_at"], utc=True, format="mixed")
+    return frame
+
+
+def regional_initiatives(session: Session, *, region_code: str | None = None) -> pd.DataFrame:
+    """id, code, cycle, region_code, title, note, initiatives, indicators."""
+    initiative_counts = (
+        sa.select(
+            InitiativeRegionalInitiative.regional_initiative_id.label("rid"),
+            sa.func.count().label("initiatives"),
+        )
+        .group_by(InitiativeRegionalInitiative.regional_initiative_id)
+        .subquery()
+    )
+    indicator_counts = (
+        sa.select(
+            IndicatorRegionalInitiative.regional_initiative_id.label("rid"),
+            sa.func.count().label("indicators"),
+        )
+        .group_by(IndicatorRegionalInitiative.regional_initiative_id)
+        .subquery()
+    )
+    statement = (
+        sa.select(
+            RegionalInitiative.id,
+            RegionalInitiative.code,
+            RegionalInitiative.cycle,
+            RegionalInitiative.region_code,
+            RegionalInitiative.title,
+            RegionalInitiative.note,
+            sa.func.coalesce(initiative_counts.c.initiatives, 0).label("initiatives"),
+            sa.func.coalesce(indicator_counts.c.indicators, 0).label("indicators"),
+        )
+        .join(initiative_counts, initiative_counts.c.rid == RegionalInitiative.id, isouter=True)
+        .join(indicator_counts, indicator_counts.c.rid == RegionalInitiative.id, isouter=True)
+        .order_by(RegionalInitiative.cycle, RegionalInitiative.code)
+    )
+    if region_code:
+        statement = statement.where(RegionalInitiative.region_code == region_code)
+    return _frame(session, statement)
+
+
+def initiatives_of_regional(session: Session, regional_initiative_id: int) -> pd.DataFrame:
+    """id, name, status, lead_sector of the initiatives under one regional initiative."""
+    return _frame(
+        session,
+        sa.select(Initiative.id, Initiative.name, Initiative.status, Initiative.lead_sector)
+        .join(
+            InitiativeRegionalInitiative,
+            InitiativeRegionalInitiative.initiative_id == Initiative.id,
+        )
+        .where(InitiativeRegionalInitiative.regional_initiative_id == regional_initiative_id)
+        .order_by(Initiative.name),
+    )
+
+
+def indicators_of_regional(session: Session, regional_initiative_id: int) -> pd.DataFrame:
+    """The indicator reference rows linked to one regional initiative."""
+    linked = sa.select(IndicatorRegionalInitiative.indicator_id).where(
+        IndicatorRegionalInitiative.regional_initiative_id == regional_initiative_id
+    )
+    frame = indicators(session)
+    ids = set(session.execute(linked).scalars())
+    return frame[frame["id"].isin(ids)].reset_index(drop=True)
+
+
+def regional_panel(
+    session: Session, *, codes: Sequence[str], cycle: str, thresholds: Thresholds
+) -> list[dict[str, object]]:
+    """For each regional initiative named: its title, initiatives, and indicators assessed
+    on its region's values (code, cycle, region_code, title, note, initiatives, indicators)."""
+    regional = regional_initiatives(session)
+    chosen = regional[regional["code"].isin(list(codes)) & (regional["cycle"] == cycle)]
+    panels = []
+    for row in chosen.itertuples():
+        linked = indicators_of_regional(session, int(row.id))
+        values = yearly_values(
+            session, geo_codes=(row.region_code,), indicator_ids=tuple(linked["id"])
+        )
+        assessed = assess_indicators(linked, values, thresholds) if len(linked) else None
+        table = linked[["id", "name", "unit"]].rename(columns={"id": "indicator_id"})
+        if assessed is not None:
+            table = table.merge(
+                assessed[assessed["geo_code"] == row.region_code], on="indicator_id", how="left"
+            )
+        panels.append(
+            {
+                "code": row.code,
+                "cycle": row.cycle,
+                "region_code": row.region_code,
+                "title": row.title,
+                "note": row.note,
+                "initiatives": initiatives_of_regional(session, int(row.id)),
+                "indicators": table,
+            }
+        )
+    return panels

@@ -1,0 +1,67 @@
+"""The frame every page runs inside: page config, the sectioned menu, the store's health.
+
+Each page script starts with `ctx = page_frame(__file__)`. Because Streamlit may run a
+page script directly (a deep link as the first request after a start), the frame is not
+left to app.py: every page draws it, and every page checks its own access.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from gdc_tracker.config import PROJECT_ROOT, Settings
+from gdc_tracker.db import DatabaseError
+from gdc_tracker.i18n import _
+from gdc_tracker.ui import cache
+from gdc_tracker.ui.navigation import PAGES, SECTIONS, PageSpec, page
+
+APP_NAME = "GDC Tracker"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    spec: PageSpec
+    settings: Settings
+    data_version: int
+
+
+def _spec_for(script: str) -> PageSpec:
+    return page(Path(script).resolve().relative_to(PROJECT_ROOT).as_posix())
+
+
+def _sidebar() -> None:
+    with st.sidebar:
+        st.markdown(f"### {APP_NAME}")
+        st.caption(_("ITU's implementation of the Global Digital Compact"))
+        for section in SECTIONS:
+            st.caption(_(section).upper())
+            for spec in (p for p in PAGES if p.section == section):
+                st.page_link(spec.path, label=_(spec.title), icon=spec.icon)
+
+
+def page_frame(script: str) -> PageContext:
+    """Set up the page for `script` (pass `__file__`); stop with a clear message if the
+    store cannot be opened."""
+    spec = _spec_for(script)
+    st.set_page_config(
+        page_title=f"{_(spec.title)} · {APP_NAME}",
+        page_icon=spec.icon,
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    _sidebar()
+    try:
+        cache.get_engine()
+        version = cache.current_data_version()
+    except DatabaseError as error:
+        st.error(_("The store cannot be opened.") + f"\n\n{error}", icon="⚠️")
+        st.stop()
+    except Exception as error:  # a dropped connection: say so, not a traceback
+        st.error(
+            _("The database did not answer. Try again in a moment.")
+            + f"\n\n{error.__class__.__name__}: {str(error).splitlines()[0]}",
+            icon="⚠️",
+        )
+        st.stop()
+    return PageContext(spec=spec, settings=cache.get_settings(), data_version=version)

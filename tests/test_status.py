@@ -1,0 +1,424 @@
+"""Tests for gdc_tracker.status (UNSD SDG Progress Chart method).
+
+Expected rates are worked out by hand in the comments: CAGR = (end/start)^(1/years) - 1.
+"""
+
+import math
+
+import pandas as pd
+import pytest
+
+from gdc_tracker.status import (
+    STATUS_ORDER,
+    Assessment,
+    ProgressStatus,
+    Thresholds,
+    assess,
+    assess_frame,
+    classify_ratio,
+    rule_in_words,
+)
+
+# Higher-is-better series used by several tests: 50 (2020) -> 70 (2023), target 100 by 2030.
+ON_TRACK_SERIES = [(2020, 50.0), (2023, 70.0)]
+
+
+def _assess_to_100_by_2030(observations: list[tuple[int, float | None]]) -> Assessment:
+    return assess(observations, target=100, target_year=2030)
+
+
+# --- the four rated bands, higher is better ----------------------------------
+
+
+def test_higher_is_better_growth_faster_than_required_is_on_track() -> None:
+    # actual   = (70/50)^(1/3) - 1  = 1.4^0.3333 - 1 = 0.1187
+    # required = (100/50)^(1/10) - 1 = 2^0.1 - 1      = 0.0718
+    # ratio    = 0.1187 / 0.0718 = 1.65 >= 0.95 -> on track
+    result = _assess_to_100_by_2030(ON_TRACK_SERIES)
+
+    assert result.status is ProgressStatus.ON_TRACK
+    assert result.method == "compound"
+    assert result.actual_rate == pytest.approx(0.1187, abs=1e-4)
+    assert result.required_rate == pytest.approx(0.0718, abs=1e-4)
+    assert result.ratio == pytest.approx(1.654, abs=1e-3)
+    assert (result.baseline_year, result.baseline_value) == (2020, 50.0)
+    assert (result.latest_year, result.latest_value) == (2023, 70.0)
+    assert result.explanation == (
+        "From 50 in 2020 to 70 in 2023 the value grew 11.9 % a year; reaching 100 by "
+        "2030 needs growth of 7.2 % a year from 2020. Actual/required = 1.65: on track."
+    )
+
+
+def test_growth_at_about_half_the_required_rate_is_moderate_progress() -> None:
+    # actual   = (44/40)^(1/4) - 1  = 1.1^0.25 - 1 = 0.0241
+    # required = (60/40)^(1/10) - 1 = 1.5^0.1 - 1  = 0.0414
+    # ratio    = 0.0241 / 0.0414 = 0.583, in [0.5, 0.95) -> moderate
+    result = assess([(2020, 40.0), (2024, 44.0)], target=60, target_year=2030)
+
+    assert result.status is ProgressStatus.MODERATE
+    assert result.actual_rate == pytest.approx(0.0241, abs=1e-4)
+    assert result.required_rate == pytest.approx(0.0414, abs=1e-4)
+    assert result.ratio == pytest.approx(0.583, abs=1e-3)
+    assert "Actual/required = 0.58: moderate progress." in result.explanation
+
+
+def test_slow_growth_is_limited_progress() -> None:
+    # actual   = (51/50)^(1/3) - 1  = 1.02^0.3333 - 1 = 0.0066
+    # required = (80/50)^(1/10) - 1 = 1.6^0.1 - 1     = 0.0481
+    # ratio    = 0.0066 / 0.0481 = 0.138, in [0, 0.5) -> limited
+    result = assess([(2020, 50.0), (2023, 51.0)], target=80, target_year=2030)
+
+    assert result.status is ProgressStatus.LIMITED
+    assert result.actual_rate == pytest.approx(0.0066, abs=1e-4)
+    assert result.required_rate == pytest.approx(0.0481, abs=1e-4)
+    assert result.ratio == pytest.approx(0.138, abs=1e-3)
+
+
+def test_no_change_is_limited_progress_not_deterioration() -> None:
+    # actual = (50/50)^(1/3) - 1 = 0; ratio = 0 / 0.0481 = 0 -> limited (stagnation)
+    result = assess([(2020, 50.0), (2023, 50.0)], target=80, target_year=2030)
+
+    assert result.status is ProgressStatus.LIMITED
+    assert result.actual_rate == 0
+    assert result.ratio == 0
+    assert "did not change" in result.explanation
+    assert "Actual/required = 0.00: limited progress." in result.explanation
+
+
+def test_moving_away_from_target_is_deterioration() -> None:
+    # actual   = (45/50)^(1/3) - 1  = 0.9^0.3333 - 1 = -0.0345
+    # required = (80/50)^(1/10) - 1 = 0.0481
+    # ratio    = -0.0345 / 0.0481 = -0.717 < 0 -> deterioration
+    result = assess([(2020, 50.0), (2023, 45.0)], target=80, target_year=2030)
+
+    assert result.status is ProgressStatus.DETERIORATION
+    assert result.actual_rate == pytest.approx(-0.0345, abs=1e-4)
+    assert result.ratio == pytest.approx(-0.717, abs=1e-3)
+    assert "fell 3.5 % a year" in result.explanation
+
+
+# --- lower is better ---------------------------------------------------------
+
+
+def test_lower_is_better_falling_price_is_moderate_progress() -> None:
+    # Broadband price, % of GNI per capita: 5.0 (2019) -> 4.0 (2023), target 2 by 2030.
+    # actual   = (4/5)^(1/4) - 1  = 0.8^0.25 - 1   = -0.0543
+    # required = (2/5)^(1/11) - 1 = 0.4^0.0909 - 1 = -0.0799
+    # ratio    = -0.0543 / -0.0799 = 0.68, in [0.5, 0.95) -> moderate
+    result = assess([(2019, 5.0), (2023, 4.0)], target=2, target_year=2030, higher_is_better=False)
+
+    assert result.status is ProgressStatus.MODERATE
+    assert result.actual_rate == pytest.approx(-0.0543, abs=1e-4)
+    assert result.required_rate == pytest.approx(-0.0799, abs=1e-4)
+    assert result.ratio == pytest.approx(0.679, abs=1e-3)
+    assert result.explanation == (
+        "From 5 in 2019 to 4 in 2023 the value fell 5.4 % a year; reaching 2 by 2030 "
+        "needs a fall of 8.0 % a year from 2019. Actual/required = 0.68: moderate progress."
+    )
+
+
+def test_lower_is_better_rising_series_is_deterioration() -> None:
+    # actual   = (6/5)^(1/4) - 1 = 1.2^0.25 - 1 = +0.0466
+    # required = -0.0799 (as above)
+    # ratio    = 0.0466 / -0.0799 = -0.58 < 0 -> deterioration
+    result = assess([(2019, 5.0), (2023, 6.0)], target=2, target_year=2030, higher_is_better=False)
+
+    assert result.status is ProgressStatus.DETERIORATION
+    assert result.actual_rate == pytest.approx(0.0466, abs=1e-4)
+    assert result.ratio == pytest.approx(-0.584, abs=1e-3)
+    assert "moving away from the target" in result.explanation
+
+
+def test_lower_is_better_no_change_is_limited_progress() -> None:
+    # actual = 0, required = -0.0799; 0 / -0.0799 is -0.0 in floating point, still limited.
+    result = assess([(2019, 5.0), (2023, 5.0)], target=2, target_year=2030, higher_is_better=False)
+
+    assert result.status is ProgressStatus.LIMITED
+    assert result.ratio == 0
+    assert "-0.00" not in result.explanation
+
+
+# --- target met --------------------------------------------------------------
+
+
+def test_latest_value_meeting_target_is_target_met() -> None:
+    result = assess([(2020, 80.0), (2023, 101.0)], target=100, target_year=2030)
+
+    assert result.status is ProgressStatus.TARGET_MET
+    assert result.latest_value == 101.0
+    assert "already meets the target of 100" in result.explanation
+
+
+def test_single_observation_meeting_target_is_target_met() -> None:
+    result = assess([(2023, 100.0)], target=100, target_year=2030)
+
+    assert result.status is ProgressStatus.TARGET_MET
+    assert (result.latest_year, result.latest_value) == (2023, 100.0)
+
+
+def test_lower_is_better_value_at_or_below_target_is_target_met() -> None:
+    result = assess([(2023, 1.8)], target=2, target_year=2030, higher_is_better=False)
+
+    assert result.status is ProgressStatus.TARGET_MET
+    assert "2 or less" in result.explanation
+
+
+def test_target_met_without_target_year_is_still_target_met() -> None:
+    result = assess([(2023, 120.0)], target=100, target_year=None)
+
+    assert result.status is ProgressStatus.TARGET_MET
+
+
+def test_baseline_met_target_but_latest_no_longer_does_is_deterioration() -> None:
+    # 105 (2020) -> 98 (2023), target 100: required rate would point downwards,
+    # so no ratio is computed; it is deterioration.
+    result = assess([(2020, 105.0), (2023, 98.0)], target=100, target_year=2030)
+
+    assert result.status is ProgressStatus.DETERIORATION
+    assert result.ratio is None
+    assert result.required_rate is None
+    assert "no longer" in result.explanation
+
+
+# --- insufficient data -------------------------------------------------------
+
+
+def test_no_data_is_insufficient_data() -> None:
+    result = _assess_to_100_by_2030([])
+
+    assert result.status is ProgressStatus.INSUFFICIENT_DATA
+    assert result.explanation == "No data has been reported yet."
+    assert result.latest_year is None
+    assert result.latest_value is None
+
+
+def test_only_missing_values_is_no_data() -> None:
+    result = _assess_to_100_by_2030([(2020, None), (2021, math.nan)])
+
+    assert result.status is ProgressStatus.INSUFFICIENT_DATA
+    assert result.explanation == "No data has been reported yet."
+
+
+def test_single_observation_below_target_is_insufficient_data() -> None:
+    result = _assess_to_100_by_2030([(2023, 67.0)])
+
+    assert result.status is ProgressStatus.INSUFFICIENT_DATA
+    assert result.explanation == (
+        "Only one observation (2023): at least two years are needed to measure a trend."
+    )
+    assert (result.latest_year, result.latest_value) == (2023, 67.0)
+    assert result.ratio is None
+
+
+def test_no_target_is_insufficient_data_but_reports_latest_value() -> None:
+    result = assess(ON_TRACK_SERIES, target=None, target_year=2030)
+
+    assert result.status is ProgressStatus.INSUFFICIENT_DATA
+    assert result.explanation == (
+        "No target is set for this indicator, so progress cannot be rated."
+    )
+    assert (result.latest_year, result.latest_value) == (2023, 70.0)
+
+
+def test_no_target_year_is_insufficient_data() -> None:
+    result = assess(ON_TRACK_SERIES, target=100, target_year=None)
+
+    assert result.status is ProgressStatus.INSUFFICIENT_DATA
+    assert "No target year is set" in result.explanation
+    assert result.latest_value == 70.0
+
+
+def test_target_year_not_after_baseline_is_insufficient_data() -> None:
+    result = assess(ON_TRACK_SERIES, target=100, target_year=2020)
+
+    assert result.status is ProgressStatus.INSUFFICIENT_DATA
+    assert "target year (2020) is not after the baseline year (2020)" in result.explanation
+
+
+# --- input handling ----------------------------------------------------------
+
+
+def test_none_and_nan_values_are_ignored() -> None:
+    observations = [
+        (2020, 50.0),
+        (2021, None),
+        (2022, math.nan),
+        (2023, 70.0),
+        (2024, math.nan),
+    ]
+    result = _assess_to_100_by_2030(observations)
+
+    assert result == _assess_to_100_by_2030(ON_TRACK_SERIES)
+
+
+def test_infinite_values_are_ignored() -> None:
+    result = _assess_to_100_by_2030([(2020, 50.0), (2023, 70.0), (2024, math.inf)])
+
+    assert result.latest_year == 2023
+
+
+def test_unsorted_input_is_sorted_by_year() -> None:
+    result = _assess_to_100_by_2030([(2023, 70.0), (2021, 55.0), (2020, 50.0)])
+
+    assert (result.baseline_year, result.latest_year) == (2020, 2023)
+    assert result.ratio == pytest.approx(1.654, abs=1e-3)
+
+
+def test_duplicate_year_uses_last_value_given() -> None:
+    result = _assess_to_100_by_2030([(2023, 90.0), (2020, 50.0), (2023, 70.0)])
+
+    assert result.latest_value == 70.0
+    assert result.ratio == pytest.approx(1.654, abs=1e-3)
+
+
+def test_baseline_year_selects_first_observation_at_or_after_it() -> None:
+    # Baseline 2019 -> first observation at or after it is 2020 (50), giving the
+    # on-track example above. Without a baseline year the baseline would be 2015 (10):
+    # actual = 7^(1/8) - 1 = 0.2754, required = 10^(1/15) - 1 = 0.1659.
+    observations = [(2015, 10.0), (2018, 40.0), (2020, 50.0), (2023, 70.0)]
+
+    chosen = assess(observations, target=100, target_year=2030, baseline_year=2019)
+    earliest = assess(observations, target=100, target_year=2030)
+
+    assert (chosen.baseline_year, chosen.baseline_value) == (2020, 50.0)
+    assert chosen.actual_rate == pytest.approx(0.1187, abs=1e-4)
+    assert (earliest.baseline_year, earliest.baseline_value) == (2015, 10.0)
+    assert earliest.actual_rate == pytest.approx(0.2754, abs=1e-4)
+    assert earliest.required_rate == pytest.approx(0.1659, abs=1e-4)
+
+
+def test_baseline_year_leaving_one_observation_is_insufficient_data() -> None:
+    result = assess([(2018, 40.0), (2023, 70.0)], target=100, target_year=2030, baseline_year=2020)
+
+    assert result.status is ProgressStatus.INSUFFICIENT_DATA
+    assert "Only one observation since the 2020 baseline (2023)" in result.explanation
+
+
+def test_baseline_year_after_all_data_is_insufficient_data() -> None:
+    result = assess(ON_TRACK_SERIES, target=100, target_year=2030, baseline_year=2024)
+
+    assert result.status is ProgressStatus.INSUFFICIENT_DATA
+    assert result.baseline_year is None
+    assert result.latest_year == 2023
+
+
+# --- linear method -----------------------------------------------------------
+
+
+def test_zero_baseline_uses_linear_method() -> None:
+    # 0 (2020) -> 3 (2023), target 20 by 2030; CAGR is undefined from zero.
+    # actual = (3 - 0) / 3 = 1 a year; required = (20 - 0) / 10 = 2 a year
+    # ratio = 1 / 2 = 0.5 -> moderate (exactly on the boundary)
+    result = assess([(2020, 0.0), (2023, 3.0)], target=20, target_year=2030)
+
+    assert result.method == "linear"
+    assert result.actual_rate == pytest.approx(1.0)
+    assert result.required_rate == pytest.approx(2.0)
+    assert result.ratio == pytest.approx(0.5)
+    assert result.status is ProgressStatus.MODERATE
+    assert "linear" in result.explanation
+
+
+def test_negative_values_use_linear_method() -> None:
+    # Net change from -10 (2020) to -4 (2023), target 0 by 2030.
+    # actual = (-4 - -10) / 3 = 2; required = (0 - -10) / 10 = 1; ratio = 2 -> on track
+    result = assess([(2020, -10.0), (2023, -4.0)], target=0, target_year=2030)
+
+    assert result.method == "linear"
+    assert result.ratio == pytest.approx(2.0)
+    assert result.status is ProgressStatus.ON_TRACK
+
+
+def test_ratio_just_below_a_threshold_is_not_rounded_up_in_explanation() -> None:
+    # Linear: actual = 2.847 / 3 = 0.949, required = 10 / 10 = 1, ratio 0.949 -> moderate.
+    # Two decimals would print "0.95", which reads as on track.
+    result = assess([(2020, 0.0), (2023, 2.847)], target=10, target_year=2030)
+
+    assert result.status is ProgressStatus.MODERATE
+    assert "Actual/required = 0.949: moderate progress." in result.explanation
+
+
+# --- thresholds and wording --------------------------------------------------
+
+
+def test_custom_thresholds_change_the_band() -> None:
+    # Same series as the moderate example: ratio 0.583.
+    lenient = Thresholds(on_track=0.5, moderate=0.25)
+    result = assess([(2020, 40.0), (2024, 44.0)], target=60, target_year=2030, thresholds=lenient)
+
+    assert result.status is ProgressStatus.ON_TRACK
+
+
+def test_custom_limited_threshold_turns_slow_growth_into_deterioration() -> None:
+    # Same series as the limited example: ratio 0.138 < 0.2.
+    strict = Thresholds(limited=0.2)
+    result = assess([(2020, 50.0), (2023, 51.0)], target=80, target_year=2030, thresholds=strict)
+
+    assert result.status is ProgressStatus.DETERIORATION
+
+
+def test_thresholds_out_of_order_are_rejected() -> None:
+    with pytest.raises(ValueError):
+        Thresholds(on_track=0.4, moderate=0.5)
+
+
+@pytest.mark.parametrize(
+    ("ratio", "expected"),
+    [
+        (0.95, ProgressStatus.ON_TRACK),
+        (0.9499, ProgressStatus.MODERATE),
+        (0.5, ProgressStatus.MODERATE),
+        (0.4999, ProgressStatus.LIMITED),
+        (0.0, ProgressStatus.LIMITED),
+        (-0.0001, ProgressStatus.DETERIORATION),
+    ],
+)
+def test_classify_ratio_boundaries_follow_unsd_chart(
+    ratio: float, expected: ProgressStatus
+) -> None:
+    assert classify_ratio(ratio) is expected
+
+
+def test_rule_in_words_mentions_every_status_label() -> None:
+    text = rule_in_words()
+
+    for status in ProgressStatus:
+        assert status.value in text
+    assert "0.95" in text
+    assert "0.5" in text
+
+
+def test_rule_in_words_reflects_custom_thresholds() -> None:
+    text = rule_in_words(Thresholds(on_track=0.9, moderate=0.4))
+
+    assert "0.9" in text
+    assert "0.4" in text
+    assert "0.95" not in text
+
+
+def test_status_order_contains_every_status_once_best_first() -> None:
+    assert len(STATUS_ORDER) == len(set(STATUS_ORDER)) == len(ProgressStatus)
+    assert set(STATUS_ORDER) == set(ProgressStatus)
+    assert STATUS_ORDER[0] is ProgressStatus.TARGET_MET
+    assert STATUS_ORDER[-1] is ProgressStatus.INSUFFICIENT_DATA
+
+
+# --- pandas helper -----------------------------------------------------------
+
+
+def test_assess_frame_matches_assess_and_skips_missing_values() -> None:
+    frame = pd.DataFrame(
+        {
+            "year": pd.array([2023, 2020, 2021, None], dtype="Int64"),
+            "value": pd.array([70.0, 50.0, None, 80.0], dtype="Float64"),
+        }
+    )
+
+    result = assess_frame(frame, target=100, target_year=2030)
+
+    assert result == _assess_to_100_by_2030(ON_TRACK_SERIES)
+
+
+def test_assess_frame_without_value_column_raises() -> None:
+    with pytest.raises(KeyError):
+        assess_frame(pd.DataFrame({"year": [2020]}), target=100, target_year=2030)
