@@ -151,25 +151,21 @@ def indicator_rows(
         for year, value in by_country[country.code].items():
             rows.append(_entry(rng, indicator.id, country.code, str(year), value))
             if "sex" in indicator.disaggregations and indicator.unit == "percent":
-                gap = (100 - value) * rng.uniform(0.05, 0.3)
+                gap = rng.uniform(0.02, 0.25) * (1 - value / 100)  # narrows as use spreads
+                female, male = value * (1 - gap), min(100.0, value * (1 + gap))
                 rows.append(
                     _entry(
                         rng,
                         indicator.id,
                         country.code,
                         str(year),
-                        value - gap / 2,
+                        female,
                         disaggregation="sex:female",
                     )
                 )
                 rows.append(
                     _entry(
-                        rng,
-                        indicator.id,
-                        country.code,
-                        str(year),
-                        min(100.0, value + gap / 2),
-                        disaggregation="sex:male",
+                        rng, indicator.id, country.code, str(year), male, disaggregation="sex:male"
                     )
                 )
     aggregates = {"WLD": countries} | {

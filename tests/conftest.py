@@ -1,0 +1,120 @@
+"""Shared fixtures: databases (SQLite, and PostgreSQL where a server answers), seeded stores
+and AppTest isolation.
+
+PostgreSQL tests use GDC_TEST_POSTGRES_URL (default: the local server's `test` database).
+Where no server answers they skip with the reason; when CI=true they fail instead, so
+CI can never pass by skipping them.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from gdc_tracker import bootstrap, db
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+POSTGRES_URL = os.environ.get(
+    "GDC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def shared_data(name: str) -> Path:
+    """A file of ../shared/data; skip (never in CI) when the folder is not beside the project."""
+    path = SHARED_DATA / name
+    if not path.exists():
+        message = f"{path} not present: the shared reference files sit beside the project"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def _postgres_available() -> str | None:
+    try:
+        engine = sa.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+        engine.dispose()
+    except Exception as error:  # any driver error means: no usable server
+        return f"{error.__class__.__name__}: {str(error).splitlines()[0]}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    problem = _postgres_available()
+    if problem:
+        message = f"PostgreSQL at {POSTGRES_URL} did not answer ({problem})"
+        if IN_CI:
+            pytest.fail(message + "; CI=true, so PostgreSQL tests must run")
+        pytest.skip(message)
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A fresh, empty schema of its own in the test database, dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(postgres_server)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in postgres_server else "?"
+    yield f"{postgres_server}{separator}options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'gdc_tracker.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Runs the test once on a SQLite file and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An empty store at the latest schema."""
+    engine = db.make_engine(database_url)
+    db.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def seeded_engine(engine: Engine) -> Engine:
+    """A store with the shipped reference data and the demo entries."""
+    bootstrap.seed(engine, with_demo=True)
+    return engine
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One seeded SQLite file shared by read-only tests (AppTest pages)."""
+    path = tmp_path_factory.mktemp("store") / "gdc_tracker.db"
+    url = f"sqlite:///{path}"
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    bootstrap.seed(engine, with_demo=True)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def session(seeded_engine: Engine) -> Iterator[Session]:
+    with db.session_scope(seeded_engine) as session:
+        yield session

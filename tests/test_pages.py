@@ -1,0 +1,83 @@
+"""Every registered page, run as Streamlit runs it (AppTest), on a seeded store."""
+
+from collections.abc import Iterator
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from gdc_tracker import db, queries
+from gdc_tracker.ui.navigation import PAGES, PageSpec
+
+
+@pytest.fixture(autouse=True)
+def app_store(seeded_sqlite_file: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Point the app at the seeded store; Streamlit's caches outlive AppTest instances."""
+    monkeypatch.setenv("GDC_TRACKER_DATABASE_URL", seeded_sqlite_file)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield seeded_sqlite_file
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def open_page(spec: PageSpec, **query: str) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if spec.path != "app.py":
+        at.switch_page(spec.path).run()
+    return at
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.title for p in PAGES])
+def test_every_page_runs_without_an_exception_and_shows_its_title(spec: PageSpec) -> None:
+    at = open_page(spec)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == spec.title
+
+
+def test_overview_shows_five_objective_cards_with_counts_from_the_store(app_store: str) -> None:
+    at = open_page(PAGES[0])
+    cards = [m.value for m in at.markdown if m.value.startswith("**Objective ")]
+    assert len(cards) == 5
+    assert cards[0].startswith("**Objective 1 · Digital divides")
+    with db.session_scope(db.make_engine(app_store)) as session:
+        expected = queries.initiative_status_by_objective(session)
+    per_objective = expected.groupby("objective_number")["initiatives"].sum().tolist()
+    card_lines = [m.value for m in at.markdown if m.value.startswith("Initiatives: **")][:5]
+    assert card_lines == [f"Initiatives: **{n}**  \n{n} ongoing" for n in per_objective]
+
+
+def test_overview_labels_demo_data_and_shows_the_americas_panel() -> None:
+    at = open_page(PAGES[0])
+    assert any("Demo data" in info.value for info in at.info)
+    panel_titles = [m.value for m in at.markdown if m.value.startswith("**AMS")]
+    assert panel_titles == ["**AMS2 (2023-2025)**", "**AMS3 (2023-2025)**"]
+
+
+def test_overview_headline_figures_come_from_the_store() -> None:
+    at = open_page(PAGES[0])
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Initiatives"] == "36"
+    assert metrics["Indicators"] == "17"
+
+
+def test_overview_charts_use_the_shared_status_palette() -> None:
+    at = open_page(PAGES[0])
+    specs = [chart.proto.spec for chart in at.get("vega_lite_chart")]
+    assert len(specs) == 2
+    assert all('"#0072B2"' in spec or '"#56B4E9"' in spec for spec in specs)
+
+
+def test_a_store_that_cannot_be_opened_gives_a_message_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(
+        "GDC_TRACKER_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+    )
+    st.cache_resource.clear()
+    at = open_page(PAGES[0])
+    assert not at.exception
+    assert "The store cannot be opened" in at.error[0].value
