@@ -3,11 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from gdc_tracker import charts
+from gdc_tracker import charts, queries
 from gdc_tracker.i18n import _
 from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER, progress_label
-from gdc_tracker.ui import cache, components
-from gdc_tracker.ui.frame import page_frame
+from gdc_tracker.ui import components
+from gdc_tracker.ui.frame import PageContext, page_frame
 
 AMERICAS_PANEL = ("AMS2", "AMS3")
 AMERICAS_CYCLE = "2023-2025"
@@ -29,11 +29,11 @@ def _counts(frame: pd.DataFrame, number: int, column: str) -> dict[str, int]:
     return dict(zip(rows["status"], rows[column].astype(int), strict=True))
 
 
-def objective_cards(version: int) -> None:
-    objectives = cache.load_objectives(version)
-    initiatives = cache.load_initiative_status_by_objective(version)
-    indicators = cache.load_indicator_status_by_objective(version)
-    latest = cache.load_latest_update_by_objective(version).set_index("objective_number")
+def objective_cards(ctx: PageContext) -> None:
+    objectives = ctx.load(queries.objectives)
+    initiatives = ctx.load(queries.initiative_status_by_objective)
+    indicators = ctx.load(queries.indicator_status_by_objective, thresholds=ctx.settings.thresholds)
+    latest = ctx.load(queries.latest_update_by_objective).set_index("objective_number")
     for column, objective in zip(st.columns(len(objectives)), objectives.itertuples(), strict=True):
         with column:
             components.objective_card(
@@ -46,22 +46,22 @@ def objective_cards(version: int) -> None:
             )
 
 
-def status_charts(version: int) -> None:
-    labels = cache.load_objectives(version).assign(
+def status_charts(ctx: PageContext) -> None:
+    labels = ctx.load(queries.objectives).assign(
         objective_label=lambda f: f["number"].astype(str) + ". " + f["short_title"]
     )[["number", "objective_label"]]
     for column, (frame, count, kind, order, title) in zip(
         st.columns(2),
         [
             (
-                cache.load_initiative_status_by_objective(version),
+                ctx.load(queries.initiative_status_by_objective),
                 "initiatives",
                 "initiative",
                 INITIATIVE_ORDER,
                 _("Initiatives by objective and status"),
             ),
             (
-                cache.load_indicator_status_by_objective(version),
+                ctx.load(queries.indicator_status_by_objective, thresholds=ctx.settings.thresholds),
                 "indicators",
                 "progress",
                 PROGRESS_ORDER,
@@ -81,8 +81,8 @@ def status_charts(version: int) -> None:
             )
 
 
-def recent_updates(version: int) -> None:
-    updates = cache.load_recent_updates(version, limit=10)
+def recent_updates(ctx: PageContext) -> None:
+    updates = ctx.load(queries.recent_updates, limit=10)
     if updates.empty:
         st.info(_("No published updates yet. Editors add them on the Update page."))
         return
@@ -113,8 +113,13 @@ def recent_updates(version: int) -> None:
     )
 
 
-def americas_panel(version: int) -> None:
-    panels = cache.load_regional_panel(version, AMERICAS_PANEL, AMERICAS_CYCLE)
+def americas_panel(ctx: PageContext) -> None:
+    panels = ctx.load(
+        queries.regional_panel,
+        codes=AMERICAS_PANEL,
+        cycle=AMERICAS_CYCLE,
+        thresholds=ctx.settings.thresholds,
+    )
     for column, panel in zip(st.columns(len(panels) or 1), panels, strict=False):
         with column, st.container(border=True):
             st.markdown(f"**{panel['code']} ({panel['cycle']})**")
@@ -141,7 +146,6 @@ def americas_panel(version: int) -> None:
 
 def render() -> None:
     ctx = page_frame(__file__)
-    version = ctx.data_version
     st.title(_("Overview"))
     st.caption(
         _(
@@ -149,19 +153,19 @@ def render() -> None:
             "the five GDC objectives and the Americas regional initiatives."
         )
     )
-    headline = cache.load_headline(version)
+    headline = ctx.load(queries.headline)
     components.demo_notice(int(headline["demo_entries"]))
     headline_figures(headline)
     st.subheader(_("The five objectives"))
-    objective_cards(version)
-    status_charts(version)
+    objective_cards(ctx)
+    status_charts(ctx)
     left, right = st.columns([3, 2])
     with left:
         st.subheader(_("Recent updates"))
-        recent_updates(version)
+        recent_updates(ctx)
     with right:
         st.subheader(_("Americas: AMS2 and AMS3"))
-        americas_panel(version)
+        americas_panel(ctx)
     components.source_caption(
         ctx.settings.organisation_name,
         headline["last_update"],

@@ -1,18 +1,24 @@
 """Cached access to the store: the engine once per process, query results per data version.
 
-Every loader takes the data version as its first argument: when any process writes, the
-version moves and the next rerun misses the cache, so a write is visible to every reader
-at their next rerun. The ttl only bounds memory, never freshness.
+`load(query, data_version, **arguments)` runs any function of gdc_tracker.queries (which
+take a Session first and plain keyword arguments) and caches its result under the query's
+name, its arguments and the data version. When any process writes, the version moves and
+the next rerun misses the cache, so a write is visible to every reader at their next
+rerun. The ttl only bounds memory, never freshness.
 """
 
-import pandas as pd
+import importlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from gdc_tracker import bootstrap, config, db, queries
+from gdc_tracker import bootstrap, config, db
 from gdc_tracker.config import Settings
 
 TTL_SECONDS = config.load().cache_ttl_seconds
+Result = TypeVar("Result")
 
 
 @st.cache_resource
@@ -30,45 +36,21 @@ def current_data_version() -> int:
     return db.read_data_version(get_engine())
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def load_headline(data_version: int) -> dict[str, object]:
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=2_000)
+def _run(module: str, name: str, data_version: int, arguments: tuple[tuple[str, Any], ...]) -> Any:
+    query = getattr(importlib.import_module(module), name)
     with db.session_scope(get_engine()) as session:
-        return queries.headline(session)
+        return query(session, **dict(arguments))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def load_objectives(data_version: int) -> pd.DataFrame:
-    with db.session_scope(get_engine()) as session:
-        return queries.objectives(session)
+def load(query: Callable[..., Result], data_version: int, **arguments: Any) -> Result:
+    """The cached result of `query(session, **arguments)` at `data_version`.
+
+    Arguments must be hashable plain values (tuples, not lists), so the key is exact.
+    """
+    return _run(query.__module__, query.__name__, data_version, tuple(sorted(arguments.items())))
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def load_initiative_status_by_objective(data_version: int) -> pd.DataFrame:
-    with db.session_scope(get_engine()) as session:
-        return queries.initiative_status_by_objective(session)
-
-
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def load_indicator_status_by_objective(data_version: int) -> pd.DataFrame:
-    with db.session_scope(get_engine()) as session:
-        return queries.indicator_status_by_objective(session, get_settings().thresholds)
-
-
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def load_latest_update_by_objective(data_version: int) -> pd.DataFrame:
-    with db.session_scope(get_engine()) as session:
-        return queries.latest_update_by_objective(session)
-
-
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def load_recent_updates(data_version: int, limit: int = 10) -> pd.DataFrame:
-    with db.session_scope(get_engine()) as session:
-        return queries.recent_updates(session, limit=limit)
-
-
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def load_regional_panel(data_version: int, codes: tuple[str, ...], cycle: str) -> list[dict]:
-    with db.session_scope(get_engine()) as session:
-        return queries.regional_panel(
-            session, codes=codes, cycle=cycle, thresholds=get_settings().thresholds
-        )
+def clear() -> None:
+    """Forget every cached result (after a write in this process, or in tests)."""
+    _run.clear()

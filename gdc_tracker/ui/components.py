@@ -1,12 +1,14 @@
 """Presentation pieces shared by pages: demo notice, objective cards, tables."""
 
 from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from gdc_tracker.demo import DEMO_SOURCE
+from gdc_tracker import exports
 from gdc_tracker.i18n import _
 from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER, progress_label
 
@@ -69,12 +71,65 @@ def objective_card(
         st.caption(f"{_('Last update')}: {format_when(last_update)}")
 
 
-def chart_with_summary(chart: alt.Chart, summary: str, data: pd.DataFrame, *, key: str) -> None:
-    """A chart, the sentence that says what it shows, and its data on request."""
-    st.altair_chart(chart, width="stretch")
+def download_buttons(frame: pd.DataFrame, *, name: str, key: str) -> None:
+    """CSV and Excel downloads of `frame`, made only when clicked, formulas neutralised."""
+    left, right = st.columns(2, width="content")
+    left.download_button(
+        _("Download CSV"),
+        data=lambda: exports.to_csv_bytes(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}__csv",
+        on_click="ignore",
+        icon="⬇️",
+    )
+    right.download_button(
+        _("Download Excel"),
+        data=lambda: exports.to_excel_bytes(frame, sheet_name=name),
+        file_name=f"{name}.xlsx",
+        mime=exports.EXCEL_MEDIA_TYPE,
+        key=f"{key}__xlsx",
+        on_click="ignore",
+        icon="⬇️",
+    )
+
+
+def table(frame: pd.DataFrame, *, name: str, key: str, **dataframe_options: Any) -> None:
+    """A table with its downloads underneath."""
+    st.dataframe(frame, hide_index=True, width="stretch", key=key, **dataframe_options)
+    download_buttons(frame, name=name, key=key)
+
+
+def chart_with_summary(
+    chart: alt.Chart | alt.LayerChart,
+    summary: str,
+    data: pd.DataFrame,
+    *,
+    key: str,
+    name: str | None = None,
+) -> None:
+    """A chart, the sentence that says what it shows, and its data (downloadable) on request."""
+    st.altair_chart(chart, width="stretch", key=f"{key}__chart")
     st.caption(summary)
     with st.expander(_("Show data")):
-        st.dataframe(data, hide_index=True, width="stretch", key=f"{key}__data")
+        table(data, name=name or key, key=f"{key}__data")
 
 
-DEMO_SOURCE_TEXT = DEMO_SOURCE
+def empty_state(why: str, what_to_do: str) -> None:
+    """Say why there is nothing to show and what the reader can do about it."""
+    st.info(f"{why}  \n{what_to_do}", icon="ℹ️")
+
+
+def share_link() -> None:
+    """The URL of this exact view (page and filters), ready to copy."""
+    with st.popover(_("Copy link to this view"), icon="🔗"):
+        st.caption(_("Anyone with this link sees the same page with the same filters."))
+        st.code(view_url(), language=None, wrap_lines=True)
+
+
+def view_url() -> str:
+    base = (st.context.url or "").split("?", 1)[0]
+    query = urlencode(
+        [(key, value) for key in st.query_params for value in st.query_params.get_all(key)]
+    )
+    return f"{base}?{query}" if query else base

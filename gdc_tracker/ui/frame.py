@@ -5,8 +5,10 @@ page script directly (a deep link as the first request after a start), the frame
 left to app.py: every page draws it, and every page checks its own access.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -17,6 +19,7 @@ from gdc_tracker.ui import cache
 from gdc_tracker.ui.navigation import PAGES, SECTIONS, PageSpec, page
 
 APP_NAME = "GDC Tracker"
+Result = TypeVar("Result")
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,10 @@ class PageContext:
     spec: PageSpec
     settings: Settings
     data_version: int
+
+    def load(self, query: Callable[..., Result], **arguments: Any) -> Result:
+        """`query(session, **arguments)`, cached at this rerun's data version."""
+        return cache.load(query, self.data_version, **arguments)
 
 
 def _spec_for(script: str) -> PageSpec:

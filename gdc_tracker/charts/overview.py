@@ -1,22 +1,9 @@
-"""Pure chart builders: DataFrame in, Altair chart out, with a one-sentence summary.
-
-Encodings spell out their types; status colours come from gdc_tracker.palette so a status
-looks the same on every chart.
-"""
+"""Overview charts: objectives by initiative status and by indicator progress status."""
 
 import altair as alt
 import pandas as pd
 
-from gdc_tracker.palette import (
-    INITIATIVE_COLOURS,
-    INITIATIVE_ORDER,
-    PROGRESS_COLOURS,
-    PROGRESS_ORDER,
-)
-
-
-def _scale(order: list[str], colours: dict[str, str]) -> alt.Scale:
-    return alt.Scale(domain=order, range=[colours[s] for s in order])
+from gdc_tracker.charts.base import status_scale
 
 
 def status_bars(frame: pd.DataFrame, *, count: str, status_kind: str, title: str) -> alt.Chart:
@@ -25,18 +12,13 @@ def status_bars(frame: pd.DataFrame, *, count: str, status_kind: str, title: str
     `frame` has objective_label, status and the `count` column; `status_kind` is
     "initiative" or "progress" and picks the shared palette.
     """
-    order, colours = (
-        (INITIATIVE_ORDER, INITIATIVE_COLOURS)
-        if status_kind == "initiative"
-        else (PROGRESS_ORDER, PROGRESS_COLOURS)
-    )
     return (
         alt.Chart(frame, title=title)
         .mark_bar()
         .encode(
             y=alt.Y("objective_label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
             x=alt.X(f"sum({count}):Q", title=count.replace("_", " ").capitalize()),
-            color=alt.Color("status:N", scale=_scale(order, colours), title="Status"),
+            color=alt.Color("status:N", scale=status_scale(status_kind), title="Status"),
             order=alt.Order("status_rank:Q"),
             tooltip=[
                 alt.Tooltip("objective_label:N", title="Objective"),

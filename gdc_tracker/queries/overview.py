@@ -1,10 +1,4 @@
-"""The read side: SQL that aggregates in the database and returns DataFrames.
-
-Every function takes a Session and plain arguments and returns a DataFrame with the
-columns its docstring names, also when there are no rows, so pages and charts can rely on
-them. Only published entries are read: drafts and submissions never reach these views.
-Rows are never loaded as ORM objects to be counted.
-"""
+"""Shared reads and the Overview page's: headline figures, status counts, recent updates."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -30,19 +24,39 @@ from gdc_tracker.models import (
 )
 from gdc_tracker.status import STATUS_ORDER, Assessment, Thresholds, assess
 
+__all__ = [
+    "assess_indicators",
+    "frame",
+    "geographies",
+    "headline",
+    "indicator_objectives",
+    "indicator_status_by_objective",
+    "indicators",
+    "indicators_of_regional",
+    "initiative_status_by_objective",
+    "initiatives_of_regional",
+    "latest_update_by_objective",
+    "objectives",
+    "published",
+    "recent_updates",
+    "regional_initiatives",
+    "regional_panel",
+    "yearly_values",
+]
+
 INITIATIVE_STATUSES = tuple(str(s) for s in InitiativeStatus)
 
 published = ProgressEntry.review_state == ReviewState.PUBLISHED  # type: ignore[comparison-overlap]
 
 
-def _frame(session: Session, statement: sa.Executable) -> pd.DataFrame:
+def frame(session: Session, statement: sa.Executable) -> pd.DataFrame:
     result = session.execute(statement)
     return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
 def objectives(session: Session) -> pd.DataFrame:
     """number, title, short_title."""
-    return _frame(
+    return frame(
         session,
         sa.select(Objective.number, Objective.title, Objective.short_title).order_by(
             Objective.number
@@ -88,7 +102,7 @@ def _as_datetime(value: object) -> datetime | None:
 
 def initiative_status_by_objective(session: Session) -> pd.DataFrame:
     """objective_number, status, initiatives: how many initiatives of each status."""
-    return _frame(
+    return frame(
         session,
         sa.select(
             InitiativeObjective.objective_number,
@@ -120,7 +134,7 @@ def latest_update_by_objective(session: Session) -> pd.DataFrame:
         .where(published)
     )
     touched = sa.union_all(through_indicators, through_initiatives).subquery()
-    frame = _frame(
+    result = frame(
         session,
         sa.select(
             touched.c.objective_number, sa.func.max(touched.c.updated_at).label("last_update")
@@ -128,13 +142,13 @@ def latest_update_by_objective(session: Session) -> pd.DataFrame:
         .group_by(touched.c.objective_number)
         .order_by(touched.c.objective_number),
     )
-    frame["last_update"] = pd.to_datetime(frame["last_update"], utc=True, format="mixed")
-    return frame
+    result["last_update"] = pd.to_datetime(result["last_update"], utc=True, format="mixed")
+    return result
 
 
 def indicators(session: Session) -> pd.DataFrame:
     """One row per active indicator with its reference fields."""
-    return _frame(
+    return frame(
         session,
         sa.select(
             Indicator.id,
@@ -188,7 +202,7 @@ def yearly_values(
     if indicator_ids is not None:
         ranked = ranked.where(ProgressEntry.indicator_id.in_(tuple(indicator_ids)))  # type: ignore[union-attr]
     ranked_sub = ranked.subquery()
-    return _frame(
+    return frame(
         session,
         sa.select(
             ranked_sub.c.indicator_id,
@@ -252,7 +266,7 @@ def _int_or_none(value: object) -> int | None:
 
 def indicator_objectives(session: Session) -> pd.DataFrame:
     """indicator_id, objective_number."""
-    return _frame(
+    return frame(
         session,
         sa.select(IndicatorObjective.indicator_id, IndicatorObjective.objective_number),
     )
@@ -300,9 +314,9 @@ def recent_updates(session: Session, *, limit: int = 10) -> pd.DataFrame:
         .order_by(ProgressEntry.updated_at.desc(), ProgressEntry.id.desc())
         .limit(limit)
     )
-    frame = _frame(session, statement)
-    frame["updated_at"] = pd.to_datetime(frame["updated_at"], utc=True, format="mixed")
-    return frame
+    result = frame(session, statement)
+    result["updated_at"] = pd.to_datetime(result["updated_at"], utc=True, format="mixed")
+    return result
 
 
 def regional_initiatives(session: Session, *, region_code: str | None = None) -> pd.DataFrame:
@@ -340,12 +354,12 @@ def regional_initiatives(session: Session, *, region_code: str | None = None) ->
     )
     if region_code:
         statement = statement.where(RegionalInitiative.region_code == region_code)
-    return _frame(session, statement)
+    return frame(session, statement)
 
 
 def initiatives_of_regional(session: Session, regional_initiative_id: int) -> pd.DataFrame:
     """id, name, status, lead_sector of the initiatives under one regional initiative."""
-    return _frame(
+    return frame(
         session,
         sa.select(Initiative.id, Initiative.name, Initiative.status, Initiative.lead_sector)
         .join(
@@ -362,9 +376,9 @@ def indicators_of_regional(session: Session, regional_initiative_id: int) -> pd.
     linked = sa.select(IndicatorRegionalInitiative.indicator_id).where(
         IndicatorRegionalInitiative.regional_initiative_id == regional_initiative_id
     )
-    frame = indicators(session)
+    reference = indicators(session)
     ids = set(session.execute(linked).scalars())
-    return frame[frame["id"].isin(ids)].reset_index(drop=True)
+    return reference[reference["id"].isin(ids)].reset_index(drop=True)
 
 
 def regional_panel(
@@ -398,3 +412,19 @@ def regional_panel(
             }
         )
     return panels
+
+
+def geographies(session: Session) -> pd.DataFrame:
+    """code, kind, name, iso2, region_code, latitude, longitude: world, regions, countries."""
+    return frame(
+        session,
+        sa.select(
+            Geography.code,
+            Geography.kind,
+            Geography.name,
+            Geography.iso2,
+            Geography.region_code,
+            Geography.latitude,
+            Geography.longitude,
+        ).order_by(Geography.kind.desc(), Geography.name),  # type: ignore[attr-defined]
+    )

@@ -1,0 +1,122 @@
+"""Filters that live in the URL, so every view can be shared and reopened as it was.
+
+Each helper reads its value from the query string (ignoring values it does not know,
+so an old or mistyped link still opens), draws the widget, and writes the choice back to
+the URL when the reader changes it. URL values are short codes (`?objective=3&region=AMS`),
+never display labels, so links survive a change of wording or language.
+
+    objective = filters.select("Objective", ["1", "2"], param="objective", labels={...})
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+
+import streamlit as st
+
+
+def _widget_key(param: str) -> str:
+    return f"url__{param}"
+
+
+def _write_back(param: str, default: object) -> None:
+    value = st.session_state[_widget_key(param)]
+    if value in (default, None, "", []) or value == default:
+        st.query_params.pop(param, None)
+    elif isinstance(value, list | tuple):
+        st.query_params[param] = [str(v) for v in value]
+    else:
+        st.query_params[param] = str(value)
+
+
+def _labeller(labels: Mapping[str, str] | Callable[[str], str] | None) -> Callable[[str], str]:
+    if labels is None:
+        return str
+    if callable(labels):
+        return labels
+    return lambda value: labels.get(value, value)
+
+
+def url_value(param: str) -> str | None:
+    return st.query_params.get(param)
+
+
+def select(
+    label: str,
+    options: Sequence[str],
+    *,
+    param: str,
+    labels: Mapping[str, str] | Callable[[str], str] | None = None,
+    default: str | None = None,
+    **widget_options: object,
+) -> str | None:
+    """A selectbox whose choice is `?param=value`; `default` when the URL says nothing valid."""
+    options = list(options)
+    if not options:
+        return None
+    fallback = default if default in options else options[0]
+    wanted = url_value(param)
+    chosen = wanted if wanted in options else fallback
+    key = _widget_key(param)
+    if key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = chosen
+    return st.selectbox(
+        label,
+        options,
+        format_func=_labeller(labels),
+        key=key,
+        on_change=_write_back,
+        args=(param, fallback),
+        **widget_options,  # type: ignore[arg-type]
+    )
+
+
+def multiselect(
+    label: str,
+    options: Sequence[str],
+    *,
+    param: str,
+    labels: Mapping[str, str] | Callable[[str], str] | None = None,
+    default: Sequence[str] = (),
+    **widget_options: object,
+) -> list[str]:
+    """A multiselect whose choices are repeated `?param=a&param=b`."""
+    options = list(options)
+    wanted = [v for v in st.query_params.get_all(param) if v in options]
+    chosen = wanted or [v for v in default if v in options]
+    key = _widget_key(param)
+    if key not in st.session_state:
+        st.session_state[key] = chosen
+    return st.multiselect(
+        label,
+        options,
+        format_func=_labeller(labels),
+        key=key,
+        on_change=_write_back,
+        args=(param, list(default)),
+        **widget_options,  # type: ignore[arg-type]
+    )
+
+
+def text(label: str, *, param: str, **widget_options: object) -> str:
+    """A text box (a search, say) whose text is `?param=...`."""
+    key = _widget_key(param)
+    if key not in st.session_state:
+        st.session_state[key] = url_value(param) or ""
+    return st.text_input(
+        label,
+        key=key,
+        on_change=_write_back,
+        args=(param, ""),
+        **widget_options,  # type: ignore[arg-type]
+    ).strip()
+
+
+def year(label: str, years: Sequence[int], *, param: str, default: int | None = None) -> int | None:
+    """A year chosen from those with data, as `?param=2023`."""
+    options = [str(y) for y in sorted(set(years))]
+    chosen = select(
+        label,
+        options,
+        param=param,
+        default=str(default if default is not None else options[-1]) if options else None,
+    )
+    return int(chosen) if chosen else None
