@@ -26,6 +26,7 @@ SETTINGS: tuple[tuple[str, str, object, str], ...] = (
     ("app", "organisation_name", "International Telecommunication Union", "Shown in footers."),
     ("app", "refresh_seconds", 10, "Seconds between data-version checks on live views."),
     ("app", "cache_ttl_seconds", 600, "Longest time a cached query result is kept."),
+    ("app", "session_minutes", 60, "Minutes without activity after which a user is signed out."),
     ("status", "on_track", 0.95, "Actual/required growth at or above which a target is on track."),
     ("status", "moderate", 0.5, "Ratio at or above which progress is moderate."),
     (
@@ -48,6 +49,7 @@ class Settings:
     organisation_name: str = "International Telecommunication Union"
     refresh_seconds: int = 10
     cache_ttl_seconds: int = 600
+    session_minutes: int = 60
     thresholds: Thresholds = field(default_factory=Thresholds)
 
 
@@ -111,6 +113,7 @@ def load(path: Path | None = None, env: Mapping[str, str] | None = None) -> Sett
         organisation_name=str(get("app", "organisation_name")),
         refresh_seconds=int(get("app", "refresh_seconds")),  # type: ignore[call-overload]
         cache_ttl_seconds=int(get("app", "cache_ttl_seconds")),  # type: ignore[call-overload]
+        session_minutes=int(get("app", "session_minutes")),  # type: ignore[call-overload]
         thresholds=Thresholds(
             on_track=float(get("status", "on_track")),  # type: ignore[arg-type]
             moderate=float(get("status", "moderate")),  # type: ignore[arg-type]

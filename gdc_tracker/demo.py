@@ -135,12 +135,12 @@ def indicator_rows(
 ) -> list[dict]:
     assert indicator.id is not None
     rows: list[dict] = []
-    if "country" not in indicator.geographies:
+    if indicator.unit == "count" or "country" not in indicator.geographies:
         regions = sorted({c.region for c in countries})
         world = {}
         for region in regions:
             series = _output_series(indicator, rng, share=1 / len(regions))
-            if "region" in indicator.geographies:
+            if "region" in indicator.geographies:  # counts: world and regions only
                 rows += [_entry(rng, indicator.id, region, str(y), v) for y, v in series.items()]
             for year, value in series.items():
                 world[year] = world.get(year, 0.0) + value

@@ -181,3 +181,28 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
         assert (
             connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == db.SQLITE_BUSY_TIMEOUT_MS
         )
+
+
+def test_audit_records_cannot_be_changed_or_deleted(seeded_engine: Engine) -> None:
+    with seeded_engine.connect() as connection:
+        count = connection.execute(sa.text("SELECT count(*) FROM auditrecord")).scalar()
+    for statement in ("UPDATE auditrecord SET actor = 'someone else'", "DELETE FROM auditrecord"):
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+            with seeded_engine.begin() as connection:
+                connection.execute(sa.text(statement))
+    with seeded_engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM auditrecord")).scalar() == count
+        actors = connection.execute(sa.text("SELECT DISTINCT actor FROM auditrecord")).scalars()
+        assert list(actors) == ["system"]
+
+
+def test_migrations_downgrade_to_empty_and_up_again(database_url: str) -> None:
+    from alembic import command
+
+    engine = db.make_engine(database_url)
+    db.upgrade(engine)
+    command.downgrade(db.alembic_config(engine), "base")
+    assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}
+    db.upgrade(engine)
+    assert db.current_revision(engine) == db.head_revision()
+    engine.dispose()

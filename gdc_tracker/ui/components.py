@@ -69,12 +69,18 @@ def objective_card(
             f"{count_phrase(indicator_counts, PROGRESS_ORDER, labels=True)}"
         )
         st.caption(f"{_('Last update')}: {format_when(last_update)}")
+        st.page_link(
+            "pages/objectives.py",
+            label=_("Open objective") + f" {number}",
+            icon="➡️",
+            query_params={"objective": str(number)},
+        )
 
 
 def download_buttons(frame: pd.DataFrame, *, name: str, key: str) -> None:
     """CSV and Excel downloads of `frame`, made only when clicked, formulas neutralised."""
-    left, right = st.columns(2, width="content")
-    left.download_button(
+    row = st.container(horizontal=True)
+    row.download_button(
         _("Download CSV"),
         data=lambda: exports.to_csv_bytes(frame),
         file_name=f"{name}.csv",
@@ -83,7 +89,7 @@ def download_buttons(frame: pd.DataFrame, *, name: str, key: str) -> None:
         on_click="ignore",
         icon="⬇️",
     )
-    right.download_button(
+    row.download_button(
         _("Download Excel"),
         data=lambda: exports.to_excel_bytes(frame, sheet_name=name),
         file_name=f"{name}.xlsx",

@@ -2,7 +2,10 @@
 
 Each helper reads its value from the query string (ignoring values it does not know,
 so an old or mistyped link still opens), draws the widget, and writes the choice back to
-the URL when the reader changes it. URL values are short codes (`?objective=3&region=AMS`),
+the URL when the reader changes it (the change callback runs before the rerun). The URL
+is the one source of truth: the widget's state is set from it on every run, so a link
+that arrives with other values, or a page visited before with other choices, never
+shows stale state. URL values are short codes (`?objective=3&region=AMS`),
 never display labels, so links survive a change of wording or language.
 
     objective = filters.select("Objective", ["1", "2"], param="objective", labels={...})
@@ -56,8 +59,7 @@ def select(
     wanted = url_value(param)
     chosen = wanted if wanted in options else fallback
     key = _widget_key(param)
-    if key not in st.session_state or st.session_state[key] not in options:
-        st.session_state[key] = chosen
+    st.session_state[key] = chosen  # the URL is the one source of truth
     return st.selectbox(
         label,
         options,
@@ -83,8 +85,7 @@ def multiselect(
     wanted = [v for v in st.query_params.get_all(param) if v in options]
     chosen = wanted or [v for v in default if v in options]
     key = _widget_key(param)
-    if key not in st.session_state:
-        st.session_state[key] = chosen
+    st.session_state[key] = chosen
     return st.multiselect(
         label,
         options,
@@ -99,8 +100,7 @@ def multiselect(
 def text(label: str, *, param: str, **widget_options: object) -> str:
     """A text box (a search, say) whose text is `?param=...`."""
     key = _widget_key(param)
-    if key not in st.session_state:
-        st.session_state[key] = url_value(param) or ""
+    st.session_state[key] = url_value(param) or ""
     return st.text_input(
         label,
         key=key,

@@ -12,10 +12,11 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from gdc_tracker.auth import Identity, has_role
 from gdc_tracker.config import PROJECT_ROOT, Settings
 from gdc_tracker.db import DatabaseError
 from gdc_tracker.i18n import _
-from gdc_tracker.ui import cache
+from gdc_tracker.ui import cache, session
 from gdc_tracker.ui.navigation import PAGES, SECTIONS, PageSpec, page
 
 APP_NAME = "GDC Tracker"
@@ -27,6 +28,7 @@ class PageContext:
     spec: PageSpec
     settings: Settings
     data_version: int
+    identity: Identity | None = None
 
     def load(self, query: Callable[..., Result], **arguments: Any) -> Result:
         """`query(session, **arguments)`, cached at this rerun's data version."""
@@ -37,19 +39,43 @@ def _spec_for(script: str) -> PageSpec:
     return page(Path(script).resolve().relative_to(PROJECT_ROOT).as_posix())
 
 
-def _sidebar() -> None:
+def _visible(spec: PageSpec, identity: Identity | None) -> bool:
+    return spec.role is None or has_role(identity, spec.role)
+
+
+def _sidebar(identity: Identity | None) -> None:
     with st.sidebar:
         st.markdown(f"### {APP_NAME}")
         st.caption(_("ITU's implementation of the Global Digital Compact"))
         for section in SECTIONS:
+            specs = [p for p in PAGES if p.section == section and _visible(p, identity)]
+            if not specs:
+                continue
             st.caption(_(section).upper())
-            for spec in (p for p in PAGES if p.section == section):
+            for spec in specs:
                 st.page_link(spec.path, label=_(spec.title), icon=spec.icon)
+        st.divider()
+        session.account_box(identity)
+
+
+def _refuse(spec: PageSpec, identity: Identity | None) -> None:
+    """A page reached by URL that the visitor may not use: say so, show nothing else."""
+    who = _("Sign in") if identity is None else _("Your role") + f" ({identity.role})"
+    st.title(_(spec.title))
+    st.error(
+        f"{_('This page is for users with the')} **{spec.role}** {_('role or above.')} "
+        f"{who} {_('does not give access to it.')}",
+        icon="🔒",
+    )
+    st.stop()
 
 
 def page_frame(script: str) -> PageContext:
-    """Set up the page for `script` (pass `__file__`); stop with a clear message if the
-    store cannot be opened."""
+    """Set up the page for `script` (pass `__file__`): config, menu, sign-in, access.
+
+    Stops with a clear message when the store cannot be opened, or when the visitor's
+    role does not give access to the page (also when it is reached by URL).
+    """
     spec = _spec_for(script)
     st.set_page_config(
         page_title=f"{_(spec.title)} · {APP_NAME}",
@@ -57,7 +83,6 @@ def page_frame(script: str) -> PageContext:
         layout="wide",
         initial_sidebar_state="expanded",
     )
-    _sidebar()
     try:
         cache.get_engine()
         version = cache.current_data_version()
@@ -71,4 +96,10 @@ def page_frame(script: str) -> PageContext:
             icon="⚠️",
         )
         st.stop()
-    return PageContext(spec=spec, settings=cache.get_settings(), data_version=version)
+    identity = session.current_identity()
+    _sidebar(identity)
+    if not _visible(spec, identity):
+        _refuse(spec, identity)
+    return PageContext(
+        spec=spec, settings=cache.get_settings(), data_version=version, identity=identity
+    )

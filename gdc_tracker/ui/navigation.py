@@ -8,6 +8,8 @@ its own sectioned, role-aware menu with st.page_link. Each page checks its own a
 
 from dataclasses import dataclass
 
+from gdc_tracker.models import Role
+
 
 @dataclass(frozen=True)
 class PageSpec:
@@ -16,9 +18,21 @@ class PageSpec:
     section: str
     icon: str  # emoji, not :material/...: icons, which fetch a font from the internet
     url_path: str  # what the browser shows after the host
+    role: Role | None = None  # the role needed to see and open it; None: everyone
 
 
-PAGES: tuple[PageSpec, ...] = (PageSpec("app.py", "Overview", "Explore", "🌐", ""),)
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("app.py", "Overview", "Explore", "🌐", ""),
+    PageSpec("pages/objectives.py", "Objectives", "Explore", "🎯", "objectives"),
+    PageSpec("pages/initiatives.py", "Initiatives", "Explore", "🧭", "initiatives"),
+    PageSpec("pages/indicators.py", "Indicators", "Explore", "📈", "indicators"),
+    PageSpec("pages/map.py", "Map", "Explore", "🗺️", "map"),
+    PageSpec("pages/regional.py", "Regional initiatives", "Explore", "🌎", "regional"),
+    PageSpec("pages/update.py", "Update", "Update", "✏️", "update", Role.EDITOR),
+    # PageSpec("pages/import.py", "Import", "Update", "📥", "import", Role.EDITOR),
+    PageSpec("pages/review.py", "Review", "Update", "✅", "review", Role.REVIEWER),
+    PageSpec("pages/admin.py", "Admin", "Admin", "🛠️", "admin", Role.ADMIN),
+)
 
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(page.section for page in PAGES))
 

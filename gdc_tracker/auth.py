@@ -1,0 +1,158 @@
+"""Users, roles and passwords.
+
+Roles are ordered: viewer < editor < reviewer < admin; each can do what the ones before
+it can. Passwords are hashed with argon2 (argon2-cffi's defaults). Sign-in failures take
+the same time whether or not the user exists, so the form does not reveal user names.
+"""
+
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, select
+
+from gdc_tracker.audit import record_change, snapshot
+from gdc_tracker.errors import FieldProblem, NotAllowed, ValidationFailed
+from gdc_tracker.models import Role, User
+
+ROLE_ORDER: tuple[Role, ...] = (Role.VIEWER, Role.EDITOR, Role.REVIEWER, Role.ADMIN)
+MIN_PASSWORD_LENGTH = 12
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+
+_hasher = PasswordHasher()
+# Verified against when the user does not exist, so both paths cost one argon2 check.
+_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is acting: what the write side needs, detached from any session."""
+
+    user_id: int | None
+    username: str
+    display_name: str
+    role: Role
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+
+ANONYMOUS = Identity(user_id=None, username="anonymous", display_name="Anonymous", role=Role.VIEWER)
+
+
+def has_role(identity: Identity | None, needed: Role) -> bool:
+    if identity is None or identity.user_id is None:
+        return False
+    return ROLE_ORDER.index(identity.role) >= ROLE_ORDER.index(needed)
+
+
+def require(identity: Identity | None, needed: Role, action: str) -> Identity:
+    if identity is None or not has_role(identity, needed):
+        raise NotAllowed(f"Only signed-in users with the {needed} role (or above) may {action}.")
+    return identity
+
+
+def identity_of(user: User) -> Identity:
+    return Identity(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=Role(user.role),
+    )
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _check_new_user(username: str, password: str, role: str) -> list[FieldProblem]:
+    problems = []
+    if not USERNAME_PATTERN.match(username):
+        problems.append(FieldProblem("username", "use 2-80 lower-case letters, digits, . _ or -"))
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(FieldProblem("password", f"use at least {MIN_PASSWORD_LENGTH} characters"))
+    if role not in [str(r) for r in Role]:
+        problems.append(FieldProblem("role", f"must be one of {', '.join(str(r) for r in Role)}"))
+    return problems
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str = "",
+    email: str | None = None,
+    created_by: Identity | None = None,
+) -> User:
+    """Add a local account (one transaction with its audit record)."""
+    username = username.strip().lower()
+    problems = _check_new_user(username, password, role)
+    if session.exec(select(User.id).where(User.username == username)).first() is not None:
+        problems.append(FieldProblem("username", f"'{username}' is already taken"))
+    if problems:
+        raise ValidationFailed(problems)
+    user = User(
+        username=username,
+        display_name=display_name.strip(),
+        email=email,
+        role=role,
+        password_hash=hash_password(password),
+    )
+    session.add(user)
+    session.flush()
+    after = snapshot(user) or {}
+    after.pop("password_hash", None)
+    record_change(
+        session,
+        actor=created_by.username if created_by else "cli",
+        action="create user",
+        entity="user",
+        entity_id=user.id,
+        after=after,
+        user_id=created_by.user_id if created_by else None,
+    )
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> Identity | None:
+    """The identity for these credentials, or None (same cost either way)."""
+    user = session.exec(
+        select(User).where(User.username == username.strip().lower(), User.is_active)
+    ).first()
+    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return identity_of(user) if user is not None else None
+
+
+def set_role(session: Session, *, username: str, role: str, by: Identity) -> User:
+    require(by, Role.ADMIN, "change roles")
+    user = session.exec(select(User).where(User.username == username)).one()
+    before = {"role": user.role}
+    user.role = Role(role)
+    record_change(
+        session,
+        actor=by.username,
+        action="change role",
+        entity="user",
+        entity_id=user.id,
+        before=before,
+        after={"role": user.role},
+        user_id=by.user_id,
+    )
+    return user
+
+
+def count_admins(session: Session) -> int:
+    return int(
+        session.exec(
+            select(sa.func.count()).select_from(User).where(User.role == Role.ADMIN, User.is_active)
+        ).one()
+    )

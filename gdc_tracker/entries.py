@@ -1,0 +1,434 @@
+"""The write side of progress entries: validate, add, correct, submit, review.
+
+Every command runs inside the caller's transaction (`db.session_scope`) and appends its
+audit record and bumps the data version there, so either all of it lands or none of it.
+Edits carry the version they started from: if someone saved in between, the edit is
+refused with the newer values (StaleEdit) and nothing is overwritten.
+
+Review states: draft -> submitted -> published, or submitted -> rejected (with a reason);
+a rejected or draft entry can be corrected and submitted again. Only published entries
+appear on the explore pages.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlparse
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from gdc_tracker.audit import record_change, snapshot
+from gdc_tracker.auth import Identity, require
+from gdc_tracker.errors import (
+    DuplicateEntry,
+    FieldProblem,
+    NotAllowed,
+    NotFound,
+    StaleEdit,
+    ValidationFailed,
+)
+from gdc_tracker.models import (
+    TOTAL,
+    Geography,
+    Indicator,
+    IndicatorKind,
+    Initiative,
+    InitiativeStatus,
+    ProgressEntry,
+    ReviewState,
+    Role,
+    utc_now,
+)
+from gdc_tracker.periods import Period, PeriodError, parse_period
+
+EARLIEST_YEAR = 1990  # no indicator this product tracks has meaningful data before
+DISAGGREGATION_DIMENSIONS = {
+    "sex": ("female", "male"),
+    "area": ("urban", "rural"),
+    "age": ("15-24", "25-74", "75+"),
+}
+
+
+@dataclass(frozen=True)
+class EntryDraft:
+    """What a person typed: an indicator value or an initiative's narrative update."""
+
+    period: str
+    indicator_code: str | None = None
+    initiative_slug: str | None = None
+    geo_code: str = "WLD"
+    value: float | None = None
+    status: str | None = None
+    disaggregation: str = TOTAL
+    narrative: str = ""
+    evidence_url: str | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ResolvedEntry:
+    """A draft that passed validation, with its references resolved to ids."""
+
+    values: dict[str, Any]
+    indicator: Indicator | None
+
+
+# Rules shared with the bulk importer (gdc_tracker.importer): each returns the reason a
+# value cannot be stored, or None when it can.
+
+
+def value_problem(indicator: Indicator, value: float | None) -> str | None:
+    """Why `value` is not a storable value of `indicator` (missing, not finite, out of bounds)."""
+    if value is None:
+        return "enter a value"
+    if value != value or value in (float("inf"), float("-inf")):
+        return "enter a number"
+    low, high = indicator.min_value, indicator.max_value
+    if (low is not None and value < low) or (high is not None and value > high):
+        if low is not None and high is not None:
+            bounds = f"between {low:g} and {high:g}"
+        elif low is not None:
+            bounds = f"at least {low:g}"
+        else:
+            bounds = f"at most {high:g}"
+        what = "a percentage" if indicator.unit == "percent" else "this value"
+        return f"{what} must be {bounds} ({indicator.unit})"
+    return None
+
+
+def disaggregation_problem(indicator: Indicator, text: str) -> str | None:
+    """Why `text` ("total" or "dimension:category") is not a breakdown of `indicator`."""
+    if text == TOTAL:
+        return None
+    dimension, _, category = text.partition(":")
+    if dimension not in indicator.disaggregations:
+        allowed = ", ".join(indicator.disaggregations) or "none"
+        return f"'{dimension}' is not allowed for this indicator (allowed: {allowed})"
+    if category not in DISAGGREGATION_DIMENSIONS.get(dimension, ()):
+        return f"'{category}' is not a {dimension} category"
+    return None
+
+
+def geography_level_problem(indicator: Indicator, kind: str) -> str | None:
+    """Why `indicator` is not reported for a geography of this kind (world, region, country)."""
+    if indicator.geographies and kind not in indicator.geographies:
+        levels = ", ".join(indicator.geographies)
+        return f"this indicator is reported for: {levels}, not for a {kind}"
+    return None
+
+
+def period_problem(period: Period, today: date) -> str | None:
+    """Why a parsed period cannot hold an observation yet (or any more)."""
+    if period.end > today:
+        return f"{period.label} has not ended yet"
+    if period.year < EARLIEST_YEAR:
+        return f"{period.label} is before {EARLIEST_YEAR}"
+    return None
+
+
+def _check_indicator(
+    session: Session, draft: EntryDraft, problems: list[FieldProblem]
+) -> Indicator | None:
+    indicator = session.exec(
+        select(Indicator).where(Indicator.code == draft.indicator_code)
+    ).first()
+    if indicator is None:
+        problems.append(FieldProblem("indicator", f"unknown indicator '{draft.indicator_code}'"))
+        return None
+    if not indicator.is_active:
+        problems.append(FieldProblem("indicator", f"'{indicator.code}' is no longer in use"))
+    if (message := value_problem(indicator, draft.value)) is not None:
+        problems.append(FieldProblem("value", message))
+    _check_disaggregation(indicator, draft.disaggregation, problems)
+    if indicator.kind == IndicatorKind.OUTPUT and not draft.evidence_url:
+        problems.append(
+            FieldProblem(
+                "evidence_url", "an evidence link is required for what ITU's actions deliver"
+            )
+        )
+    return indicator
+
+
+def _check_disaggregation(indicator: Indicator, text: str, problems: list[FieldProblem]) -> None:
+    if (message := disaggregation_problem(indicator, text)) is not None:
+        problems.append(FieldProblem("disaggregation", message))
+
+
+def _check_geography(
+    session: Session, draft: EntryDraft, indicator: Indicator | None, problems: list[FieldProblem]
+) -> None:
+    geography = session.get(Geography, draft.geo_code)
+    if geography is None:
+        problems.append(FieldProblem("geography", f"unknown geography '{draft.geo_code}'"))
+    elif indicator is not None and (message := geography_level_problem(indicator, geography.kind)):
+        problems.append(FieldProblem("geography", message))
+
+
+def _check_period(draft: EntryDraft, today: date, problems: list[FieldProblem]) -> dict[str, Any]:
+    try:
+        period = parse_period(draft.period)
+    except PeriodError as error:
+        problems.append(FieldProblem("period", str(error)))
+        return {}
+    if (message := period_problem(period, today)) is not None:
+        problems.append(FieldProblem("period", message))
+    return {"period": period.label, "year": period.year, "period_end": period.end}
+
+
+def _check_evidence(url: str | None, problems: list[FieldProblem]) -> None:
+    if url:
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            problems.append(FieldProblem("evidence_url", "enter a full web address (https://...)"))
+
+
+def validate(session: Session, draft: EntryDraft, *, today: date | None = None) -> ResolvedEntry:
+    """Check every field; raise ValidationFailed listing each problem by field."""
+    today = today or date.today()
+    problems: list[FieldProblem] = []
+    values: dict[str, Any] = {}
+    indicator = None
+    if bool(draft.indicator_code) == bool(draft.initiative_slug):
+        problems.append(FieldProblem("indicator", "choose an indicator or an initiative"))
+    elif draft.indicator_code:
+        indicator = _check_indicator(session, draft, problems)
+        values.update(
+            indicator_id=indicator.id if indicator else None,
+            value=draft.value,
+            disaggregation=draft.disaggregation or TOTAL,
+            status=None,
+        )
+    else:
+        initiative = session.exec(
+            select(Initiative).where(Initiative.slug == draft.initiative_slug)
+        ).first()
+        if initiative is None:
+            problems.append(
+                FieldProblem("initiative", f"unknown initiative '{draft.initiative_slug}'")
+            )
+        if draft.status not in [str(s) for s in InitiativeStatus]:
+            problems.append(FieldProblem("status", "choose planned, ongoing, completed or paused"))
+        if not draft.narrative.strip():
+            problems.append(FieldProblem("narrative", "say what happened"))
+        values.update(
+            initiative_id=initiative.id if initiative else None,
+            status=draft.status,
+            value=None,
+            disaggregation=TOTAL,
+        )
+    _check_geography(session, draft, indicator, problems)
+    values.update(_check_period(draft, today, problems))
+    _check_evidence(draft.evidence_url, problems)
+    if problems:
+        raise ValidationFailed(problems)
+    values.update(
+        geo_code=draft.geo_code,
+        narrative=draft.narrative.strip(),
+        evidence_url=draft.evidence_url or None,
+        source=draft.source.strip(),
+    )
+    return ResolvedEntry(values=values, indicator=indicator)
+
+
+def find_duplicate(
+    session: Session, values: dict[str, Any], *, excluding: int | None = None
+) -> ProgressEntry | None:
+    """A live entry (not rejected) with the same indicator, geography, period, disaggregation."""
+    if values.get("indicator_id") is None:
+        return None
+    statement = select(ProgressEntry).where(
+        ProgressEntry.indicator_id == values["indicator_id"],
+        ProgressEntry.geo_code == values["geo_code"],
+        ProgressEntry.period == values["period"],
+        ProgressEntry.disaggregation == values["disaggregation"],
+        ProgressEntry.review_state != ReviewState.REJECTED,
+    )
+    if excluding is not None:
+        statement = statement.where(ProgressEntry.id != excluding)
+    return session.exec(statement).first()
+
+
+def add_entry(
+    session: Session,
+    draft: EntryDraft,
+    *,
+    by: Identity,
+    submit: bool = False,
+    today: date | None = None,
+) -> ProgressEntry:
+    """Save a new entry as draft (or submitted). A duplicate is refused, never silently added."""
+    require(by, Role.EDITOR, "add progress entries")
+    resolved = validate(session, draft, today=today)
+    duplicate = find_duplicate(session, resolved.values)
+    if duplicate is not None:
+        raise DuplicateEntry(existing_id=int(duplicate.id or 0), existing=snapshot(duplicate) or {})
+    state = ReviewState.SUBMITTED if submit else ReviewState.DRAFT
+    entry = ProgressEntry(**resolved.values, review_state=state, author_id=by.user_id)
+    session.add(entry)
+    session.flush()
+    record_change(
+        session,
+        actor=by.username,
+        action="add entry",
+        entity="progressentry",
+        entity_id=entry.id,
+        after=snapshot(entry),
+        user_id=by.user_id,
+    )
+    return entry
+
+
+def get_entry(session: Session, entry_id: int, *, for_update: bool = False) -> ProgressEntry:
+    statement = select(ProgressEntry).where(ProgressEntry.id == entry_id)
+    if for_update:
+        statement = statement.with_for_update()
+    entry = session.exec(statement).first()
+    if entry is None:
+        raise NotFound(f"entry {entry_id} does not exist")
+    return entry
+
+
+def _claim(session: Session, entry_id: int, expected_version: int) -> ProgressEntry:
+    """Take the entry for a change only if nobody saved since `expected_version`.
+
+    The version check is an UPDATE ... WHERE version = expected: of two concurrent
+    editors, exactly one matches, on SQLite and PostgreSQL alike.
+    """
+    claimed = session.execute(
+        sa.update(ProgressEntry)
+        .where(ProgressEntry.id == entry_id, ProgressEntry.version == expected_version)
+        .values(version=ProgressEntry.version + 1, updated_at=utc_now())
+    )
+    if claimed.rowcount == 0:  # type: ignore[attr-defined]
+        current = session.exec(select(ProgressEntry).where(ProgressEntry.id == entry_id)).first()
+        if current is None:
+            raise NotFound(f"entry {entry_id} does not exist")
+        raise StaleEdit(current=snapshot(current) or {})
+    entry = get_entry(session, entry_id)
+    session.refresh(entry)
+    return entry
+
+
+def correct_entry(
+    session: Session,
+    entry_id: int,
+    draft: EntryDraft,
+    *,
+    expected_version: int,
+    by: Identity,
+    submit: bool = False,
+    today: date | None = None,
+) -> ProgressEntry:
+    """Change an entry's values. A published entry corrected by an editor goes back to review."""
+    require(by, Role.EDITOR, "correct progress entries")
+    resolved = validate(session, draft, today=today)
+    before = snapshot(get_entry(session, entry_id))
+    entry = _claim(session, entry_id, expected_version)
+    duplicate = find_duplicate(session, resolved.values, excluding=entry_id)
+    if duplicate is not None:
+        raise DuplicateEntry(existing_id=int(duplicate.id or 0), existing=snapshot(duplicate) or {})
+    for name, value in resolved.values.items():
+        setattr(entry, name, value)
+    entry.review_state = ReviewState.SUBMITTED if submit else ReviewState.DRAFT
+    entry.review_note = None
+    session.add(entry)
+    session.flush()
+    record_change(
+        session,
+        actor=by.username,
+        action="correct entry",
+        entity="progressentry",
+        entity_id=entry_id,
+        before=before,
+        after=snapshot(entry),
+        user_id=by.user_id,
+    )
+    return entry
+
+
+_TRANSITIONS: dict[str, tuple[tuple[str, ...], str, Role]] = {
+    # action: (states it starts from, state it leads to, role needed)
+    "submit": ((ReviewState.DRAFT, ReviewState.REJECTED), ReviewState.SUBMITTED, Role.EDITOR),
+    "publish": ((ReviewState.SUBMITTED,), ReviewState.PUBLISHED, Role.REVIEWER),
+    "reject": ((ReviewState.SUBMITTED,), ReviewState.REJECTED, Role.REVIEWER),
+}
+
+
+def review(
+    session: Session,
+    entry_id: int,
+    action: str,
+    *,
+    expected_version: int,
+    by: Identity,
+    reason: str = "",
+) -> ProgressEntry:
+    """Submit, publish or reject an entry; a rejection needs a reason the author will see."""
+    starts, target, role = _TRANSITIONS[action]
+    require(by, role, f"{action} entries")
+    if action == "reject" and not reason.strip():
+        raise ValidationFailed([FieldProblem("reason", "say why the entry is rejected")])
+    current = get_entry(session, entry_id)
+    if current.review_state not in starts:
+        raise NotAllowed(f"an entry that is {current.review_state} cannot be {action}ed")
+    if (
+        action == "submit"
+        and by.role == Role.EDITOR
+        and current.author_id not in (None, by.user_id)
+    ):
+        raise NotAllowed("editors submit their own entries")
+    before = snapshot(current)
+    entry = _claim(session, entry_id, expected_version)
+    entry.review_state = target
+    if action in ("publish", "reject"):
+        entry.reviewer_id = by.user_id
+        entry.review_note = reason.strip() or None
+    session.add(entry)
+    session.flush()
+    record_change(
+        session,
+        actor=by.username,
+        action=f"{action} entry",
+        entity="progressentry",
+        entity_id=entry_id,
+        before=before,
+        after=snapshot(entry),
+        user_id=by.user_id,
+    )
+    return entry
+
+
+def draft_from_entry(session: Session, entry: ProgressEntry) -> EntryDraft:
+    """The form values of an existing entry, to start a correction from."""
+    indicator = session.get(Indicator, entry.indicator_id) if entry.indicator_id else None
+    initiative = session.get(Initiative, entry.initiative_id) if entry.initiative_id else None
+    return EntryDraft(
+        period=entry.period,
+        indicator_code=indicator.code if indicator else None,
+        initiative_slug=initiative.slug if initiative else None,
+        geo_code=entry.geo_code,
+        value=entry.value,
+        status=entry.status,
+        disaggregation=entry.disaggregation,
+        narrative=entry.narrative,
+        evidence_url=entry.evidence_url,
+        source=entry.source,
+    )
+
+
+__all__ = [
+    "EntryDraft",
+    "ResolvedEntry",
+    "add_entry",
+    "correct_entry",
+    "disaggregation_problem",
+    "draft_from_entry",
+    "find_duplicate",
+    "geography_level_problem",
+    "get_entry",
+    "period_problem",
+    "review",
+    "validate",
+    "value_problem",
+]

@@ -1,0 +1,68 @@
+"""What can go wrong when someone changes the store, as exceptions the UI can explain.
+
+GdcTrackerError
+├── ValidationFailed     one or more fields are wrong; each problem names its field
+├── DuplicateEntry       the same indicator, geography, period and disaggregation exists
+├── StaleEdit            someone saved since this edit started; carries their values
+├── NotAllowed           the user's role does not permit the action
+└── NotFound             the entry, initiative or user does not exist
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class GdcTrackerError(Exception):
+    """Base of every error a person can act on."""
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+@dataclass
+class ValidationFailed(GdcTrackerError):
+    problems: list[FieldProblem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "; ".join(str(p) for p in self.problems)
+
+    def for_field(self, name: str) -> list[str]:
+        return [p.message for p in self.problems if p.field == name]
+
+
+@dataclass
+class DuplicateEntry(GdcTrackerError):
+    existing_id: int
+    existing: dict[str, Any]
+
+    def __str__(self) -> str:
+        return (
+            f"An entry for the same indicator, geography, period and disaggregation already "
+            f"exists (entry {self.existing_id}). Correct that entry instead of adding another."
+        )
+
+
+@dataclass
+class StaleEdit(GdcTrackerError):
+    current: dict[str, Any]
+
+    def __str__(self) -> str:
+        return (
+            f"Someone saved this record since you opened it (now version "
+            f"{self.current.get('version')}). Your changes were not saved; review the newer "
+            f"values and apply your change again."
+        )
+
+
+class NotAllowed(GdcTrackerError):
+    """The user's role does not permit this action."""
+
+
+class NotFound(GdcTrackerError):
+    """The record does not exist (any more)."""
