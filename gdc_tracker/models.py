@@ -312,3 +312,39 @@ class DataVersion(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     version: int = 0
     changed_at: datetime = _timestamp()
+
+
+# Presenting
+
+
+class SlideKind(StrEnum):
+    OBJECTIVE = "objective"  # an objective's summary: params {"objective": "1"}
+    INDICATOR = "indicator"  # an indicator chart: {"indicator": CODE, "geo": [codes]}
+    MAP = "map"  # the map for a year: {"indicator": CODE, "year": "2023"}
+    REGIONAL = "regional"  # a regional initiative panel: {"ri": "AMS2/2023-2025"}
+    IMPLEMENTATION_MAP = "implementation_map"  # initiatives x objectives: {}
+    CHANGES = "changes"  # what changed since a date: {"since": "2025-06-17"}
+
+
+class Deck(SQLModel, table=True):
+    """An ordered, named set of views a presenter shows in a meeting."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True)
+    title: str = Field(max_length=200)
+    auto_advance_seconds: int | None = None
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    version: int = 1
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class DeckSlide(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("deck_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    deck_id: int = Field(foreign_key="deck.id", index=True, ondelete="CASCADE")
+    position: int
+    kind: str = Field(max_length=20)
+    title: str = Field(default="", max_length=200)
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))

@@ -12,6 +12,7 @@ never display labels, so links survive a change of wording or language.
 """
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 
 import streamlit as st
 
@@ -26,6 +27,8 @@ def _write_back(param: str, default: object) -> None:
         st.query_params.pop(param, None)
     elif isinstance(value, list | tuple):
         st.query_params[param] = [str(v) for v in value]
+    elif isinstance(value, date):
+        st.query_params[param] = value.isoformat()
     else:
         st.query_params[param] = str(value)
 
@@ -120,3 +123,34 @@ def year(label: str, years: Sequence[int], *, param: str, default: int | None = 
         default=str(default if default is not None else options[-1]) if options else None,
     )
     return int(chosen) if chosen else None
+
+
+def day(label: str, *, param: str, default: date, **widget_options: object) -> date:
+    """A date as `?param=2025-06-17`; an unreadable date in the URL falls back to `default`."""
+    try:
+        chosen = date.fromisoformat(url_value(param) or "")
+    except ValueError:
+        chosen = default
+    key = _widget_key(param)
+    st.session_state[key] = chosen
+    return st.date_input(  # type: ignore[return-value]
+        label,
+        key=key,
+        on_change=_write_back,
+        args=(param, default),
+        **widget_options,  # type: ignore[arg-type]
+    )
+
+
+def toggle(label: str, *, param: str, **widget_options: object) -> bool:
+    """An on/off switch as `?param=1`."""
+    key = _widget_key(param)
+    st.session_state[key] = url_value(param) == "1"
+    return st.toggle(label, key=key, on_change=_write_flag, args=(param,), **widget_options)  # type: ignore[arg-type]
+
+
+def _write_flag(param: str) -> None:
+    if st.session_state[_widget_key(param)]:
+        st.query_params[param] = "1"
+    else:
+        st.query_params.pop(param, None)

@@ -16,7 +16,7 @@ from gdc_tracker.auth import Identity, has_role
 from gdc_tracker.config import PROJECT_ROOT, Settings
 from gdc_tracker.db import DatabaseError
 from gdc_tracker.i18n import _
-from gdc_tracker.ui import cache, session
+from gdc_tracker.ui import cache, filters, live, session
 from gdc_tracker.ui.navigation import PAGES, SECTIONS, PageSpec, page
 
 APP_NAME = "GDC Tracker"
@@ -43,7 +43,7 @@ def _visible(spec: PageSpec, identity: Identity | None) -> bool:
     return spec.role is None or has_role(identity, spec.role)
 
 
-def _sidebar(identity: Identity | None) -> None:
+def _sidebar(identity: Identity | None) -> bool:
     with st.sidebar:
         st.markdown(f"### {APP_NAME}")
         st.caption(_("ITU's implementation of the Global Digital Compact"))
@@ -55,7 +55,13 @@ def _sidebar(identity: Identity | None) -> None:
             for spec in specs:
                 st.page_link(spec.path, label=_(spec.title), icon=spec.icon)
         st.divider()
+        live_on = filters.toggle(
+            _("Live refresh"),
+            param="live",
+            help=_("Redraw this page when anyone changes the data."),
+        )
         session.account_box(identity)
+    return live_on
 
 
 def _refuse(spec: PageSpec, identity: Identity | None) -> None:
@@ -97,9 +103,12 @@ def page_frame(script: str) -> PageContext:
         )
         st.stop()
     identity = session.current_identity()
-    _sidebar(identity)
+    live_on = _sidebar(identity)
     if not _visible(spec, identity):
         _refuse(spec, identity)
+    if live_on:
+        with st.sidebar:
+            live.watch(version, cache.get_settings().refresh_seconds)
     return PageContext(
         spec=spec, settings=cache.get_settings(), data_version=version, identity=identity
     )
