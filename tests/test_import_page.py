@@ -1,0 +1,76 @@
+"""The Import page as an editor uses it: upload, check, import, import again."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from gdc_tracker import db
+from tests.apptest import clear_streamlit_caches, fresh_store, open_page
+from tests.factories import make_user
+
+PAGE = "pages/import.py"
+QUARTERLY = (
+    "Country,Year,Value\n"
+    "SLV,2023,61.2\n"
+    "Guatemala,2023,55.0\n"
+    "Atlantis,2023,40.0\n"
+    "BRA,2023,NULL\n"
+    "MEX,2023,130\n"
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = fresh_store(tmp_path)
+    monkeypatch.setenv("GDC_TRACKER_DATABASE_URL", url)
+    clear_streamlit_caches()
+    yield url
+    clear_streamlit_caches()
+
+
+def stored_values(url: str) -> dict[str, float]:
+    with db.make_engine(url).connect() as connection:
+        rows = connection.execute(sa.text("SELECT geo_code, value FROM progressentry")).all()
+    return dict(rows)
+
+
+def upload_and_check(at, content: str) -> None:  # noqa: ANN001
+    at.file_uploader(key="import__file").upload("quarterly.csv", content.encode()).run()
+    at.selectbox(key="import__indicator_code").set_value("UMC_INTERNET_USE").run()
+    next(b for b in at.button if b.key == "import__check").click().run()
+
+
+def test_the_preview_counts_and_names_each_rejected_row(store: str) -> None:
+    editor = make_user(db.make_engine(store), "editor.one", "editor")
+    at = open_page(PAGE, identity=editor)
+    upload_and_check(at, QUARTERLY)
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"New": "2", "Changed": "0", "Unchanged": "0", "Rejected": "3"}
+    problems = next(d.value for d in at.dataframe if "reason" in d.value.columns)
+    assert problems["row"].tolist() == [4, 5, 6]
+    reasons = " ".join(problems["reason"])
+    assert "Atlantis" in reasons or "unknown" in reasons.lower()
+    assert stored_values(store) == {}  # a preview writes nothing
+
+
+def test_importing_writes_the_accepted_rows_and_a_second_time_nothing(store: str) -> None:
+    editor = make_user(db.make_engine(store), "editor.one", "editor")
+    at = open_page(PAGE, identity=editor)
+    upload_and_check(at, QUARTERLY)
+    next(b for b in at.button if b.key == "import__commit").click().run()
+    assert not at.exception
+    assert stored_values(store) == {"SLV": 61.2, "GTM": 55.0}
+    at = open_page(PAGE, identity=editor)
+    upload_and_check(at, QUARTERLY)
+    assert any("Nothing to import" in i.value for i in at.info)
+    assert stored_values(store) == {"SLV": 61.2, "GTM": 55.0}
+
+
+def test_viewers_cannot_open_the_import_page(store: str) -> None:
+    viewer = make_user(db.make_engine(store), "viewer.one", "viewer")
+    at = open_page(PAGE, identity=viewer)
+    assert "editor" in at.error[0].value
+    assert not at.file_uploader
