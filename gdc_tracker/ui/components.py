@@ -107,7 +107,7 @@ def table(frame: pd.DataFrame, *, name: str, key: str, **dataframe_options: Any)
 
 
 def chart_with_summary(
-    chart: alt.Chart | alt.LayerChart,
+    chart: alt.TopLevelMixin,
     summary: str,
     data: pd.DataFrame,
     *,

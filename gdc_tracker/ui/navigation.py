@@ -28,6 +28,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/indicators.py", "Indicators", "Explore", "📈", "indicators"),
     PageSpec("pages/map.py", "Map", "Explore", "🗺️", "map"),
     PageSpec("pages/regional.py", "Regional initiatives", "Explore", "🌎", "regional"),
+    PageSpec("pages/present.py", "Present", "Present", "🎬", "present"),
     PageSpec("pages/changes.py", "What changed", "Present", "🆕", "changes"),
     PageSpec("pages/update.py", "Update", "Update", "✏️", "update", Role.EDITOR),
     PageSpec("pages/import.py", "Import", "Update", "📥", "import", Role.EDITOR),

@@ -1,0 +1,68 @@
+"""Present: build decks of views and show them full screen, live, in meetings."""
+
+import streamlit as st
+
+from gdc_tracker import db, decks
+from gdc_tracker.auth import has_role
+from gdc_tracker.errors import NotFound
+from gdc_tracker.i18n import _
+from gdc_tracker.models import Role
+from gdc_tracker.ui import cache, components, presenter
+from gdc_tracker.ui.frame import PageContext, page_frame
+
+
+def deck_list(ctx: PageContext) -> None:
+    with db.session_scope(cache.get_engine()) as session:
+        saved = decks.list_decks(session)
+    if not saved:
+        components.empty_state(
+            _("No deck has been saved yet."),
+            _("Editors build one below: pick views, order them, save."),
+        )
+        return
+    for slug, title, count in saved:
+        row = st.columns([5, 1, 1], vertical_alignment="center")
+        row[0].markdown(f"**{title}** · {count} {_('slides')}")
+        row[1].page_link(
+            "pages/present.py",
+            label=_("Present"),
+            icon="▶️",
+            query_params={"deck": slug, "mode": "show"},
+        )
+        if has_role(ctx.identity, Role.EDITOR):
+            row[2].page_link(
+                "pages/present.py", label=_("Edit"), icon="✏️", query_params={"deck": slug}
+            )
+
+
+def render() -> None:
+    ctx = page_frame(__file__)
+    slug = st.query_params.get("deck")
+    if slug and st.query_params.get("mode") == "show":
+        try:
+            with db.session_scope(cache.get_engine()) as session:
+                deck = decks.load_deck(session, slug)
+        except NotFound:
+            st.title(_("Present"))
+            st.error(_("No deck is saved under this link."), icon="⚠️")
+            return
+        presenter.present(ctx, deck)
+        return
+    st.title(_("Present"))
+    st.caption(
+        _(
+            "A deck is an ordered set of views. Present it full screen: arrows or a "
+            "clicker move between slides, figures refresh by themselves when the data "
+            "changes, and each slide carries its source, its date and a QR code to the "
+            "live view."
+        )
+    )
+    deck_list(ctx)
+    if has_role(ctx.identity, Role.EDITOR):
+        st.subheader(_("Build a deck") if not slug else _("Edit deck"))
+        presenter.builder(ctx, slug)
+    else:
+        st.caption(_("Sign in as an editor to build decks."))
+
+
+render()
