@@ -1,6 +1,6 @@
 """Presentation pieces shared by pages: demo notice, objective cards, tables."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -113,12 +113,58 @@ def chart_with_summary(
     *,
     key: str,
     name: str | None = None,
+    source: str | None = None,
+    as_of: object = None,
 ) -> None:
-    """A chart, the sentence that says what it shows, and its data (downloadable) on request."""
+    """A chart, the sentence that says what it shows, its data (downloadable) on request,
+    and the chart itself as PNG or SVG carrying its title, filters, source and time."""
     st.altair_chart(chart, width="stretch", key=f"{key}__chart")
     st.caption(summary)
     with st.expander(_("Show data")):
         table(data, name=name or key, key=f"{key}__data")
+    chart_downloads(chart, name=name or key, key=key, summary=summary, source=source, as_of=as_of)
+
+
+def chart_downloads(
+    chart: alt.TopLevelMixin,
+    *,
+    name: str,
+    key: str,
+    summary: str,
+    source: str | None,
+    as_of: object,
+) -> None:
+    """PNG and SVG of `chart`, drawn only when clicked (vl-convert, no browser needed)."""
+    from gdc_tracker.reports import chart_png, chart_svg
+
+    page_filters = {k: ", ".join(st.query_params.get_all(k)) for k in st.query_params}
+    framing = {
+        "title": getattr(chart, "title", None)
+        if isinstance(getattr(chart, "title", None), str)
+        else summary,
+        "filters": page_filters,
+        "source": source or _("GDC Tracker"),
+        "timestamp": as_of if isinstance(as_of, datetime | str) else datetime.now(UTC),
+    }
+    row = st.container(horizontal=True)
+    row.download_button(
+        "PNG",
+        data=lambda: chart_png(chart, **framing),
+        file_name=f"{name}.png",
+        mime="image/png",
+        key=f"{key}__png",
+        on_click="ignore",
+        icon="🖼️",
+    )
+    row.download_button(
+        "SVG",
+        data=lambda: chart_svg(chart, **framing).encode("utf-8"),
+        file_name=f"{name}.svg",
+        mime="image/svg+xml",
+        key=f"{key}__svg",
+        on_click="ignore",
+        icon="🖼️",
+    )
 
 
 def empty_state(why: str, what_to_do: str) -> None:

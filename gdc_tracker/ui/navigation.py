@@ -30,6 +30,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/regional.py", "Regional initiatives", "Explore", "🌎", "regional"),
     PageSpec("pages/present.py", "Present", "Present", "🎬", "present"),
     PageSpec("pages/changes.py", "What changed", "Present", "🆕", "changes"),
+    PageSpec("pages/reports.py", "Reports", "Present", "📄", "reports"),
     PageSpec("pages/update.py", "Update", "Update", "✏️", "update", Role.EDITOR),
     PageSpec("pages/import.py", "Import", "Update", "📥", "import", Role.EDITOR),
     PageSpec("pages/review.py", "Review", "Update", "✅", "review", Role.REVIEWER),

@@ -1,0 +1,261 @@
+"""The deck as a PowerPoint file (python-pptx): a title slide, then one slide per view.
+
+A slide shows its chart as a picture (the same PNG as the report's figures), optional bullets
+and a small table, and a footer naming the source and the date of the data.
+"""
+
+import io
+from dataclasses import dataclass, field
+
+import altair as alt
+import pandas as pd
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.slide import Slide
+from pptx.util import Emu, Inches, Pt
+
+from gdc_tracker.i18n import _
+from gdc_tracker.reports.common import (
+    Progress,
+    Steps,
+    column_weights,
+    demo_notice,
+    format_date,
+    format_timestamp,
+    report_title,
+    short_demo_notice,
+)
+from gdc_tracker.reports.data import ReportData, objective_paragraphs
+from gdc_tracker.reports.images import chart_png, png_size
+
+SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
+MARGIN = Inches(0.5)
+CONTENT_TOP = Inches(1.35)
+FOOTER_TOP = Inches(6.85)
+TABLE_ROW_HEIGHT = Inches(0.42)  # two lines of 10 pt: a long name wraps once
+NOTICE_RGB = RGBColor(0x9A, 0x1B, 0x1B)
+MUTED_RGB = RGBColor(0x44, 0x44, 0x44)
+TITLE_RGB = RGBColor(0x1F, 0x38, 0x64)
+
+
+@dataclass(eq=False)
+class SlideSpec:
+    """One slide: its title, an optional chart and table, bullets, and where the data is from."""
+
+    title: str
+    chart: alt.TopLevelMixin | None = None
+    table: pd.DataFrame | None = None
+    bullets: list[str] = field(default_factory=list)
+    source: str = ""
+    as_of: str = ""
+    filters: dict[str, str] = field(default_factory=dict)
+    notice: str | None = None  # e.g. the demo-data notice
+    description: str = ""  # the chart in words: the picture's alternative text
+
+
+def report_deck(data: ReportData) -> list[SlideSpec]:
+    """One slide per objective of the report: its chart, key facts and indicators."""
+    notice = short_demo_notice() if data.demo_entries else None
+    slides = []
+    for section in data.objectives:
+        table = section.indicators.iloc[:, [0, 1, 2, -1]]  # name, value, unit, status
+        slides.append(
+            SlideSpec(
+                title=_("Objective {number}: {short_title}").format(
+                    number=section.number, short_title=section.short_title
+                ),
+                chart=section.chart,
+                table=table,
+                bullets=objective_paragraphs(section, data.geo_name),
+                source=section.chart_source,
+                as_of=format_timestamp(data.data_as_of),
+                filters={_("Objective"): str(section.number), _("Geography"): data.geo_name},
+                notice=notice if section.demo_entries else None,
+                description=section.chart_summary,
+            )
+        )
+    return slides
+
+
+def deck_pptx(
+    slides: list[SlideSpec],
+    progress: Progress | None = None,
+    *,
+    title: str | None = None,
+    subtitle: str = "",
+    notice: str | None = None,
+) -> bytes:
+    """A 16:9 deck: a title slide, then one slide per spec."""
+    steps = Steps(progress, len(slides) + 2)
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+    steps.advance(_("Writing the title slide"))
+    _title_slide(deck, title or report_title(), subtitle, notice)
+    for number, spec in enumerate(slides, start=1):
+        steps.advance(
+            _("Drawing slide {number} of {total}").format(number=number, total=len(slides))
+        )
+        _content_slide(deck, spec)
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    steps.finish(_("Deck ready"))
+    return buffer.getvalue()
+
+
+def report_pptx(data: ReportData, progress: Progress | None = None) -> bytes:
+    """The report's deck: `deck_pptx(report_deck(data))` with the report's title slide."""
+    return deck_pptx(
+        report_deck(data),
+        progress,
+        subtitle=_("{organisation} · Data as of {date}").format(
+            organisation=data.organisation, date=format_date(data.data_as_of)
+        ),
+        notice=demo_notice(data.demo_entries),
+    )
+
+
+def _title_slide(deck: Presentation, title: str, subtitle: str, notice: str | None) -> None:
+    slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank: placed by hand for 16:9
+    _text(slide, title, top=Inches(2.3), height=Inches(1.4), size=36, bold=True, rgb=TITLE_RGB)
+    if subtitle:
+        _text(slide, subtitle, top=Inches(3.8), height=Inches(0.6), size=18, rgb=MUTED_RGB)
+    if notice:
+        _text(
+            slide, notice, top=Inches(5.0), height=Inches(1.0), size=14, bold=True, rgb=NOTICE_RGB
+        )
+
+
+def _content_slide(deck: Presentation, spec: SlideSpec) -> Slide:
+    """Chart left with bullets under it and the table right; without a chart, bullets then
+    table across the slide; a chart alone takes the whole width."""
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    _text(
+        slide, spec.title, top=Inches(0.35), height=Inches(0.85), size=28, bold=True, rgb=TITLE_RGB
+    )
+    width = SLIDE_WIDTH - 2 * MARGIN
+    has_table = spec.table is not None and not spec.table.empty
+    left_column = width
+    top = CONTENT_TOP
+    if spec.chart is not None:
+        left_column = int(width * 0.58) if has_table or spec.bullets else width
+        top += _picture(slide, spec, left=MARGIN, width=left_column) + Inches(0.15)
+    right = MARGIN + left_column + Inches(0.3)
+    if spec.bullets:
+        beside = spec.chart is not None and not has_table  # bullets take the right column
+        _bullets(
+            slide,
+            spec.bullets,
+            left=right if beside else MARGIN,
+            top=CONTENT_TOP if beside else top,
+            width=SLIDE_WIDTH - MARGIN - right if beside else left_column,
+            height=FOOTER_TOP - (CONTENT_TOP if beside else top),
+        )
+        if not beside and spec.chart is None:
+            top += Inches(0.45) * len(spec.bullets) + Inches(0.2)
+    if has_table:
+        if spec.chart is not None:
+            _table(
+                slide, spec.table, left=right, top=CONTENT_TOP, width=SLIDE_WIDTH - MARGIN - right
+            )  # type: ignore[arg-type]
+        else:
+            _table(slide, spec.table, left=MARGIN, top=top, width=width)  # type: ignore[arg-type]
+    _footer(slide, spec)
+    return slide
+
+
+def _text(
+    slide: Slide,
+    text: str,
+    *,
+    top: int,
+    height: int,
+    size: float,
+    bold: bool = False,
+    rgb: RGBColor = MUTED_RGB,
+    left: int = MARGIN,
+    width: int | None = None,
+) -> None:
+    box = slide.shapes.add_textbox(left, top, width or SLIDE_WIDTH - 2 * MARGIN, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    run = frame.paragraphs[0].add_run()
+    run.text = text
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.color.rgb = rgb
+
+
+def _picture(slide: Slide, spec: SlideSpec, *, left: int, width: int) -> int:
+    """The chart as a picture fitted into the column; returns its height."""
+    png = chart_png(
+        spec.chart,  # type: ignore[arg-type]
+        title=spec.title,
+        filters=spec.filters,
+        source=spec.source,
+        timestamp=spec.as_of,
+    )
+    width_px, height_px = png_size(png)
+    room = FOOTER_TOP - CONTENT_TOP - Inches(0.1)
+    height = int(width * height_px / width_px)
+    if height > room:  # a tall chart: fit the height instead
+        width, height = int(room * width_px / height_px), room
+    picture = slide.shapes.add_picture(io.BytesIO(png), left, CONTENT_TOP, Emu(width), Emu(height))
+    picture._element.nvPicPr.cNvPr.set("descr", spec.description or spec.title)
+    return height
+
+
+def _bullets(
+    slide: Slide, bullets: list[str], *, left: int, top: int, width: int, height: int
+) -> None:
+    frame = slide.shapes.add_textbox(left, top, width, height).text_frame
+    frame.word_wrap = True
+    for index, text in enumerate(bullets):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.text = f"• {text}"
+        paragraph.font.size = Pt(13)
+        paragraph.space_after = Pt(6)
+
+
+def _table(slide: Slide, frame: pd.DataFrame, *, left: int, top: int, width: int) -> None:
+    """As many rows as fit above the footer, then a row saying how many were left out."""
+    room = FOOTER_TOP - top - Inches(0.1)
+    fits = max(int(room / TABLE_ROW_HEIGHT) - 1, 1)  # less the header row
+    shown = frame if len(frame) <= fits else frame.head(fits - 1)  # keep a row for "more"
+    rows = len(shown) + 1 + (len(shown) < len(frame))
+    table = slide.shapes.add_table(
+        rows, len(frame.columns), left, top, width, TABLE_ROW_HEIGHT * rows
+    ).table
+    headers = [str(h) for h in frame.columns]
+    cells = [[str(v) for v in values] for values in shown.itertuples(index=False)]
+    for column, header in enumerate(headers):
+        table.cell(0, column).text = header
+    for row, values in enumerate(cells, start=1):
+        for column, value in enumerate(values):
+            table.cell(row, column).text = value
+    if len(shown) < len(frame):
+        more = table.cell(rows - 1, 0)
+        more.merge(table.cell(rows - 1, len(frame.columns) - 1))
+        more.text = _("… and {n} more in the report").format(n=len(frame) - len(shown))
+    weights = [w + 2 for w in column_weights(headers, cells)]  # 10 pt in a narrow column
+    for column, weight in zip(table.columns, weights, strict=True):
+        column.width = int(width * weight / sum(weights))
+    for cell in (c for r in table.rows for c in r.cells):
+        cell.margin_top = cell.margin_bottom = Inches(0.02)
+        cell.margin_left = cell.margin_right = Inches(0.05)
+        for paragraph in cell.text_frame.paragraphs:
+            paragraph.font.size = Pt(10)
+
+
+def _footer(slide: Slide, spec: SlideSpec) -> None:
+    parts = [f"{_('Source')}: {spec.source or _('not stated')}", f"{_('As of')} {spec.as_of}"]
+    _text(slide, " · ".join(parts), top=FOOTER_TOP, height=Inches(0.4), size=10)
+    if spec.notice:
+        _text(
+            slide,
+            spec.notice,
+            top=FOOTER_TOP + Inches(0.3),
+            height=Inches(0.3),
+            size=10,
+            bold=True,
+            rgb=NOTICE_RGB,
+        )
