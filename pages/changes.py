@@ -10,14 +10,6 @@ from gdc_tracker.ui import components, filters
 from gdc_tracker.ui.frame import page_frame
 
 DEFAULT_LOOKBACK = timedelta(days=180)  # about one Council working-group cycle
-SUMMARY_LABELS = {
-    "entries added": "Entries published",
-    "entry corrected": "Corrections",
-    "status changed": "Status changes",
-    "milestone passed": "Milestones passed",
-    "milestone slipped": "Milestones slipped",
-    "initiative added": "Initiatives added",
-}
 
 
 def render() -> None:
@@ -39,7 +31,7 @@ def render() -> None:
     summary = ctx.load(changes.change_summary, since=since)
     columns = st.columns(len(summary))
     for column, row in zip(columns, summary.itertuples(), strict=True):
-        column.metric(_(SUMMARY_LABELS.get(row.kind, row.kind)), f"{row.count:,}")
+        column.metric(_(changes.CHANGE_LABELS.get(row.kind, row.kind)), f"{row.count:,}")
     st.subheader(_("New published entries, by indicator or initiative"))
     added = ctx.load(changes.entries_added, since=since)
     if added.empty:

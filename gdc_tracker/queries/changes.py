@@ -21,6 +21,15 @@ from gdc_tracker.models import (
 from gdc_tracker.queries.overview import frame, published
 
 COLUMNS = ["at", "kind", "subject", "detail"]
+# How each kind of change is headed where it is counted (page, slide, exports).
+CHANGE_LABELS = {
+    "entries added": "Entries published",
+    "entry corrected": "Corrections",
+    "status changed": "Status changes",
+    "milestone passed": "Milestones passed",
+    "milestone slipped": "Milestones slipped",
+    "initiative added": "Initiatives added",
+}
 
 
 def _start(since: date) -> datetime:

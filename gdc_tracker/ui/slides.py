@@ -242,7 +242,9 @@ def changes_slide(ctx: PageContext, params: dict) -> Footer:
     summary = ctx.load(changes.change_summary, since=since)
     columns = st.columns(3)
     for index, row in enumerate(summary.itertuples()):
-        columns[index % 3].metric(_(row.kind).capitalize(), f"{row.count:,}")
+        columns[index % 3].metric(
+            _(changes.CHANGE_LABELS.get(row.kind, row.kind)), f"{row.count:,}"
+        )
     listed = ctx.load(changes.changes_since, since=since)
     for row in listed.head(6).itertuples():
         st.markdown(f"- **{row.kind}**: {row.subject}: {row.detail}")

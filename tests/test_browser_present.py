@@ -1,0 +1,114 @@
+"""A rehearsal of a meeting in Chromium: a deck on screen while a value arrives from a
+terminal; the slide updates by itself, on the same slide, without a reload."""
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gdc_tracker import db, decks
+from gdc_tracker.decks import DeckContent, Slide
+from tests.browser import (
+    CHROMIUM_ARGS,
+    PROJECT_ROOT,
+    SCREENSHOTS,
+    require_chromium,
+    streamlit_server,
+    wait_until_rendered,
+)
+from tests.factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def meeting_store(seeded_sqlite_file: str, tmp_path: Path) -> Iterator[str]:
+    """A writable copy of the seeded store, with a deck and a reviewer."""
+    source = Path(seeded_sqlite_file.removeprefix("sqlite:///"))
+    target = tmp_path / "meeting.db"
+    shutil.copy(source, target)
+    url = f"sqlite:///{target}"
+    engine = db.make_engine(url)
+    presenter = make_user(engine, "presenter", "reviewer")
+    deck = DeckContent(
+        slug="council",
+        title="Council WG",
+        slides=(
+            Slide("changes", {"since": "2026-01-01"}),
+            Slide("indicator", {"indicator": "UMC_INTERNET_USE", "geo": ["SLV"]}),
+        ),
+    )
+    with db.session_scope(engine) as session:
+        decks.save_deck(session, deck, by=presenter)
+    engine.dispose()
+    yield url
+
+
+def published_count(page: object) -> int:
+    metric = page.locator("[data-testid='stMetric']").filter(has_text="Entries published")  # type: ignore[attr-defined]
+    return int(metric.locator("[data-testid='stMetricValue']").inner_text().replace(",", ""))
+
+
+def test_a_value_imported_from_a_terminal_appears_on_the_open_slide(
+    meeting_store: str, tmp_path: Path
+) -> None:
+    chromium = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with streamlit_server(meeting_store) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(base + "/present?deck=council&mode=show&slide=1")
+        wait_until_rendered(page)
+        assert page.locator("[data-testid='stSidebar']").is_hidden()  # full screen
+        before = published_count(page)
+        page.screenshot(path=str(SCREENSHOTS / "present-before.png"))
+
+        values = tmp_path / "latest.csv"
+        values.write_text("Country,Year,Value\nSLV,2025,66.6\n", encoding="utf-8")
+        env = os.environ | {
+            "GDC_TRACKER_DATABASE_URL": meeting_store,
+            "GDC_TRACKER_PASSWORD": PASSWORD,
+        }
+        imported = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "gdc_tracker",
+                "import",
+                str(values),
+                "--indicator",
+                "UMC_INTERNET_USE",
+                "--as-user",
+                "presenter",
+                "--state",
+                "published",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert imported.returncode == 0, imported.stdout + imported.stderr
+
+        page.wait_for_function(  # the live tick (10 s) reruns the slide by itself
+            "(n) => [...document.querySelectorAll(\"[data-testid='stMetric']\")].some("
+            "m => m.innerText.includes('Entries published') && "
+            "parseInt(m.querySelector(\"[data-testid='stMetricValue']\").innerText"
+            ".replace(/,/g, '')) === n)",
+            arg=before + 1,
+            timeout=60_000,
+        )
+        assert page.url.endswith("slide=1")  # still the same slide, no reload
+        page.screenshot(path=str(SCREENSHOTS / "present-after.png"))
+
+        page.keyboard.press("ArrowRight")
+        page.wait_for_url("**slide=2", timeout=30_000)
+        wait_until_rendered(page)
+        assert "El Salvador" in page.locator("[data-testid='stMain']").inner_text()
+        browser.close()
