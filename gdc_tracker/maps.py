@@ -1,0 +1,551 @@
+"""Pure map builders: DataFrames in, pydeck Deck out, drawn with no internet at all.
+
+Country shapes come from the `countryinfo` package (MIT), which ships a GeoJSON outline for
+most countries; they are read once per process. There is no basemap and no tile server:
+`map_provider=None`, the ocean and the land are layers of their own. Countries without an
+outline (small island states, a few others) are drawn as dots at their representative
+point, so every country of the store is on the map.
+
+Values are coloured on a viridis ramp (perceptually uniform, colour-blind safe) running
+from "worse" (light yellow) to "better" (dark purple): for a lower-is-better indicator the
+ramp is reversed, so better always looks the same. Every colour has its words too: the
+tooltip, the summary sentence and the table beside the map.
+"""
+
+import json
+import math
+import re
+from functools import lru_cache
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import pydeck as pdk
+from countryinfo import CountryInfo
+from pydeck.bindings.json_tools import default_serialize
+
+from gdc_tracker.i18n import _
+from gdc_tracker.palette import progress_label
+
+Colour = list[int]
+
+# Viridis at nine even steps, reversed: index 0 is "worse", the last is "better".
+RAMP: tuple[str, ...] = (
+    "#fde725",
+    "#addc30",
+    "#5ec962",
+    "#28ae80",
+    "#21918c",
+    "#2c728e",
+    "#3b528b",
+    "#472d7b",
+    "#440154",
+)
+OCEAN_COLOUR: Colour = [234, 241, 247, 255]
+LAND_COLOUR: Colour = [218, 218, 218, 255]
+BORDER_COLOUR: Colour = [255, 255, 255, 255]
+NO_DATA_COLOUR: Colour = [176, 176, 176, 255]
+MARKER_OUTLINE: Colour = [60, 60, 60, 255]
+HIGHLIGHT_COLOUR: Colour = [255, 255, 255, 110]  # hover lightens: no hue that reads as data
+INITIATIVE_COLOUR: Colour = [213, 94, 0, 255]  # Okabe-Ito vermillion, apart from viridis
+MEMBER_COLOUR: Colour = [86, 180, 233, 255]  # Okabe-Ito sky blue
+ACTING_COLOUR: Colour = [0, 114, 178, 255]  # Okabe-Ito blue
+PIXELS = pdk.types.String("pixels")  # a plain str would be sent as an accessor expression
+LEFT_OUT = {"ATA"}  # Antarctica: huge in Web Mercator and never reported on
+TILE = 512  # pixels: the width of the whole world at zoom 0
+WORLD_VIEW = pdk.ViewState(latitude=20, longitude=12, zoom=0.9, min_zoom=0, max_zoom=8)
+LEGEND_HEIGHT = 84  # the whole legend, axis included: Streamlit fits the chart into it
+TOOLTIP_STYLE = {"fontSize": "13px", "whiteSpace": "pre-line", "maxWidth": "360px"}
+
+UNIT_FORMATS: dict[str, str] = {
+    "percent": "{:,.1f} %",
+    "percent_gni": "{:,.2f} % of GNI per capita",
+    "ratio": "{:,.3f}",
+    "index": "{:,.1f}",
+    "count": "{:,.0f}",
+}
+
+
+# --- Shapes ---------------------------------------------------------------------------
+
+
+def _rounded(coordinates: Any) -> Any:
+    """Coordinates to 0.01° (about 1 km): the outlines are coarse, the JSON gets lighter."""
+    if isinstance(coordinates, int | float):
+        return round(float(coordinates), 2)
+    return [_rounded(part) for part in coordinates]
+
+
+def _polygons(geometry: dict[str, Any]) -> list[Any]:
+    if geometry.get("type") == "Polygon":
+        return [geometry["coordinates"]]
+    if geometry.get("type") == "MultiPolygon":
+        return list(geometry["coordinates"])
+    return []
+
+
+@lru_cache(maxsize=1)
+def country_shapes() -> dict[str, dict[str, Any]]:
+    """ISO alpha-3 code -> GeoJSON MultiPolygon geometry, for every country `countryinfo`
+    has an outline for (read once per process)."""
+    shapes: dict[str, dict[str, Any]] = {}
+    for info in CountryInfo.all().values():
+        code = (info.get("ISO") or {}).get("alpha3")
+        features = (info.get("geoJSON") or {}).get("features") or []
+        polygons = [p for f in features for p in _polygons(f.get("geometry") or {})]
+        if code and polygons and code not in shapes:
+            shapes[code] = {"type": "MultiPolygon", "coordinates": _rounded(polygons)}
+    return shapes
+
+
+@lru_cache(maxsize=1)
+def land() -> dict[str, Any]:
+    """A FeatureCollection of every outline but Antarctica's: the grey land under the data."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": code, "properties": {"code": code}, "geometry": shape}
+            for code, shape in sorted(country_shapes().items())
+            if code not in LEFT_OUT
+        ],
+    }
+
+
+# --- Values and colours -----------------------------------------------------------------
+
+
+def format_value(value: object, unit: str) -> str:
+    """A value with its unit, for tooltips, tables and sentences."""
+    if value is None or pd.isna(value):  # type: ignore[arg-type]
+        return _("no data")
+    pattern = UNIT_FORMATS.get(unit, "{:,.2f} " + unit)
+    return pattern.format(float(value))  # type: ignore[arg-type]
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    return int(hex_colour[1:3], 16), int(hex_colour[3:5], 16), int(hex_colour[5:7], 16)
+
+
+def ramp_colour(fraction: float) -> Colour:
+    """The ramp's colour at `fraction` (0 = worse end, 1 = better end), as RGBA."""
+    position = min(max(fraction, 0.0), 1.0) * (len(RAMP) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(RAMP) - 1)
+    share = position - low
+    start, end = _rgb(RAMP[low]), _rgb(RAMP[high])
+    return [round(a + (b - a) * share) for a, b in zip(start, end, strict=True)] + [255]
+
+
+def value_fractions(values: pd.Series, *, higher_is_better: bool) -> pd.Series:
+    """Where each value sits between the worst and the best value shown (0 to 1)."""
+    low, high = values.min(), values.max()
+    if pd.isna(low) or high == low:
+        return values.where(values.isna(), 1.0)
+    fractions = (values - low) / (high - low)
+    return fractions if higher_is_better else 1.0 - fractions
+
+
+def fill_colours(values: pd.Series, *, higher_is_better: bool) -> list[Colour]:
+    """One RGBA fill per value; grey where there is no value."""
+    fractions = value_fractions(values.astype(float), higher_is_better=higher_is_better)
+    return [NO_DATA_COLOUR if pd.isna(f) else ramp_colour(float(f)) for f in fractions]
+
+
+# --- Tooltips -----------------------------------------------------------------------------
+
+
+def _value_tooltip(row: Any, unit: str, year: int) -> str:
+    name = f"{row.name} ({row.region_code})" if row.region_code else str(row.name)
+    if pd.isna(row.value):
+        return f"{name}\n{_('No data for')} {year}"
+    return (
+        f"{name}\n{_('Value')}: {format_value(row.value, unit)} ({int(row.year)})\n"
+        f"{_('Progress')}: {progress_label(str(row.status))}"
+    )
+
+
+def _initiatives_tooltip(count: int, names: str) -> str:
+    noun = _("initiative acts here") if count == 1 else _("initiatives act here")
+    listed = "".join(f"\n• {name}" for name in names.split("; ") if name)
+    return f"{count} {noun}:{listed}"
+
+
+# --- Layers -------------------------------------------------------------------------------
+
+
+def _ocean_layer() -> pdk.Layer:
+    return pdk.Layer(
+        "SolidPolygonLayer",
+        id="ocean",
+        # Wider than the world, so a screen wider than the map at this zoom shows sea at
+        # its sides rather than a blank page.
+        data=[{"polygon": [[-540, -85], [540, -85], [540, 85], [-540, 85]]}],
+        get_polygon="polygon",
+        get_fill_color=OCEAN_COLOUR,
+        pickable=False,
+    )
+
+
+def _land_layer() -> pdk.Layer:
+    return pdk.Layer(
+        "GeoJsonLayer",
+        id="land",
+        data=_outline("land"),
+        filled=True,
+        stroked=True,
+        get_fill_color=LAND_COLOUR,
+        get_line_color=BORDER_COLOUR,
+        line_width_min_pixels=0.5,
+        pickable=False,
+    )
+
+
+def _shapes_layer(layer_id: str, rows: list[dict[str, Any]]) -> pdk.Layer:
+    """Countries with an outline, each filled with its row's `fill`."""
+    shapes = country_shapes()
+    features = [
+        {
+            "type": "Feature",
+            "id": row["code"],
+            "properties": {k: v for k, v in row.items() if k not in ("latitude", "longitude")},
+            "geometry": _outline(row["code"]),
+        }
+        for row in rows
+        if row["code"] in shapes
+    ]
+    return pdk.Layer(
+        "GeoJsonLayer",
+        id=layer_id,
+        data={"type": "FeatureCollection", "features": features},
+        filled=True,
+        stroked=True,
+        get_fill_color="properties.fill",
+        get_line_color=BORDER_COLOUR,
+        line_width_min_pixels=0.5,
+        pickable=True,
+        auto_highlight=True,
+        highlight_color=HIGHLIGHT_COLOUR,
+    )
+
+
+def _markers_layer(layer_id: str, rows: list[dict[str, Any]]) -> pdk.Layer:
+    """Countries without an outline, as dots at their representative point."""
+    shapes = country_shapes()
+    points = [
+        {**row, "position": [row["longitude"], row["latitude"]]}
+        for row in rows
+        if row["code"] not in shapes and pd.notna(row["latitude"]) and pd.notna(row["longitude"])
+    ]
+    return pdk.Layer(
+        "ScatterplotLayer",
+        id=layer_id,
+        data=points,
+        get_position="position",
+        get_fill_color="fill",
+        get_line_color=MARKER_OUTLINE,
+        get_radius=5,
+        radius_units=PIXELS,
+        stroked=True,
+        line_width_units=PIXELS,
+        get_line_width=1,
+        pickable=True,
+        auto_highlight=True,
+        highlight_color=HIGHLIGHT_COLOUR,
+    )
+
+
+def _initiatives_layer(rows: list[dict[str, Any]]) -> pdk.Layer:
+    """Rings at the countries where initiatives act, larger where more of them do."""
+    return pdk.Layer(
+        "ScatterplotLayer",
+        id="initiatives",
+        data=rows,
+        get_position="position",
+        get_radius="radius",
+        radius_units=PIXELS,
+        filled=True,
+        get_fill_color=INITIATIVE_COLOUR[:3] + [50],
+        stroked=True,
+        get_line_color=INITIATIVE_COLOUR,
+        line_width_units=PIXELS,
+        get_line_width=2.5,
+        pickable=True,
+        auto_highlight=True,
+        highlight_color=HIGHLIGHT_COLOUR,
+    )
+
+
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON is compact and whose outlines are serialised once per process.
+
+    pydeck indents its JSON, which puts every coordinate on a line of its own; and the
+    outlines are the bulk of the map. Layers hold a placeholder for each outline (see
+    `_outline`), replaced here by the JSON text cached for it.
+    """
+
+    def to_json(self) -> str:
+        text = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        return OUTLINE_PLACEHOLDER.sub(lambda match: _outline_json(match.group(1)), text)
+
+
+OUTLINE_PLACEHOLDER = re.compile(r'"__outline__:(\w+)"')
+
+
+def _outline(name: str) -> str:
+    """The placeholder for a country's outline (by ISO alpha-3 code) or for all the land."""
+    return f"__outline__:{name}"
+
+
+@lru_cache(maxsize=512)
+def _outline_json(name: str) -> str:
+    value = land() if name == "land" else country_shapes()[name]
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _deck(layers: list[pdk.Layer], view: pdk.ViewState, height: int) -> pdk.Deck:
+    # map_provider=None and the default map_style: pydeck then writes the "__MAP_STYLE__"
+    # placeholder, which Streamlit drops. map_style=None would be left out of the JSON, and
+    # Streamlit would then fill in a Carto basemap fetched from the internet.
+    return CompactDeck(
+        layers=layers,
+        initial_view_state=view,
+        views=[pdk.View(type="MapView", controller=True, repeat=False)],
+        map_provider=None,
+        tooltip={"text": "{tooltip}", "style": TOOLTIP_STYLE},
+        height=height,
+    )
+
+
+# --- Views --------------------------------------------------------------------------------
+
+
+def _mercator_y(latitude: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
+
+
+def _latitude(mercator_y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(mercator_y)) - math.pi / 2)
+
+
+def region_view(
+    points: pd.DataFrame,
+    *,
+    width: int = 1000,
+    height: int = 540,
+    padding: float = 12.0,
+) -> pdk.ViewState:
+    """A view framing the points (latitude, longitude: the countries' representative points)
+    with `padding` degrees around them, in a map of about `width` x `height` pixels; across
+    the date line when that is shorter (Asia and the Pacific)."""
+    points = points.dropna(subset=["latitude", "longitude"])
+    if points.empty:
+        return WORLD_VIEW
+    longitudes = points["longitude"].astype(float)
+    shifted = longitudes.where(longitudes >= 0, longitudes + 360)
+    if shifted.max() - shifted.min() < longitudes.max() - longitudes.min():
+        longitudes = shifted
+    west, east = longitudes.min() - padding, longitudes.max() + padding
+    south = max(float(points["latitude"].min()) - padding, -80.0)
+    north = min(float(points["latitude"].max()) + padding, 80.0)
+    bottom, top = _mercator_y(south), _mercator_y(north)
+    # Web Mercator: the whole world is 512 x 512 pixels at zoom 0, doubling at each level.
+    zoom_across = math.log2(width * 360 / (TILE * (east - west)))
+    zoom_down = math.log2(height * 2 * math.pi / (TILE * (top - bottom)))
+    longitude = (west + east) / 2
+    return pdk.ViewState(
+        latitude=round(_latitude((bottom + top) / 2), 3),
+        longitude=round(longitude - 360 if longitude > 180 else longitude, 3),
+        zoom=round(min(max(min(zoom_across, zoom_down), 0.5), 6.0), 2),
+        min_zoom=0,
+        max_zoom=8,
+    )
+
+
+# --- Decks --------------------------------------------------------------------------------
+
+
+def initiative_points(locations: pd.DataFrame, values: pd.DataFrame, unit: str, year: int) -> list:
+    """Rows for the initiative layer: position, radius and a tooltip naming the initiatives
+    (and the country's value, since the ring covers it)."""
+    if locations.empty:
+        return []
+    shown = locations.dropna(subset=["latitude", "longitude"]).merge(
+        values[["geo_code", "region_code", "value", "year", "status"]], on="geo_code", how="left"
+    )
+    points = []
+    for row in shown.itertuples():
+        count = int(row.initiatives)
+        points.append(
+            {
+                "code": row.geo_code,
+                "name": row.name,
+                "position": [float(row.longitude), float(row.latitude)],
+                "radius": round(7 + 4 * math.sqrt(count), 1),
+                "initiatives": count,
+                "tooltip": _value_tooltip(row, unit, year)
+                + "\n"
+                + _initiatives_tooltip(count, row.initiative_names),
+            }
+        )
+    return points
+
+
+def choropleth_deck(
+    values: pd.DataFrame,
+    *,
+    unit: str,
+    higher_is_better: bool,
+    year: int,
+    locations: pd.DataFrame | None = None,
+    view: pdk.ViewState | None = None,
+    height: int = 520,
+) -> pdk.Deck:
+    """The world coloured by `values` (queries.geo.country_values), with the countries where
+    initiatives act (queries.geo.initiative_locations) as rings on top when given."""
+    fills = fill_colours(values["value"], higher_is_better=higher_is_better)
+    rows = [
+        {
+            "code": row.geo_code,
+            "name": row.name,
+            "latitude": row.latitude,
+            "longitude": row.longitude,
+            "value": None if pd.isna(row.value) else float(row.value),
+            "has_data": not pd.isna(row.value),
+            "fill": fill,
+            "tooltip": _value_tooltip(row, unit, year),
+        }
+        for row, fill in zip(values.itertuples(), fills, strict=True)
+    ]
+    layers = [
+        _ocean_layer(),
+        _land_layer(),
+        _shapes_layer("values", rows),
+        _markers_layer("value-markers", rows),
+    ]
+    if locations is not None:
+        layers.append(_initiatives_layer(initiative_points(locations, values, unit, year)))
+    return _deck(layers, view or WORLD_VIEW, height)
+
+
+def region_deck(members: pd.DataFrame, *, width: int = 620, height: int = 380) -> pdk.Deck:
+    """A region's countries (queries.geo.regional_countries) in light blue, those where the
+    regional initiative's initiatives act in dark blue with a ring (small countries would
+    not show their colour), framed on the region."""
+    rows, rings = [], []
+    for row in members.itertuples():
+        count = int(row.initiatives)
+        tooltip = str(row.name)
+        if count:
+            tooltip += "\n" + _initiatives_tooltip(count, row.initiative_names)
+            if pd.notna(row.latitude) and pd.notna(row.longitude):
+                rings.append(
+                    {
+                        "code": row.code,
+                        "position": [float(row.longitude), float(row.latitude)],
+                        "radius": round(7 + 4 * math.sqrt(count), 1),
+                        "tooltip": tooltip,
+                    }
+                )
+        rows.append(
+            {
+                "code": row.code,
+                "name": row.name,
+                "latitude": row.latitude,
+                "longitude": row.longitude,
+                "fill": ACTING_COLOUR if count else MEMBER_COLOUR[:3] + [150],
+                "tooltip": tooltip,
+            }
+        )
+    layers = [
+        _ocean_layer(),
+        _land_layer(),
+        _shapes_layer("members", rows),
+        _markers_layer("member-markers", rows),
+        _initiatives_layer(rings),
+    ]
+    return _deck(layers, region_view(members, width=width, height=height), height)
+
+
+# --- Words and tables beside the map -------------------------------------------------------
+
+
+def values_summary(values: pd.DataFrame, *, year: int, unit: str, where: str = "") -> str:
+    """ "Values for 168 of 198 countries in 2023; highest X (…), lowest Y (…)." """
+    place = f" {where}" if where else ""
+    with_data = values.dropna(subset=["value"])
+    if with_data.empty:
+        return f"{_('No values for the')} {len(values)} {_('countries')}{place} {_('in')} {year}."
+    ranked = with_data.sort_values(["value", "name"])
+    highest, lowest = ranked.iloc[-1], ranked.iloc[0]
+    return (
+        f"{_('Values for')} {len(with_data)} {_('of')} {len(values)} {_('countries')}{place} "
+        f"{_('in')} {year}; {_('highest')} {highest['name']} "
+        f"({format_value(highest['value'], unit)}), {_('lowest')} {lowest['name']} "
+        f"({format_value(lowest['value'], unit)})."
+    )
+
+
+def values_table(values: pd.DataFrame) -> pd.DataFrame:
+    """country, code, region, value, year, status (word and symbol): the map as a table."""
+    return pd.DataFrame(
+        {
+            "country": values["name"],
+            "code": values["geo_code"],
+            "region": values["region_code"],
+            "value": values["value"].astype(float),
+            "year": values["year"].astype("Int64"),
+            "status": values["status"].map(progress_label),
+        }
+    ).sort_values(["value", "country"], ascending=[False, True], na_position="last")
+
+
+def missing_names(values: pd.DataFrame) -> list[str]:
+    """Names of the countries without a value, alphabetically."""
+    return sorted(values.loc[values["value"].isna(), "name"].astype(str))
+
+
+def legend_chart(
+    low: float, high: float, *, unit: str, higher_is_better: bool, steps: int = 48
+) -> alt.Chart:
+    """The colour ramp as a bar from the lowest to the highest value shown, labelled with
+    which end is better (deck.gl draws no legend)."""
+    if not high > low:
+        high = low + 1.0
+    width = (high - low) / steps
+    rows = []
+    for step in range(steps):
+        start = low + step * width
+        fraction = (step + 0.5) / steps
+        colour = ramp_colour(fraction if higher_is_better else 1 - fraction)
+        rows.append(
+            {
+                "start": start,
+                "end": start + width * 1.05,  # a hair of overlap: no seams between steps
+                "colour": "#{:02x}{:02x}{:02x}".format(*colour[:3]),
+            }
+        )
+    better = _("higher is better →") if higher_is_better else _("← lower is better")
+    return (
+        alt.Chart(pd.DataFrame(rows), height=LEGEND_HEIGHT)
+        .mark_rect()
+        .encode(
+            x=alt.X(
+                "start:Q",
+                scale=alt.Scale(domain=[low, high], nice=False, zero=False),
+                title=f"{unit.replace('_', ' ')} · {better}",
+                axis=alt.Axis(tickCount=5, grid=False, titleFontWeight="normal", offset=20),
+            ),
+            x2="end:Q",
+            # An explicit band: Streamlit fits the chart into its height, which leaves a
+            # mark without a y encoding no height at all.
+            y=alt.value(0),
+            y2=alt.value(18),
+            color=alt.Color("colour:N", scale=None, legend=None),
+        )
+        .properties(usermeta={"embedOptions": {"actions": False}})
+    )
+
+
+def status_counts(statuses: pd.Series) -> dict[str, int]:
+    """How many of each progress status, for count phrases."""
+    return {str(k): int(v) for k, v in statuses.fillna("insufficient data").value_counts().items()}
