@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from gdc_tracker.audit import record_change, snapshot
-from gdc_tracker.errors import FieldProblem, NotAllowed, ValidationFailed
+from gdc_tracker.errors import FieldProblem, NotAllowed, NotFound, ValidationFailed
 from gdc_tracker.models import Role, User
 
 ROLE_ORDER: tuple[Role, ...] = (Role.VIEWER, Role.EDITOR, Role.REVIEWER, Role.ADMIN)
@@ -132,9 +132,22 @@ def authenticate(session: Session, username: str, password: str) -> Identity | N
     return identity_of(user) if user is not None else None
 
 
+def current(session: Session, identity: Identity) -> Identity | None:
+    """The identity as the store has it now: a changed role applies at once, and a
+    deactivated or deleted account is signed out (one primary-key read)."""
+    if identity.user_id is None:
+        return identity
+    user = session.get(User, identity.user_id)
+    if user is None or not user.is_active:
+        return None
+    return identity_of(user)
+
+
 def set_role(session: Session, *, username: str, role: str, by: Identity) -> User:
     require(by, Role.ADMIN, "change roles")
-    user = session.exec(select(User).where(User.username == username)).one()
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFound(f"user '{username}' does not exist")
     before = {"role": user.role}
     user.role = Role(role)
     record_change(

@@ -82,3 +82,17 @@ def test_only_admins_change_roles(store: Engine) -> None:
         auth.set_role(session, username="ed", role="reviewer", by=admin)
     with db.session_scope(store) as session:
         assert auth.authenticate(session, "ed", PASSWORD).role == Role.REVIEWER
+
+
+def test_a_changed_role_or_deactivated_account_applies_to_a_signed_in_user(store: Engine) -> None:
+    from gdc_tracker.models import User
+
+    admin = make_user(store, "boss", "admin")
+    editor = make_user(store, "ed", "editor")
+    with db.session_scope(store) as session:
+        auth.set_role(session, username="ed", role="viewer", by=admin)
+    with db.session_scope(store) as session:
+        assert auth.current(session, editor).role == Role.VIEWER
+        session.get(User, editor.user_id).is_active = False
+    with db.session_scope(store) as session:
+        assert auth.current(session, editor) is None

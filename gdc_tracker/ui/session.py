@@ -55,7 +55,14 @@ def current_identity() -> Identity | None:
         sign_out(_("Your session ended after a period without activity. Please sign in again."))
         return None
     st.session_state[LAST_SEEN_KEY] = now
-    return identity
+    with db.session_scope(cache.get_engine()) as session:
+        fresh = auth.current(session, identity)
+    if fresh is None:
+        sign_out(_("Your account is no longer active. Ask an administrator."))
+        return None
+    if fresh != identity and IDENTITY_KEY in st.session_state:
+        st.session_state[IDENTITY_KEY] = fresh
+    return fresh
 
 
 def sign_in(identity: Identity) -> None:

@@ -1,0 +1,73 @@
+"""Admin (admins): users and their roles, and the audit log of every change."""
+
+import streamlit as st
+
+from gdc_tracker.i18n import _
+from gdc_tracker.queries import workflow
+from gdc_tracker.ui import admin_forms, components, filters
+from gdc_tracker.ui.frame import PageContext, page_frame
+
+ANY = ""
+AUDIT_LIMIT = 1_000
+
+
+def users_tab(ctx: PageContext) -> None:
+    users = ctx.load(workflow.users)
+    st.subheader(_("Users") + f" ({len(users)})")
+    admin_forms.users_table(users)
+    add, change = st.columns(2, gap="large")
+    with add:
+        admin_forms.add_user_form(ctx.identity)  # type: ignore[arg-type]
+    with change:
+        admin_forms.change_role_form(ctx.identity, users)  # type: ignore[arg-type]
+
+
+def audit_filters(choices: dict[str, list[str]]) -> dict[str, object]:
+    labels = {"actor": _("Who"), "action": _("Action"), "entity": _("Record type")}
+    chosen: dict[str, object] = {}
+    columns = st.columns(4)
+    for column, (param, label) in zip(columns, labels.items(), strict=False):
+        with column:
+            value = filters.select(
+                label,
+                [ANY, *choices[param]],
+                param=param,
+                labels={ANY: _("Any")},
+                default=ANY,
+            )
+            chosen[param] = value or None
+    with columns[3]:
+        chosen["since"] = admin_forms.start_of(admin_forms.since_filter(_("Since (UTC)")))
+    return chosen
+
+
+def audit_tab(ctx: PageContext) -> None:
+    st.subheader(_("Audit log"))
+    st.caption(_("Every change to the store: who, when, and the values before and after."))
+    chosen = audit_filters(ctx.load(workflow.audit_choices))
+    records = ctx.load(workflow.audit_log, limit=AUDIT_LIMIT, **chosen)
+    more = _(" (the newest {n}; narrow the filters to see older ones)").format(n=AUDIT_LIMIT)
+    st.markdown(
+        _("**{n}** records").format(n=len(records)) + (more if len(records) >= AUDIT_LIMIT else "")
+    )
+    if records.empty:
+        components.empty_state(
+            _("No change matches these filters."), _("Choose Any for a filter or an earlier date.")
+        )
+        return
+    admin_forms.draw_audit(records)
+
+
+def render() -> None:
+    ctx = page_frame(__file__)
+    st.title(_("Admin"))
+    st.caption(_("Users and their roles, and the audit log of every change to the store."))
+    components.share_link()
+    tabs = admin_forms.tabs()
+    with tabs["users"]:
+        users_tab(ctx)
+    with tabs["audit"]:
+        audit_tab(ctx)
+
+
+render()
