@@ -232,9 +232,14 @@ def validate(session: Session, draft: EntryDraft, *, today: date | None = None) 
 
 
 def find_duplicate(
-    session: Session, values: dict[str, Any], *, excluding: int | None = None
+    session: Session,
+    values: dict[str, Any],
+    *,
+    excluding: int | None = None,
+    also_excluding: int | None = None,
 ) -> ProgressEntry | None:
-    """A live entry (not rejected) with the same indicator, geography, period, disaggregation."""
+    """A live entry (not rejected or superseded) with the same indicator, geography, period
+    and disaggregation; `excluding` the entry being corrected and the one it corrects."""
     if values.get("indicator_id") is None:
         return None
     statement = select(ProgressEntry).where(
@@ -242,10 +247,11 @@ def find_duplicate(
         ProgressEntry.geo_code == values["geo_code"],
         ProgressEntry.period == values["period"],
         ProgressEntry.disaggregation == values["disaggregation"],
-        ProgressEntry.review_state != ReviewState.REJECTED,
+        ProgressEntry.review_state.not_in((ReviewState.REJECTED, ReviewState.SUPERSEDED)),  # type: ignore[attr-defined]
     )
-    if excluding is not None:
-        statement = statement.where(ProgressEntry.id != excluding)
+    for skipped in (excluding, also_excluding):
+        if skipped is not None:
+            statement = statement.where(ProgressEntry.id != skipped)
     return session.exec(statement).first()
 
 
@@ -320,17 +326,42 @@ def correct_entry(
     submit: bool = False,
     today: date | None = None,
 ) -> ProgressEntry:
-    """Change an entry's values. A published entry corrected by an editor goes back to review."""
+    """Change an entry's values.
+
+    A draft, submitted or rejected entry is changed in place. A published entry is never
+    unpublished by a correction: the correction is a new entry that supersedes it, goes
+    through review, and replaces it on the explore pages only when it is published.
+    """
     require(by, Role.EDITOR, "correct progress entries")
     resolved = validate(session, draft, today=today)
     before = snapshot(get_entry(session, entry_id))
     entry = _claim(session, entry_id, expected_version)
-    duplicate = find_duplicate(session, resolved.values, excluding=entry_id)
+    duplicate = find_duplicate(
+        session, resolved.values, excluding=entry_id, also_excluding=entry.supersedes_id
+    )
     if duplicate is not None:
         raise DuplicateEntry(existing_id=int(duplicate.id or 0), existing=snapshot(duplicate) or {})
+    state = ReviewState.SUBMITTED if submit else ReviewState.DRAFT
+    if entry.review_state == ReviewState.PUBLISHED:
+        correction = ProgressEntry(
+            **resolved.values, review_state=state, author_id=by.user_id, supersedes_id=entry_id
+        )
+        session.add(correction)
+        session.flush()
+        record_change(
+            session,
+            actor=by.username,
+            action="propose correction",
+            entity="progressentry",
+            entity_id=correction.id,
+            before=before,
+            after=snapshot(correction),
+            user_id=by.user_id,
+        )
+        return correction
     for name, value in resolved.values.items():
         setattr(entry, name, value)
-    entry.review_state = ReviewState.SUBMITTED if submit else ReviewState.DRAFT
+    entry.review_state = state
     entry.review_note = None
     session.add(entry)
     session.flush()
@@ -345,6 +376,31 @@ def correct_entry(
         user_id=by.user_id,
     )
     return entry
+
+
+def _retire_superseded(session: Session, entry: ProgressEntry, by: Identity) -> None:
+    """On publishing a correction, the entry it corrects stops being published."""
+    if entry.supersedes_id is None:
+        return
+    original = get_entry(session, entry.supersedes_id)
+    if original.review_state != ReviewState.PUBLISHED:
+        return
+    before = snapshot(original)
+    original.review_state = ReviewState.SUPERSEDED
+    original.version += 1
+    original.updated_at = utc_now()
+    session.add(original)
+    session.flush()
+    record_change(
+        session,
+        actor=by.username,
+        action="supersede entry",
+        entity="progressentry",
+        entity_id=original.id,
+        before=before,
+        after=snapshot(original),
+        user_id=by.user_id,
+    )
 
 
 _TRANSITIONS: dict[str, tuple[tuple[str, ...], str, Role]] = {
@@ -386,6 +442,8 @@ def review(
         entry.review_note = reason.strip() or None
     session.add(entry)
     session.flush()
+    if action == "publish":
+        _retire_superseded(session, entry, by)
     record_change(
         session,
         actor=by.username,

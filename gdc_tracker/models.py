@@ -60,6 +60,7 @@ class ReviewState(StrEnum):
     SUBMITTED = "submitted"
     PUBLISHED = "published"
     REJECTED = "rejected"
+    SUPERSEDED = "superseded"  # was published; a published correction replaced it
 
 
 class Role(StrEnum):
@@ -281,6 +282,7 @@ class ProgressEntry(SQLModel, table=True):
     review_note: str | None = Field(default=None, sa_type=sa.Text)
     author_id: int | None = Field(default=None, foreign_key="user.id")
     reviewer_id: int | None = Field(default=None, foreign_key="user.id")
+    supersedes_id: int | None = Field(default=None, foreign_key="progressentry.id")
     version: int = 1
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()

@@ -30,13 +30,6 @@ def render() -> None:
             _("Entries appear here when an editor submits them on the Update or Import page."),
         )
         return
-    history = ctx.load(
-        workflow.changelog,
-        entity="progressentry",
-        entity_ids=tuple(str(i) for i in queue["id"]),
-        limit=20 * len(queue),
-    )
-    queue = review_forms.with_last_published(queue, history)
     review_forms.draw_queue(queue)
     rows = queue.set_index("id", drop=False)
     ids = [int(i) for i in rows.index]

@@ -260,3 +260,57 @@ def test_two_concurrent_editors_one_saves_the_other_is_refused(
         ).all()
     assert saved.value == winner_value and saved.version == 2
     assert len(corrections) == 1
+
+
+def test_correcting_a_published_value_keeps_it_public_until_the_correction_is_published(
+    reference_engine: Engine, editor, reviewer
+) -> None:
+    from gdc_tracker.queries import overview, workflow
+
+    with db.session_scope(reference_engine) as session:
+        entry = entries.add_entry(session, internet_use(), by=editor, submit=True, today=TODAY)
+        entries.review(session, entry.id, "publish", expected_version=1, by=reviewer)
+        indicator_id = entry.indicator_id
+    with db.session_scope(reference_engine) as session:
+        correction = entries.correct_entry(
+            session,
+            entry.id,
+            internet_use(value=67.5),
+            expected_version=2,
+            by=editor,
+            submit=True,
+            today=TODAY,
+        )
+        public = overview.yearly_values(session, geo_codes=("SLV",), indicator_ids=(indicator_id,))
+        queue = workflow.review_queue(session)
+    assert correction.id != entry.id and correction.supersedes_id == entry.id
+    assert public["value"].tolist() == [66.5]  # the published figure stays on show
+    assert queue.set_index("id").loc[correction.id, "published_value"] == 66.5
+    with db.session_scope(reference_engine) as session:
+        entries.review(session, correction.id, "publish", expected_version=1, by=reviewer)
+    with db.session_scope(reference_engine) as session:
+        public = overview.yearly_values(session, geo_codes=("SLV",), indicator_ids=(indicator_id,))
+        original = session.get(ProgressEntry, entry.id)
+    assert public["value"].tolist() == [67.5]
+    assert original.review_state == ReviewState.SUPERSEDED
+
+
+def test_a_second_correction_of_the_same_published_value_is_refused(
+    reference_engine: Engine, editor, reviewer
+) -> None:
+    with db.session_scope(reference_engine) as session:
+        entry = entries.add_entry(session, internet_use(), by=editor, submit=True, today=TODAY)
+        entries.review(session, entry.id, "publish", expected_version=1, by=reviewer)
+    with db.session_scope(reference_engine) as session:
+        first = entries.correct_entry(
+            session, entry.id, internet_use(value=67.5), expected_version=2, by=editor, today=TODAY
+        )
+    with pytest.raises(StaleEdit), db.session_scope(reference_engine) as session:
+        entries.correct_entry(
+            session, entry.id, internet_use(value=68.0), expected_version=2, by=editor, today=TODAY
+        )
+    with db.session_scope(reference_engine) as session:  # the pending correction can be edited
+        again = entries.correct_entry(
+            session, first.id, internet_use(value=67.0), expected_version=1, by=editor, today=TODAY
+        )
+    assert again.id == first.id and again.value == 67.0

@@ -104,23 +104,6 @@ def entry_label(row: pd.Series) -> str:
     )
 
 
-def with_last_published(queue: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
-    """Fill `published_value` from the entries' own audit trail where no other entry holds it.
-
-    A published entry that an editor corrects goes back to review in place, so the value
-    it replaces lives only in the audit record of that correction (its `before`).
-    `history` is `workflow.changelog` of the queued entries, newest first.
-    """
-    replaced: dict[str, object] = {}
-    for record in history.itertuples():
-        before = record.before if isinstance(record.before, dict) else {}
-        if before.get("review_state") == "published" and record.entity_id not in replaced:
-            replaced[record.entity_id] = before.get("value")
-    from_audit = queue["id"].astype(str).map(replaced)
-    published = queue["published_value"].astype("Float64")
-    return queue.assign(published_value=published.fillna(from_audit.astype("Float64")))
-
-
 def queue_table(queue: pd.DataFrame) -> pd.DataFrame:
     """The queue as the reviewer reads it: what is proposed and what it would change.
 
