@@ -4,13 +4,45 @@ python -m gdc_tracker db upgrade     create or migrate the database to the lates
 python -m gdc_tracker db revision    show the database's schema revision and the latest
 python -m gdc_tracker seed           add reference data and the demo progress entries
 python -m gdc_tracker seed --no-demo add reference data only
+python -m gdc_tracker import FILE --indicator CODE --as-user NAME [--dry-run]
+                                     preview a CSV/Excel file and import its valid rows
+python -m gdc_tracker users add NAME --role ROLE   add a user (password from
+                                     GDC_TRACKER_PASSWORD, or asked for twice)
+python -m gdc_tracker users list     list the users and their roles
 """
 
 import argparse
+import dataclasses
+import getpass
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from gdc_tracker import bootstrap, config, db
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from gdc_tracker import auth, bootstrap, config, db, importer
+from gdc_tracker.errors import GdcTrackerError, ValidationFailed
+from gdc_tracker.models import Indicator, ReviewState, Role, User
+
+PASSWORD_VARIABLE = "GDC_TRACKER_PASSWORD"
+USER_VARIABLE = "GDC_TRACKER_USER"
+MAPPING_ROLES = (
+    "country",
+    "country_name",
+    "indicator",
+    "period",
+    "value",
+    "disaggregation",
+    "source",
+    "evidence_url",
+    "narrative",
+)
+
+
+class CliError(Exception):
+    """Bad input on the command line: printed as `error: ...`, exit code 2."""
 
 
 def _redacted(url: str) -> str:
@@ -47,6 +79,214 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ready_engine() -> Engine:
+    engine = db.make_engine(config.load().database_url)
+    bootstrap.check_schema(engine)
+    return engine
+
+
+def _identity(session: Session, username: str) -> auth.Identity:
+    user = session.exec(
+        select(User).where(User.username == username.strip().lower(), User.is_active)
+    ).first()
+    if user is None:
+        raise CliError(
+            f"no active user '{username}': add one with `python -m gdc_tracker users add`"
+        )
+    return auth.identity_of(user)
+
+
+def _mapping_overrides(pairs: Sequence[str]) -> dict[str, str]:
+    overrides = {}
+    for pair in pairs:
+        role, separator, column = pair.partition("=")
+        if not separator or role not in MAPPING_ROLES or not column:
+            raise CliError(
+                f"--map {pair!r}: write ROLE=COLUMN, ROLE one of {', '.join(MAPPING_ROLES)}"
+            )
+        overrides[role] = column
+    return overrides
+
+
+def _describe_mapping(mapping: importer.ColumnMapping) -> str:
+    indicator = mapping.indicator_code or (
+        f"column '{mapping.indicator}'" if mapping.indicator else "not chosen (--indicator CODE)"
+    )
+    country = f"'{mapping.country}'" + (
+        f" (names: '{mapping.country_name}')" if mapping.country_name else ""
+    )
+    if mapping.layout == "long":
+        where = f"periods '{mapping.period}', values '{mapping.value}'"
+    else:
+        years = mapping.year_columns
+        where = (
+            f"{len(years)} year columns ({years[0]}-{years[-1]})" if years else "no year columns"
+        )
+    return f"layout {mapping.layout}: countries {country}, indicator {indicator}, {where}"
+
+
+def _progress_bar() -> Callable[[float], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def draw(fraction: float) -> None:
+        filled = int(fraction * 30)
+        sys.stderr.write(f"\rwriting [{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%}")
+        if fraction >= 1:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return draw
+
+
+def _print_preview(result: importer.ImportPreview, show: int) -> None:
+    print(f"{result.filename}: {result.rows_read:,} rows read")
+    print(f"preview: {result.summary()}")
+    for problem in result.problems[:show]:
+        value = f" ({problem.value!r})" if problem.value else ""
+        print(f"  row {problem.row_number}, column '{problem.column}'{value}: {problem.reason}")
+    if len(result.problems) > show:
+        print(f"  ... and {len(result.problems) - show:,} more problems")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    username = args.as_user or os.environ.get(USER_VARIABLE, "")
+    if not username:
+        raise CliError(
+            f"say who imports: --as-user USERNAME (or {USER_VARIABLE}); "
+            "add users with `python -m gdc_tracker users add`"
+        )
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"{path}: no such file")
+    if path.stat().st_size > importer.MAX_FILE_BYTES:
+        raise CliError(f"{path}: too large. {importer.limits_in_words()}")
+    frame = importer.read_table(path.read_bytes(), path.name)
+    overrides = _mapping_overrides(args.map or [])
+    engine = _ready_engine()
+    with db.session_scope(engine) as session:
+        who = _identity(session, username)
+        mapping = importer.guess_mapping(
+            frame,
+            layout=args.layout,
+            indicator_code=args.indicator,
+            indicator_codes=list(session.exec(select(Indicator.code)).all()),
+        )
+        mapping = dataclasses.replace(mapping, **overrides, default_source=args.source or "")
+        print(_describe_mapping(mapping))
+        result = importer.preview(session, frame, mapping, by=who)
+        _print_preview(result, args.show)
+        if result.accepted == 0:
+            print("nothing could be imported: every row was rejected or the file has no values")
+            return 1
+        if args.dry_run:
+            print("dry run: nothing was written")
+            return 0
+        outcome = importer.commit(
+            session, result, by=who, state=args.state, progress=_progress_bar()
+        )
+        print(outcome.message)
+    return 0
+
+
+def _read_password() -> str:
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        raise CliError(f"set {PASSWORD_VARIABLE}, or run the command in a terminal to type it")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat the password: ") != first:
+        raise CliError("the two passwords differ; nothing was saved")
+    return first
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    password = _read_password()
+    engine = _ready_engine()
+    try:
+        with db.session_scope(engine) as session:
+            user = auth.create_user(
+                session,
+                username=args.username,
+                password=password,
+                role=args.role,
+                display_name=args.display_name or "",
+                email=args.email,
+            )
+            print(f"added {user.username} ({user.role})")
+    except ValidationFailed as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    engine = _ready_engine()
+    with db.session_scope(engine) as session:
+        users = session.exec(select(User).order_by(User.username)).all()
+    if not users:
+        print("no users yet: add one with `python -m gdc_tracker users add USERNAME --role admin`")
+        return 0
+    width = max(len(user.username) for user in users)
+    for user in users:
+        active = "" if user.is_active else "  (inactive)"
+        print(f"{user.username:<{width}}  {user.role:<8}  {user.display_name}{active}")
+    return 0
+
+
+def _add_import_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "import",
+        help="preview a CSV or Excel file of indicator values and import its valid rows",
+        description="Reads FILE (long: one row per observation; wide: one column per year, as "
+        "World Bank downloads), shows how many values are new, changed, unchanged or rejected "
+        f"and why, then imports the valid ones in one transaction. {importer.limits_in_words()}",
+    )
+    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("--indicator", metavar="CODE", help="the indicator of every row")
+    parser.add_argument("--layout", choices=("long", "wide"), help="default: guessed")
+    parser.add_argument(
+        "--as-user", metavar="USERNAME", help=f"who imports (default: ${USER_VARIABLE})"
+    )
+    parser.add_argument(
+        "--state",
+        choices=[str(s) for s in ReviewState if s != ReviewState.REJECTED],
+        default=str(ReviewState.DRAFT),
+        help="review state of the imported entries (published: reviewers and admins only)",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="preview only, write nothing")
+    parser.add_argument(
+        "--map",
+        action="append",
+        metavar="ROLE=COLUMN",
+        help=f"use COLUMN for ROLE ({', '.join(MAPPING_ROLES)}); repeatable",
+    )
+    parser.add_argument("--source", help="source of rows without one (default: the file name)")
+    parser.add_argument(
+        "--show", type=int, default=20, metavar="N", help="rejected rows to list (default 20)"
+    )
+    parser.set_defaults(handler=cmd_import)
+
+
+def _add_users_parser(commands: argparse._SubParsersAction) -> None:
+    users = commands.add_parser("users", help="add or list users")
+    actions = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    add = actions.add_parser(
+        "add",
+        help="add a user",
+        description=f"The password is read from {PASSWORD_VARIABLE} or asked for twice; "
+        "it is never a command-line argument (those show in process lists and shell history).",
+    )
+    add.add_argument("username", metavar="USERNAME")
+    add.add_argument("--role", required=True, choices=[str(r) for r in Role])
+    add.add_argument("--display-name", default="")
+    add.add_argument("--email")
+    add.set_defaults(handler=cmd_users_add)
+    actions.add_parser("list", help="list users and roles").set_defaults(handler=cmd_users_list)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m gdc_tracker",
@@ -65,6 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
     seed = commands.add_parser("seed", help="add reference data and demo progress entries")
     seed.add_argument("--no-demo", action="store_true", help="add reference data only")
     seed.set_defaults(handler=cmd_seed)
+    _add_import_parser(commands)
+    _add_users_parser(commands)
     return parser
 
 
@@ -72,6 +314,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args))
-    except (db.DatabaseError, config.ConfigError) as error:
+    except (db.DatabaseError, config.ConfigError, GdcTrackerError, CliError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
