@@ -1173,6 +1173,12 @@ class ImportPreview:
         return bool(self.new or self.changed)
 
     @property
+    def corrections(self) -> int:
+        """Changed values that are published: the import adds corrections that supersede
+        them when published, so they stay on the explore pages until then."""
+        return sum(1 for o in self.changed if o.existing and o.existing.review_state == "published")
+
+    @property
     def rejected_rows(self) -> int:
         return len({problem.row_number for problem in self.problems})
 
@@ -1538,8 +1544,13 @@ class _Reader:
             progress(1.0)
 
 
+_NOT_LIVE = (ReviewState.REJECTED, ReviewState.SUPERSEDED)
+
+
 def _live_entries(session: Session, observations: Sequence[Observation]) -> dict[Key, Existing]:
-    """The live (not rejected) entries for the keys of `observations`, in one query."""
+    """The live entries (not rejected or superseded) for the keys of `observations`, in one
+    query. Where a published entry has a pending correction, the correction is the one an
+    import compares with and changes."""
     if not observations:
         return {}
     indicator_ids = sorted({o.indicator_id for o in observations})
@@ -1560,14 +1571,15 @@ def _live_entries(session: Session, observations: Sequence[Observation]) -> dict
             ProgressEntry.indicator_id.in_(indicator_ids),  # type: ignore[union-attr]
             ProgressEntry.geo_code.in_(geo_codes),  # type: ignore[attr-defined]
             ProgressEntry.year.between(min(years), max(years)),  # type: ignore[attr-defined]
-            ProgressEntry.review_state != ReviewState.REJECTED,
+            ProgressEntry.review_state.not_in(_NOT_LIVE),  # type: ignore[attr-defined]
         )
         .order_by(ProgressEntry.id)  # type: ignore[arg-type]
     )
     found: dict[Key, Existing] = {}
     for row in session.execute(statement):
         key = (row.indicator_id, row.geo_code, row.period, row.disaggregation)
-        found.setdefault(key, Existing(row.id, row.version, row.value, row.review_state))
+        if key not in found or found[key].review_state == ReviewState.PUBLISHED:
+            found[key] = Existing(row.id, row.version, row.value, row.review_state)
     return found
 
 
@@ -1628,7 +1640,8 @@ def preview(
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What a commit wrote."""
+    """What a commit wrote. `corrections` of the `updated` were of published values: each is
+    a new entry that supersedes the published one once it is published itself."""
 
     filename: str
     import_id: str | None
@@ -1637,6 +1650,7 @@ class ImportResult:
     unchanged: int
     rejected: int
     state: str
+    corrections: int = 0
 
     @property
     def nothing_changed(self) -> bool:
@@ -1649,7 +1663,7 @@ class ImportResult:
                 "Nothing changed: the store already holds these {unchanged:,} values "
                 "({rejected:,} rejected)."
             ).format(unchanged=self.unchanged, rejected=self.rejected)
-        return _(
+        text = _(
             "Imported {filename}: {added:,} added and {updated:,} updated as {state}, "
             "{unchanged:,} unchanged, {rejected:,} rejected."
         ).format(
@@ -1660,6 +1674,16 @@ class ImportResult:
             unchanged=self.unchanged,
             rejected=self.rejected,
         )
+        if self.corrections and self.state == ReviewState.PUBLISHED:
+            text += _(" {count:,} published values were superseded by the new ones.").format(
+                count=self.corrections
+            )
+        elif self.corrections:
+            text += _(
+                " {count:,} of the updates correct published values, which stay published "
+                "until a reviewer publishes the corrections."
+            ).format(count=self.corrections)
+        return text
 
 
 _TABLE = ProgressEntry.__table__  # type: ignore[attr-defined]
@@ -1673,6 +1697,11 @@ def _json_safe(values: dict[str, Any]) -> dict[str, Any]:
         key: value.isoformat() if isinstance(value, date | datetime) else value
         for key, value in values.items()
     }
+
+
+def _snapshot(values: dict[str, Any]) -> dict[str, Any]:
+    """A row's values as gdc_tracker.audit.snapshot gives them: model order, ISO dates."""
+    return _json_safe({name: values.get(name) for name in _ENTRY_FIELDS})
 
 
 def _chunks(items: Sequence[Observation]) -> Iterator[Sequence[Observation]]:
@@ -1703,48 +1732,178 @@ def _check_store_unchanged(session: Session, result: ImportPreview) -> None:
         )
 
 
-def _insert_new(
-    session: Session,
-    observations: Sequence[Observation],
-    *,
-    by: Identity,
-    state: ReviewState,
-    now: datetime,
-) -> list[dict[str, Any]]:
-    """Insert a chunk of new entries; return their audit records."""
-    rows = [
-        {
+@dataclass(frozen=True)
+class _Writer:
+    """Who writes, in which state, at which moment: shared by every step of one commit."""
+
+    session: Session
+    by: Identity
+    state: ReviewState
+    now: datetime
+
+    @property
+    def connection(self) -> sa.Connection:
+        return self.session.connection()
+
+    def audit(self, action: str, entry_id: int, before: dict | None, after: dict) -> dict:
+        return {
+            "at": self.now,
+            "user_id": self.by.user_id,
+            "actor": self.by.username,
+            "action": action,
+            "entity": "progressentry",
+            "entity_id": str(entry_id),
+            "before": before,
+            "after": after,
+        }
+
+    def rows_by_id(self, ids: Collection[int]) -> dict[int, dict[str, Any]]:
+        """Whole entries, for the "before" of their audit records."""
+        if not ids:
+            return {}
+        statement = sa.select(_TABLE).where(_TABLE.c.id.in_(sorted(ids)))
+        return {row["id"]: dict(row) for row in self.connection.execute(statement).mappings()}
+
+    def entry_row(self, o: Observation, supersedes: int | None) -> dict[str, Any]:
+        """A new entry's columns in model order (as the audit snapshot lists them)."""
+        published = self.state == ReviewState.PUBLISHED
+        values = {
             "indicator_id": o.indicator_id,
-            "initiative_id": None,
             "geo_code": o.geo_code,
             "period": o.period,
             "year": o.year,
             "period_end": o.period_end,
             "value": o.value,
-            "status": None,
             "disaggregation": o.disaggregation,
             "narrative": o.narrative,
             "evidence_url": o.evidence_url,
             "source": o.source,
             "is_demo": False,
-            "review_state": str(state),
-            "review_note": None,
-            "author_id": by.user_id,
-            "reviewer_id": by.user_id if state == ReviewState.PUBLISHED else None,
+            "review_state": str(self.state),
+            "author_id": self.by.user_id,
+            "reviewer_id": self.by.user_id if published else None,
+            "supersedes_id": supersedes,
             "version": 1,
-            "created_at": now,
-            "updated_at": now,
+            "created_at": self.now,
+            "updated_at": self.now,
         }
-        for o in observations
-    ]
-    ids = _insert_rows(session.connection(), rows)
-    stamp = now.isoformat()
-    audit = []
-    for row, entry_id in zip(rows, ids, strict=True):
-        after = {"id": entry_id, **row}  # the fields in model order, as audit.snapshot has them
-        after.update(period_end=row["period_end"].isoformat(), created_at=stamp, updated_at=stamp)
-        audit.append(_audit_row(by, "import entry", entry_id, None, after, now))
-    return audit
+        return {name: values.get(name, _DEFAULTS.get(name)) for name in _ENTRY_FIELDS[1:]}
+
+    def insert(
+        self,
+        observations: Sequence[Observation],
+        *,
+        correcting: dict[int, dict[str, Any]] | None = None,
+    ) -> None:
+        """Add entries: new ones, or corrections of the published entries in `correcting`."""
+        originals = correcting or {}
+        supersedes = [o.existing.id if o.existing and correcting else None for o in observations]
+        rows = [self.entry_row(o, s) for o, s in zip(observations, supersedes, strict=True)]
+        ids = _insert_rows(self.connection, rows)
+        stamp = self.now.isoformat()
+        audit = []
+        for row, entry_id, original in zip(rows, ids, supersedes, strict=True):
+            after = {"id": entry_id, **row}
+            after.update(
+                period_end=row["period_end"].isoformat(), created_at=stamp, updated_at=stamp
+            )
+            if original is None:
+                audit.append(self.audit("import entry", entry_id, None, after))
+            else:
+                before = _snapshot(originals[original])
+                audit.append(self.audit("propose correction", entry_id, before, after))
+        _bulk_insert(self.connection, _AUDIT_TABLE, audit)
+
+    def update(self, observations: Sequence[Observation]) -> list[int]:
+        """Change unpublished entries in place (version + 1); return the published entries
+        that those, now published, supersede."""
+        befores = self.rows_by_id([o.existing.id for o in observations if o.existing])
+        published = self.state == ReviewState.PUBLISHED
+        changes = [
+            {
+                "b_id": o.existing.id,
+                "b_version": o.existing.version,
+                "value": o.value,
+                "source": o.source,
+                "evidence_url": o.evidence_url,
+                "narrative": o.narrative,
+                "is_demo": False,
+                "review_state": str(self.state),
+                "review_note": None,
+                "reviewer_id": self.by.user_id
+                if published
+                else befores[o.existing.id]["reviewer_id"],
+                "version": o.existing.version + 1,
+                "updated_at": self.now,
+            }
+            for o in observations
+            if o.existing is not None
+        ]
+        self._execute_update(changes)
+        audit = []
+        for change in changes:
+            before = befores[change["b_id"]]
+            after = before | {k: v for k, v in change.items() if not k.startswith("b_")}
+            audit.append(
+                self.audit("import correction", change["b_id"], _snapshot(before), _snapshot(after))
+            )
+        _bulk_insert(self.connection, _AUDIT_TABLE, audit)
+        if not published:
+            return []
+        return [b["supersedes_id"] for b in befores.values() if b.get("supersedes_id")]
+
+    def supersede(self, originals: dict[int, dict[str, Any]]) -> None:
+        """Retire published entries that a published correction replaces."""
+        retired = [
+            row for row in originals.values() if row["review_state"] == ReviewState.PUBLISHED
+        ]
+        if not retired:
+            return
+        changes = [
+            {
+                "b_id": row["id"],
+                "b_version": row["version"],
+                "review_state": str(ReviewState.SUPERSEDED),
+                "version": row["version"] + 1,
+                "updated_at": self.now,
+            }
+            for row in retired
+        ]
+        self._execute_update(changes)
+        audit = [
+            self.audit(
+                "supersede entry",
+                change["b_id"],
+                _snapshot(row),
+                _snapshot(row | {k: v for k, v in change.items() if not k.startswith("b_")}),
+            )
+            for row, change in zip(retired, changes, strict=True)
+        ]
+        _bulk_insert(self.connection, _AUDIT_TABLE, audit)
+
+    def _execute_update(self, changes: list[dict[str, Any]]) -> None:
+        """UPDATE ... WHERE id = b_id AND version = b_version for each change (optimistic)."""
+        if not changes:
+            return
+        statement = (
+            sa.update(_TABLE)
+            .where(
+                _TABLE.c.id == sa.bindparam("b_id"), _TABLE.c.version == sa.bindparam("b_version")
+            )
+            .values({name: sa.bindparam(name) for name in changes[0] if not name.startswith("b_")})
+        )
+        updated = self.connection.execute(statement, changes)
+        sane = self.connection.dialect.supports_sane_multi_rowcount
+        if sane and updated.rowcount != len(changes):
+            raise StoreChanged(
+                _("Entries changed in the store during the import. Nothing was imported.")
+            )
+
+
+_DEFAULTS = {
+    name: info.get_default(call_default_factory=True)
+    for name, info in ProgressEntry.model_fields.items()
+}
 
 
 def _insert_rows(connection: sa.Connection, rows: list[dict[str, Any]]) -> list[int]:
@@ -1798,88 +1957,6 @@ def _bulk_insert(connection: sa.Connection, table: sa.Table, rows: list[dict[str
             copy.write_row([json.dumps(row[c]) if c in json_columns else row[c] for c in columns])
 
 
-def _update_changed(
-    session: Session,
-    observations: Sequence[Observation],
-    *,
-    by: Identity,
-    state: ReviewState,
-    now: datetime,
-) -> list[dict[str, Any]]:
-    """Update a chunk of changed entries (version + 1); return their audit records."""
-    connection = session.connection()
-    ids = [o.existing.id for o in observations if o.existing is not None]
-    befores = {
-        row["id"]: dict(row)
-        for row in connection.execute(sa.select(_TABLE).where(_TABLE.c.id.in_(ids))).mappings()
-    }
-    changes = [
-        {
-            "b_id": o.existing.id,
-            "b_version": o.existing.version,
-            "value": o.value,
-            "source": o.source,
-            "evidence_url": o.evidence_url,
-            "narrative": o.narrative,
-            "is_demo": False,
-            "review_state": str(state),
-            "review_note": None,
-            "reviewer_id": by.user_id
-            if state == ReviewState.PUBLISHED
-            else befores[o.existing.id]["reviewer_id"],
-            "version": o.existing.version + 1,
-            "updated_at": now,
-        }
-        for o in observations
-        if o.existing is not None
-    ]
-    statement = (
-        sa.update(_TABLE)
-        .where(_TABLE.c.id == sa.bindparam("b_id"), _TABLE.c.version == sa.bindparam("b_version"))
-        .values({name: sa.bindparam(name) for name in changes[0] if not name.startswith("b_")})
-    )
-    updated = connection.execute(statement, changes)
-    if connection.dialect.supports_sane_multi_rowcount and updated.rowcount != len(changes):
-        raise StoreChanged(
-            _("Entries changed in the store during the import. Nothing was imported: try again.")
-        )
-    records = []
-    for change in changes:
-        before = befores[change["b_id"]]
-        after = before | {k: v for k, v in change.items() if not k.startswith("b_")}
-        records.append(
-            _audit_row(
-                by, "import correction", change["b_id"], _snapshot(before), _snapshot(after), now
-            )
-        )
-    return records
-
-
-def _snapshot(values: dict[str, Any]) -> dict[str, Any]:
-    """A row's values as gdc_tracker.audit.snapshot gives them: model order, ISO dates."""
-    return _json_safe({name: values.get(name) for name in _ENTRY_FIELDS})
-
-
-def _audit_row(
-    by: Identity,
-    action: str,
-    entry_id: int,
-    before: dict[str, Any] | None,
-    after: dict[str, Any],
-    now: datetime,
-) -> dict[str, Any]:
-    return {
-        "at": now,
-        "user_id": by.user_id,
-        "actor": by.username,
-        "action": action,
-        "entity": "progressentry",
-        "entity_id": str(entry_id),
-        "before": before,
-        "after": after,
-    }
-
-
 def commit(
     session: Session,
     result: ImportPreview,
@@ -1916,21 +1993,32 @@ def commit(
             progress(1.0)
         return outcome
     _check_store_unchanged(session, result)
-    now = utc_now()
+    writer = _Writer(session=session, by=by, state=state, now=utc_now())
+    in_place: list[Observation] = []  # drafts, submissions: changed where they are
+    over_published: list[Observation] = []  # published: a correction supersedes them
+    for observation in result.changed:
+        published = observation.existing and observation.existing.review_state == "published"
+        (over_published if published else in_place).append(observation)
     total, written = len(result.new) + len(result.changed), 0
-    connection = session.connection()
+
+    def advance(chunk: Sequence[Observation]) -> None:
+        nonlocal written
+        written += len(chunk)
+        if progress is not None:
+            progress(written / total)
+
     for chunk in _chunks(result.new):
-        audit = _insert_new(session, chunk, by=by, state=state, now=now)
-        _bulk_insert(connection, _AUDIT_TABLE, audit)
-        written += len(chunk)
-        if progress is not None:
-            progress(written / total)
-    for chunk in _chunks(result.changed):
-        audit = _update_changed(session, chunk, by=by, state=state, now=now)
-        _bulk_insert(connection, _AUDIT_TABLE, audit)
-        written += len(chunk)
-        if progress is not None:
-            progress(written / total)
+        writer.insert(chunk)
+        advance(chunk)
+    for chunk in _chunks(in_place):
+        writer.supersede(writer.rows_by_id(writer.update(chunk)))
+        advance(chunk)
+    for chunk in _chunks(over_published):
+        originals = writer.rows_by_id([o.existing.id for o in chunk if o.existing])
+        writer.insert(chunk, correcting=originals)
+        if state == ReviewState.PUBLISHED:
+            writer.supersede(originals)
+        advance(chunk)
     import_id = uuid.uuid4().hex[:12]
     record_change(
         session,
@@ -1948,7 +2036,7 @@ def commit(
         user_id=by.user_id,
     )
     session.flush()
-    return replace(outcome, import_id=import_id)
+    return replace(outcome, import_id=import_id, corrections=len(over_published))
 
 
 __all__ = [

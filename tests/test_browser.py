@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 SHARED_VIEWS = [
     ("overview", "/", ["Objective 1 ·", "AMS2 (2023-2025)", "Demo data."]),
     ("objectives", "/objectives?objective=5", ["Enhance international governance of artificial"]),
-    ("initiatives", "/initiatives?q=giga", ["Giga"]),
+    ("initiatives", "/initiatives?q=giga", ["1 of 36 initiatives"]),
     ("initiative-detail", "/initiatives?initiative=giga", ["UNICEF"]),
     (
         "indicators",

@@ -569,27 +569,107 @@ def test_importing_the_same_file_again_changes_nothing_and_says_so(
     assert audit_count(reference_engine) == audits
 
 
-def test_a_changed_value_is_updated_with_version_plus_one_and_its_before_and_after(
-    reference_engine: Engine, editor: Identity, reviewer: Identity
+def audit_of(engine: Engine, entry_id: int, action: str) -> AuditRecord:
+    with db.session_scope(engine) as session:
+        return session.exec(
+            select(AuditRecord).where(
+                AuditRecord.entity_id == str(entry_id), AuditRecord.action == action
+            )
+        ).one()
+
+
+def slv_2020(engine: Engine) -> list[ProgressEntry]:
+    """Every entry of the GOOD row's cell, oldest first."""
+    with db.session_scope(engine) as session:
+        return list(
+            session.exec(
+                select(ProgressEntry)
+                .where(ProgressEntry.geo_code == "SLV", ProgressEntry.period == "2020")
+                .order_by(ProgressEntry.id)
+            ).all()
+        )
+
+
+def published_entry(engine: Engine, editor: Identity, reviewer: Identity) -> ProgressEntry:
+    with db.session_scope(engine) as session:
+        entry = entries.add_entry(
+            session, internet_use(period="2020", value=50.0), by=editor, submit=True, today=TODAY
+        )
+        return entries.review(session, entry.id, "publish", expected_version=1, by=reviewer)
+
+
+def test_a_changed_draft_is_updated_in_place_with_version_plus_one_and_its_before_and_after(
+    reference_engine: Engine, editor: Identity
 ) -> None:
     with db.session_scope(reference_engine) as session:
         entry = entries.add_entry(
             session, internet_use(period="2020", value=50.0), by=editor, submit=True, today=TODAY
         )
-        entries.review(session, entry.id, "publish", expected_version=1, by=reviewer)
     result = run_import(reference_engine, editor, csv_bytes([GOOD]))
-    assert (result.added, result.updated) == (0, 1)
-    saved = stored(reference_engine)[("SLV", "2020", "total")]
-    assert saved.id == entry.id and saved.value == 54.6 and saved.version == 3
-    assert saved.review_state == ReviewState.DRAFT  # an editor's correction goes back to review
+    assert (result.added, result.updated, result.corrections) == (0, 1, 0)
+    [saved] = slv_2020(reference_engine)
+    assert saved.id == entry.id and saved.value == 54.6 and saved.version == 2
+    assert saved.review_state == ReviewState.DRAFT
+    audit = audit_of(reference_engine, entry.id, "import correction")
+    assert audit.before["value"] == 50.0 and audit.before["version"] == 1
+    assert audit.after["value"] == 54.6 and audit.after["version"] == 2
+
+
+def test_a_changed_published_value_stays_published_until_its_correction_is(
+    reference_engine: Engine, editor: Identity, reviewer: Identity
+) -> None:
+    original = published_entry(reference_engine, editor, reviewer)
+    result = run_import(reference_engine, editor, csv_bytes([GOOD]))
+    assert (result.added, result.updated, result.corrections) == (0, 1, 1)
+    assert "stay published" in result.message
+    kept, correction = slv_2020(reference_engine)
+    assert (kept.id, kept.value, kept.review_state) == (original.id, 50.0, "published")
+    assert kept.version == original.version  # the figure is untouched
+    assert correction.supersedes_id == original.id and correction.value == 54.6
+    assert correction.review_state == ReviewState.DRAFT
+    audit = audit_of(reference_engine, correction.id, "propose correction")
+    assert audit.before["value"] == 50.0 and audit.after["value"] == 54.6
+    assert audit.after["supersedes_id"] == original.id
+    again = run_import(reference_engine, editor, csv_bytes([GOOD]))  # the correction is pending
+    assert again.nothing_changed
     with db.session_scope(reference_engine) as session:
-        audit = session.exec(
-            select(AuditRecord).where(
-                AuditRecord.entity_id == str(entry.id), AuditRecord.action == "import correction"
-            )
-        ).one()
-    assert audit.before["value"] == 50.0 and audit.before["version"] == 2
-    assert audit.after["value"] == 54.6 and audit.after["version"] == 3
+        entries.review(session, correction.id, "submit", expected_version=1, by=editor)
+        entries.review(session, correction.id, "publish", expected_version=2, by=reviewer)
+    states = [(e.value, e.review_state) for e in slv_2020(reference_engine)]
+    assert states == [(50.0, "superseded"), (54.6, "published")]
+
+
+def test_a_reviewer_importing_as_published_supersedes_the_published_value(
+    reference_engine: Engine, editor: Identity, reviewer: Identity
+) -> None:
+    original = published_entry(reference_engine, editor, reviewer)
+    result = run_import(reference_engine, reviewer, csv_bytes([GOOD]), state="published")
+    assert result.corrections == 1 and "superseded" in result.message
+    retired, replacement = slv_2020(reference_engine)
+    assert (retired.review_state, retired.version) == ("superseded", original.version + 1)
+    assert (replacement.review_state, replacement.value) == ("published", 54.6)
+    assert replacement.supersedes_id == original.id
+    assert replacement.reviewer_id == reviewer.user_id
+    audit = audit_of(reference_engine, original.id, "supersede entry")
+    assert audit.before["review_state"] == "published"
+    assert audit.after["review_state"] == "superseded"
+
+
+def test_publishing_a_pending_correction_by_import_supersedes_its_original(
+    reference_engine: Engine, editor: Identity, reviewer: Identity
+) -> None:
+    original = published_entry(reference_engine, editor, reviewer)
+    run_import(reference_engine, editor, csv_bytes([GOOD]))  # a draft correction: 54.6
+    newer = [["SLV", "UMC_INTERNET_USE", "2020", "55.1"]]
+    result = run_import(reference_engine, reviewer, csv_bytes(newer), state="published")
+    assert (result.updated, result.corrections) == (1, 0)  # the pending correction, in place
+    retired, correction = slv_2020(reference_engine)
+    assert (retired.id, retired.review_state) == (original.id, "superseded")
+    assert (correction.value, correction.review_state, correction.version) == (
+        55.1,
+        "published",
+        2,
+    )
 
 
 def test_a_value_within_the_tolerance_is_unchanged(

@@ -237,7 +237,7 @@ def stored_values(engine: Engine) -> dict[tuple[int, str, str, str], float]:
         rows = connection.execute(
             sa.text(
                 "SELECT indicator_id, geo_code, period, disaggregation, value FROM progressentry "
-                "WHERE review_state != 'rejected'"
+                "WHERE review_state NOT IN ('rejected', 'superseded')"
             )
         ).all()
     return {(r[0], r[1], r[2], r[3]): r[4] for r in rows}
