@@ -118,3 +118,20 @@ def seeded_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> str:
 def session(seeded_engine: Engine) -> Iterator[Session]:
     with db.session_scope(seeded_engine) as session:
         yield session
+
+
+@pytest.fixture
+def seeded_app(seeded_sqlite_file: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Point the app (AppTest) at the shared seeded store, read-only.
+
+    Streamlit's caches outlive AppTest instances in one process, so they are cleared
+    around each test.
+    """
+    import streamlit as st
+
+    monkeypatch.setenv("GDC_TRACKER_DATABASE_URL", seeded_sqlite_file)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield seeded_sqlite_file
+    st.cache_data.clear()
+    st.cache_resource.clear()

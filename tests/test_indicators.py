@@ -3,7 +3,6 @@ page itself run by AppTest with filters taken from the URL."""
 
 import json
 import math
-from collections.abc import Iterator
 from datetime import date
 
 import numpy as np
@@ -11,7 +10,6 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 import sqlalchemy as sa
-import streamlit as st
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
@@ -417,14 +415,8 @@ def test_connectivity_chart_colours_regions_outside_the_status_palette() -> None
 
 
 @pytest.fixture(autouse=True)
-def app_store(seeded_sqlite_file: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Point the app at the seeded store; Streamlit's caches outlive AppTest instances."""
-    monkeypatch.setenv("GDC_TRACKER_DATABASE_URL", seeded_sqlite_file)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield seeded_sqlite_file
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def app_store(seeded_app: str) -> str:
+    return seeded_app
 
 
 def open_page(**query: str | list[str]) -> AppTest:

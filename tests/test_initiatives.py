@@ -10,7 +10,6 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
@@ -516,14 +515,8 @@ def test_detail_links_show_their_address_and_only_link_web_addresses() -> None:
 
 
 @pytest.fixture(autouse=True)
-def app_store(seeded_sqlite_file: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Point the app at the seeded store; Streamlit's caches outlive AppTest instances."""
-    monkeypatch.setenv("GDC_TRACKER_DATABASE_URL", seeded_sqlite_file)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield seeded_sqlite_file
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def app_store(seeded_app: str) -> str:
+    return seeded_app
 
 
 def open_page(**query: str | list[str]) -> AppTest:

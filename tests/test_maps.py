@@ -1,14 +1,12 @@
 """The Map: shapes and deck builders (through the deck's JSON), the geo queries, the page."""
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-import streamlit as st
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
@@ -392,14 +390,8 @@ def test_initiative_locations_count_and_name_initiatives_per_country(session: Se
 
 
 @pytest.fixture(autouse=True)
-def app_store(seeded_sqlite_file: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Point the app at the seeded store; Streamlit's caches outlive AppTest instances."""
-    monkeypatch.setenv("GDC_TRACKER_DATABASE_URL", seeded_sqlite_file)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield seeded_sqlite_file
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def app_store(seeded_app: str) -> str:
+    return seeded_app
 
 
 def open_map(**query: str) -> AppTest:

@@ -9,7 +9,6 @@ from datetime import date
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
@@ -429,14 +428,8 @@ def test_summaries_say_when_there_is_nothing() -> None:
 
 
 @pytest.fixture(autouse=True)
-def app_store(seeded_sqlite_file: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Point the app at the seeded store; Streamlit's caches outlive AppTest instances."""
-    monkeypatch.setenv("GDC_TRACKER_DATABASE_URL", seeded_sqlite_file)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield seeded_sqlite_file
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def app_store(seeded_app: str) -> str:
+    return seeded_app
 
 
 def open_objectives(**query: str) -> AppTest:

@@ -1,7 +1,5 @@
 """Every registered page, run as Streamlit runs it (AppTest), on a seeded store."""
 
-from collections.abc import Iterator
-
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -11,14 +9,8 @@ from gdc_tracker.ui.navigation import PAGES, PageSpec
 
 
 @pytest.fixture(autouse=True)
-def app_store(seeded_sqlite_file: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Point the app at the seeded store; Streamlit's caches outlive AppTest instances."""
-    monkeypatch.setenv("GDC_TRACKER_DATABASE_URL", seeded_sqlite_file)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield seeded_sqlite_file
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def app_store(seeded_app: str) -> str:
+    return seeded_app
 
 
 def open_page(spec: PageSpec, **query: str) -> AppTest:
