@@ -262,6 +262,34 @@ class ProgressEntry(SQLModel, table=True):
         ),
         sa.Index("ix_progressentry_initiative", "initiative_id", "period_end"),
         sa.Index("ix_progressentry_updated_at", "updated_at"),
+        # Added by migration 0005 for the large store (bench/PERFORMANCE.md says which read
+        # each one serves).
+        sa.Index("ix_progressentry_created_at", "created_at"),
+        sa.Index(
+            "ix_progressentry_indicator_updated", "indicator_id", "review_state", "updated_at"
+        ),
+        sa.Index(
+            "ix_progressentry_initiative_updated", "initiative_id", "review_state", "updated_at"
+        ),
+        sa.Index("ix_progressentry_author", "author_id", "updated_at"),
+        sa.Index(
+            "ix_progressentry_geo",
+            "geo_code",
+            "review_state",
+            "disaggregation",
+            "indicator_id",
+            "year",
+            "is_demo",
+            "updated_at",
+        ),
+        sa.Index("ix_progressentry_supersedes", "supersedes_id"),
+        sa.Index(
+            "ix_progressentry_submitted",
+            "updated_at",
+            "id",
+            sqlite_where=sa.text("review_state = 'submitted'"),
+            postgresql_where=sa.text("review_state = 'submitted'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
