@@ -135,3 +135,38 @@ def seeded_app(seeded_sqlite_file: str, monkeypatch: pytest.MonkeyPatch) -> Iter
     yield seeded_sqlite_file
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture(scope="session")
+def reference_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store with the reference data and no demo entries, made once and copied."""
+    path = tmp_path_factory.mktemp("template") / "gdc_tracker.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.upgrade(engine)
+    bootstrap.seed(engine, with_demo=False)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def writable_app(
+    reference_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Engine]:
+    """A fresh store of the test's own (a copy of the template) that the app opens."""
+    import shutil
+
+    import streamlit as st
+
+    for suffix in ("", "-wal", "-shm"):
+        source = reference_template.with_name(reference_template.name + suffix)
+        if source.exists():
+            shutil.copy(source, tmp_path / source.name)
+    url = f"sqlite:///{tmp_path / reference_template.name}"
+    engine = db.make_engine(url)
+    monkeypatch.setenv("GDC_TRACKER_DATABASE_URL", url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield engine
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    engine.dispose()

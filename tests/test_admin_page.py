@@ -1,16 +1,11 @@
 """The Admin page, run as Streamlit runs it (AppTest), each test on a fresh store."""
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from gdc_tracker import auth, bootstrap, db, entries
+from gdc_tracker import auth, db, entries
 from gdc_tracker.auth import Identity
 from gdc_tracker.models import User
 from gdc_tracker.ui.session import IDENTITY_KEY
@@ -20,35 +15,9 @@ PAGE = "pages/admin.py"
 NEW_PASSWORD = "a long enough pass phrase"
 
 
-@pytest.fixture(scope="module")
-def template_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Reference data without demo entries, migrated and seeded once, copied per test."""
-    path = tmp_path_factory.mktemp("template") / "gdc_tracker.db"
-    engine = db.make_engine(f"sqlite:///{path}")
-    db.upgrade(engine)
-    bootstrap.seed(engine, with_demo=False)
-    engine.dispose()
-    return path
-
-
 @pytest.fixture
-def store(
-    template_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Engine]:
-    """A fresh store of its own (a copy of the template) that the app opens."""
-    for suffix in ("", "-wal", "-shm"):
-        source = template_store.with_name(template_store.name + suffix)
-        if source.exists():
-            shutil.copy(source, tmp_path / source.name)
-    url = f"sqlite:///{tmp_path / template_store.name}"
-    engine = db.make_engine(url)
-    monkeypatch.setenv("GDC_TRACKER_DATABASE_URL", url)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield engine
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    engine.dispose()
+def store(writable_app: Engine) -> Engine:
+    return writable_app
 
 
 @pytest.fixture
