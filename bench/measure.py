@@ -264,22 +264,44 @@ def measure_page(
     return result
 
 
-def measure_pages(store: Store, runs: int) -> tuple[dict[str, Samples], list[PageResult]]:
-    """Every available page on `store`, as the visitor its role needs (anonymous if none),
-    and the yardsticks: {"empty": ..., "reference": ...}."""
-    engine = db.make_engine(store.url)
-    people = identities(engine)
-    engine.dispose()
-    results = []
-    with app_store(store.url), script_clock() as clock:
-        empty, reference = Yardstick.of(EMPTY_PAGE), Yardstick.of(REFERENCE_PAGE)
+@dataclass
+class StoreRun:
+    """One store's page results and yardsticks, in a run that may measure several stores."""
+
+    store: Store
+    people: dict[Role, Identity]
+    empty: Yardstick
+    reference: Yardstick
+    results: list[PageResult] = field(default_factory=list)
+
+    @property
+    def yardsticks(self) -> dict[str, Samples]:
+        return {"empty": self.empty.samples, "reference": self.reference.samples}
+
+
+def measure_pages(stores: list[Store], runs: int) -> dict[str, StoreRun]:
+    """Every available page on every store, as the visitor its role needs (anonymous if
+    none). Stores alternate page by page, so a growth ratio compares times taken under the
+    same machine load; each store has its own yardsticks, run between its page runs."""
+    runs_by_scale: dict[str, StoreRun] = {}
+    with script_clock() as clock:
+        for store in stores:
+            engine = db.make_engine(store.url)
+            runs_by_scale[store.scale] = StoreRun(
+                store, identities(engine), Yardstick.of(EMPTY_PAGE), Yardstick.of(REFERENCE_PAGE)
+            )
+            engine.dispose()
         for spec in available_pages():
-            identity = people[spec.role] if spec.role else None
-            result = measure_page(spec, identity, runs, [empty, reference], clock)
-            state = result.error or f"cold {result.cold.median} ms, warm {result.warm.median} ms"
-            print(f"  {store.scale:>5} {spec.title:<22} {state}")
-            results.append(result)
-    return {"empty": empty.samples, "reference": reference.samples}, results
+            for run in runs_by_scale.values():
+                identity = run.people[spec.role] if spec.role else None
+                with app_store(run.store.url):
+                    result = measure_page(spec, identity, runs, [run.empty, run.reference], clock)
+                state = (
+                    result.error or f"cold {result.cold.median} ms, warm {result.warm.median} ms"
+                )
+                print(f"  {run.store.scale:>5} {spec.title:<22} {state}")
+                run.results.append(result)
+    return runs_by_scale
 
 
 # --- writes ---------------------------------------------------------------------------------
