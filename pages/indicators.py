@@ -8,10 +8,11 @@ import pandas as pd
 import streamlit as st
 
 import gdc_tracker.queries.indicators as queries
+from gdc_tracker.auth import has_role
 from gdc_tracker.charts import indicators as charts
 from gdc_tracker.i18n import _
-from gdc_tracker.models import WORLD_CODE
-from gdc_tracker.queries import overview
+from gdc_tracker.models import WORLD_CODE, Role
+from gdc_tracker.queries import overview, workflow
 from gdc_tracker.status import rule_in_words
 from gdc_tracker.ui import components, filters
 from gdc_tracker.ui.frame import PageContext, page_frame
@@ -195,6 +196,10 @@ def render() -> None:
     with st.expander(_("About this indicator"), expanded=view == "series"):
         rows = charts.metadata_rows(ref)
         st.markdown("  \n".join(f"**{label}**: {plain(text)}" for label, text in rows.items()))
+    if has_role(ctx.identity, Role.EDITOR):  # the audit trail holds unpublished values
+        with st.expander(_("Changelog")):
+            records = ctx.load(workflow.indicator_changelog, indicator_code=code)
+            components.changelog(records, name=f"changelog-{code}", key="indicators__changelog")
 
 
 render()

@@ -7,10 +7,13 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from gdc_tracker.auth import has_role
 from gdc_tracker.charts import initiatives as charts
 from gdc_tracker.i18n import _
+from gdc_tracker.models import Role
 from gdc_tracker.palette import progress_label
 from gdc_tracker.queries import initiatives as queries
+from gdc_tracker.queries import workflow
 from gdc_tracker.queries.overview import objectives
 from gdc_tracker.status import rule_in_words
 from gdc_tracker.ui import components, filters
@@ -196,6 +199,12 @@ def detail_view(ctx: PageContext, parts: dict[str, pd.DataFrame]) -> None:
         shown = parts["milestones"][["title", "due_date", "done", "state"]]
         milestone_table(shown, key="initiatives__detail_milestones")
     updates_and_indicators(ctx, parts["updates"], parts["indicators"])
+    if has_role(ctx.identity, Role.EDITOR):  # the audit trail holds unpublished values
+        with st.expander(_("Changelog")):
+            records = ctx.load(workflow.initiative_changelog, slug=str(profile["slug"]))
+            components.changelog(
+                records, name=f"changelog-{profile['slug']}", key="initiatives__changelog"
+            )
 
 
 def updates_and_indicators(ctx: PageContext, updates: pd.DataFrame, linked: pd.DataFrame) -> None:

@@ -185,3 +185,24 @@ def view_url() -> str:
         [(key, value) for key in st.query_params for value in st.query_params.get_all(key)]
     )
     return f"{base}?{query}" if query else base
+
+
+def changelog(records: pd.DataFrame, *, name: str, key: str) -> None:
+    """Who changed what and when, with the values before and after, newest first."""
+    if records.empty:
+        st.caption(_("No change has been recorded by anyone yet."))
+        return
+    shown = records.assign(
+        before=records["before"].map(lambda v: "" if v is None else str(v)),
+        after=records["after"].map(lambda v: "" if v is None else str(v)),
+    )
+    table(
+        shown,
+        name=name,
+        key=key,
+        column_config={
+            "at": st.column_config.DatetimeColumn(_("When"), format="D MMM YYYY HH:mm"),
+            "actor": _("Who"),
+            "action": _("What"),
+        },
+    )
