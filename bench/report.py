@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import budgets
-from bench.run import page_table, yardsticks
+from bench.tables import page_table, yardsticks
 
 
 def _cell(value: object) -> str:
@@ -70,7 +70,8 @@ def markdown(report: dict[str, Any]) -> str:
         for name, info in report["stores"].items()
     )
     machine = meta["machine"]
-    others = [v for v in report["budgets"] if ":" not in v["what"]]
+    titles = tuple(f"{page['title']}: " for page in report["pages"])
+    others = [v for v in report["budgets"] if not v["what"].startswith(titles)]
     return "\n".join(
         [
             f"### {meta['backend']}, {scale} store ({meta['timestamp']})",
