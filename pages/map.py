@@ -53,7 +53,7 @@ def choose(ctx: PageContext, indicators: pd.DataFrame) -> tuple[pd.Series, int, 
     with columns[3]:
         shown = initiatives_toggle()
     indicator = indicators.set_index("code").loc[code]
-    year = year or int(indicator["last_year"])
+    year = year or int(years["year"].max())
     return indicator, year, region or "", region_names.get(region or "", ""), shown
 
 

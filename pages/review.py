@@ -36,11 +36,9 @@ def render() -> None:
     if st.session_state.get(review_forms.ENTRY_KEY) not in ids:  # decided: the next one
         st.session_state[review_forms.ENTRY_KEY] = ids[0]
     st.subheader(_("Decide on an entry"))
+    labels = review_forms.entry_labels(queue)
     entry_id = st.selectbox(
-        _("Entry"),
-        ids,
-        format_func=lambda i: review_forms.entry_label(rows.loc[i]),
-        key=review_forms.ENTRY_KEY,
+        _("Entry"), ids, format_func=labels.__getitem__, key=review_forms.ENTRY_KEY
     )
     row = rows.loc[entry_id]
     with st.container(border=True):

@@ -87,19 +87,18 @@ def countries(session: Session) -> pd.DataFrame:
 
 def map_indicators(session: Session) -> pd.DataFrame:
     """The indicators that have published values for countries, with their reference fields
-    (id, code, name, unit, direction, kind, source, baseline_*, target_*) and first_year,
-    last_year: the span of their country values."""
-    spans = frame(
-        session,
-        sa.select(
-            ProgressEntry.indicator_id.label("id"),
-            sa.func.min(ProgressEntry.year).label("first_year"),
-            sa.func.max(ProgressEntry.year).label("last_year"),
+    (id, code, name, unit, direction, kind, source, baseline_*, target_*).
+
+    One EXISTS per indicator, which the (indicator_id, review_state, ...) index answers with
+    a seek: the span of years is read for the chosen indicator only (`indicator_years`).
+    """
+    reported = session.execute(
+        sa.select(Indicator.id).where(
+            sa.exists().where(ProgressEntry.indicator_id == Indicator.id, *_country_series_filter())
         )
-        .where(*_country_series_filter())
-        .group_by(ProgressEntry.indicator_id),
-    )
-    return indicators(session).merge(spans, on="id", how="inner").reset_index(drop=True)
+    ).scalars()
+    reference = indicators(session)
+    return reference[reference["id"].isin(set(reported))].reset_index(drop=True)
 
 
 def indicator_years(session: Session, *, indicator_code: str) -> pd.DataFrame:

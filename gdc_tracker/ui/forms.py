@@ -209,11 +209,18 @@ def value_form(identity: Identity, choices: dict[str, pd.DataFrame]) -> None:
         st.button(
             _("Stop correcting; start a new entry"), key="update__stop", on_click=_stop_editing
         )
+    # Labels built once: a per-option DataFrame lookup costs more than the rest of the form.
+    indicator_labels = {
+        code: f"{name} ({unit})"
+        for code, name, unit in zip(
+            indicators.index, indicators["name"], indicators["unit"], strict=True
+        )
+    }
     code = st.selectbox(
         _("Indicator"),
-        list(indicators.index),
+        list(indicator_labels),
         key="update__indicator",
-        format_func=lambda c: f"{indicators.at[c, 'name']} ({indicators.at[c, 'unit']})",
+        format_func=indicator_labels.__getitem__,
     )
     field_error("indicator")
     indicator = indicators.loc[code]
@@ -311,11 +318,9 @@ def initiative_form(
     identity: Identity, choices: dict[str, pd.DataFrame], milestones: pd.DataFrame
 ) -> None:
     initiatives = choices["initiatives"].set_index("slug")
+    names = dict(zip(initiatives.index, initiatives["name"], strict=True))
     slug = st.selectbox(
-        _("Initiative"),
-        list(initiatives.index),
-        key="update__initiative",
-        format_func=lambda s: initiatives.at[s, "name"],
+        _("Initiative"), list(names), key="update__initiative", format_func=names.__getitem__
     )
     field_error("initiative")
     current = initiatives.loc[slug]

@@ -168,7 +168,8 @@ def map_slide(ctx: PageContext, params: dict) -> Footer:
         st.warning(_("No country values for this indicator."))
         return Footer(source="", as_of=None, is_demo=False)
     indicator = indicators.loc[code]
-    year = int(params.get("year") or indicator["last_year"])
+    years = ctx.load(geo.indicator_years, indicator_code=code)
+    year = int(params.get("year") or years["year"].max())
     values = ctx.load(
         geo.country_values, indicator_code=code, year=year, thresholds=ctx.settings.thresholds
     )
