@@ -1,5 +1,8 @@
 """The store on SQLite and PostgreSQL: migrations, seeding, the data version, constraints."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -7,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, select
 
-from gdc_tracker import bootstrap, db, demo
+from gdc_tracker import bootstrap, db, demo, entries
 from gdc_tracker.models import (
     AuditRecord,
     Geography,
@@ -18,6 +21,7 @@ from gdc_tracker.models import (
     ProgressEntry,
     RegionalInitiative,
 )
+from tests.factories import TODAY, internet_use, make_user
 
 
 def test_migrations_take_an_empty_database_to_head(database_url: str) -> None:
@@ -205,4 +209,37 @@ def test_migrations_downgrade_to_empty_and_up_again(database_url: str) -> None:
     assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}
     db.upgrade(engine)
     assert db.current_revision(engine) == db.head_revision()
+    engine.dispose()
+
+
+def test_upgrading_a_sqlite_store_with_entries_adds_the_correction_link_in_place(
+    reference_template: Path, tmp_path: Path
+) -> None:
+    """0004 must not copy progressentry (batch mode did: minutes on a million entries):
+    the table keeps its first page, every entry survives, and the new link is declared."""
+    from alembic import command
+
+    copy = tmp_path / "store.db"
+    shutil.copy(reference_template, copy)
+    engine = db.make_engine(f"sqlite:///{copy}")
+    editor = make_user(engine, "editor", "editor")
+    with db.session_scope(engine) as session:
+        for geo_code in ("SLV", "BRA", "CHL"):
+            entries.add_entry(session, internet_use(geo_code=geo_code), by=editor, today=TODAY)
+    command.downgrade(db.alembic_config(engine), "0003")
+    facts = (
+        "SELECT rootpage, (SELECT count(*) FROM progressentry) FROM sqlite_master "
+        "WHERE name = 'progressentry'"
+    )
+    with engine.connect() as connection:
+        before = tuple(connection.execute(sa.text(facts)).one())
+    assert before[1] > 0
+    command.upgrade(db.alembic_config(engine), "head")
+    with engine.connect() as connection:
+        assert tuple(connection.execute(sa.text(facts)).one()) == before
+    links = [
+        (link["constrained_columns"], link["referred_table"], link["referred_columns"])
+        for link in sa.inspect(engine).get_foreign_keys("progressentry")
+    ]
+    assert (["supersedes_id"], "progressentry", ["id"]) in links
     engine.dispose()
