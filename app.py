@@ -11,6 +11,7 @@ from gdc_tracker.ui.frame import PageContext, page_frame
 
 AMERICAS_PANEL = ("AMS2", "AMS3")
 AMERICAS_CYCLE = "2023-2025"
+PANEL_INITIATIVES = 8  # listed per regional initiative; the others are a link away
 
 
 def headline_figures(headline: dict[str, object]) -> None:
@@ -74,7 +75,7 @@ def status_charts(ctx: PageContext) -> None:
         data = data.assign(status_rank=data["status"].map({s: i for i, s in enumerate(order)}))
         with column:
             components.chart_with_summary(
-                charts.status_bars(data, count=count, status_kind=kind, title=title),
+                ctx.chart(charts.status_bars, data, count=count, status_kind=kind, title=title),
                 charts.status_bars_summary(data, count=count, noun=count),
                 data[["objective_label", "status", count]],
                 key=f"overview__{count}",
@@ -126,8 +127,17 @@ def americas_panel(ctx: PageContext) -> None:
             st.caption(panel["title"] or panel["note"] or _("Title not recorded"))
             initiatives = panel["initiatives"]
             st.markdown(f"{_('Initiatives')}: **{len(initiatives)}**")
-            for row in initiatives.itertuples():
-                st.markdown(f"- {row.name} ({row.status}, {row.lead_sector})")
+            lines, more = charts.initiative_lines(initiatives, limit=PANEL_INITIATIVES)
+            st.markdown(lines)
+            if more:
+                st.page_link(
+                    "pages/regional.py",
+                    label=_("{n} more: all of {code} on Regional initiatives").format(
+                        n=more, code=panel["code"]
+                    ),
+                    icon="➡️",
+                    query_params={"ri": f"{panel['code']}/{panel['cycle']}"},
+                )
             table = panel["indicators"].assign(
                 status=lambda f: f["status"].fillna("insufficient data").map(progress_label)
             )

@@ -535,11 +535,11 @@ def legend_chart(
                 title=f"{unit.replace('_', ' ')} · {better}",
                 axis=alt.Axis(tickCount=5, grid=False, titleFontWeight="normal", offset=20),
             ),
-            x2="end:Q",
+            x2=alt.X2("end:Q"),
             # An explicit band: Streamlit fits the chart into its height, which leaves a
             # mark without a y encoding no height at all.
-            y=alt.value(0),
-            y2=alt.value(18),
+            y=alt.YValue(0),
+            y2=alt.Y2Value(18),
             color=alt.Color("colour:N", scale=None, legend=None),
         )
         .properties(usermeta={"embedOptions": {"actions": False}})

@@ -3,7 +3,6 @@ universal versus meaningful connectivity."""
 
 import re
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -15,6 +14,7 @@ from gdc_tracker.models import WORLD_CODE, Role
 from gdc_tracker.queries import overview, workflow
 from gdc_tracker.status import rule_in_words
 from gdc_tracker.ui import components, filters
+from gdc_tracker.ui.cache import ChartSpec
 from gdc_tracker.ui.frame import PageContext, page_frame
 
 INTERNET_USE, ALL_REGIONS, LATEST = "UMC_INTERNET_USE", "ALL", "latest"
@@ -36,7 +36,7 @@ def show_internet_use() -> None:
     st.query_params.update({"indicator": INTERNET_USE, "view": "gender"})
 
 
-def draw(chart: alt.LayerChart, summary: str, data: pd.DataFrame, name: str, source: str) -> None:
+def draw(chart: ChartSpec, summary: str, data: pd.DataFrame, name: str, source: str) -> None:
     """The chart with its summary and data, then its source and "as of" line."""
     key = "indicators__" + name.rsplit("_", 1)[-1]
     table = data.drop(columns="updated_at")
@@ -65,8 +65,14 @@ def series_view(ctx: PageContext, ref: pd.Series) -> None:
         target, baseline, path = charts.reference_marks(
             ref, (first["baseline_year"], first["baseline_value"])
         )
-        chart = charts.series_chart(
-            series, geo_order=chosen, unit=ref["unit"], target=target, baseline=baseline, path=path
+        chart = ctx.chart(
+            charts.series_chart,
+            series,
+            geo_order=tuple(chosen),
+            unit=ref["unit"],
+            target=target,
+            baseline=baseline,
+            path=path,
         )
         summary = charts.series_summary(series, statuses, name=ref["name"], target=target)
         draw(chart, summary, series, f"{ref['code']}_series", ref["source"])
@@ -100,8 +106,13 @@ def compare_view(ctx: PageContext, ref: pd.Series) -> None:
         return
     target = (charts.reference_marks(ref)[0] or (None, None))[1]
     higher = ref["direction"] == "higher_is_better"
-    chart = charts.compare_chart(
-        data, unit=ref["unit"], year=year, higher_is_better=higher, target=target
+    chart = ctx.chart(
+        charts.compare_chart,
+        data,
+        unit=ref["unit"],
+        year=year,
+        higher_is_better=higher,
+        target=target,
     )
     summary = charts.compare_summary(data, name=ref["name"], higher_is_better=higher, target=target)
     st.caption(
@@ -141,7 +152,7 @@ def gender_view(ctx: PageContext, ref: pd.Series) -> None:
             ).format(name=labels[geo])
         )
     data = ctx.load(queries.sex_series, code=ref["code"], geo_code=geo)
-    chart = charts.gender_chart(data, unit=ref["unit"])
+    chart = ctx.chart(charts.gender_chart, data, unit=ref["unit"])
     summary = charts.gender_summary(data, geo_name=labels[geo], unit=ref["unit"])
     draw(chart, summary, data, f"{ref['code']}_{geo}_gender", ref["source"])
     st.subheader(_("Countries with the largest gaps (latest year each has)"))
@@ -159,7 +170,8 @@ def connectivity_view(ctx: PageContext, ref: pd.Series) -> None:
     data = ctx.load(queries.connectivity, year=None if choice in (None, LATEST) else int(choice))
     sources = ctx.load(overview.indicators).set_index("code")["source"]
     used = sources.reindex(list(queries.CONNECTIVITY_INDICATORS.values())).dropna().unique()
-    chart, summary = charts.connectivity_chart(data), charts.connectivity_summary(data)
+    chart = ctx.chart(charts.connectivity_chart, data)
+    summary = charts.connectivity_summary(data)
     draw(chart, summary, data, "universal_meaningful_connectivity", "; ".join(used))
     st.markdown(queries.connectivity_method())
 

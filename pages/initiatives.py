@@ -109,7 +109,7 @@ def map_view(ctx: PageContext, chosen: queries.InitiativeFilters, regional: list
     reference = ctx.load(objectives)
     st.subheader(_("Initiatives and the five GDC objectives"))
     components.chart_with_summary(
-        charts.objective_matrix(links, reference),
+        ctx.chart(charts.objective_matrix, links, reference),
         charts.objective_summary(links, reference),
         charts.objective_matrix_data(links, reference),
         key="initiatives__objectives",
@@ -124,7 +124,7 @@ def map_view(ctx: PageContext, chosen: queries.InitiativeFilters, regional: list
         )
         return
     components.chart_with_summary(
-        charts.regional_matrix(by_regional, regional),
+        ctx.chart(charts.regional_matrix, by_regional, regional),
         charts.regional_summary(by_regional, regional),
         by_regional,
         key="initiatives__regional",
@@ -143,7 +143,7 @@ def timeline_view(ctx: PageContext, chosen: queries.InitiativeFilters, rows: pd.
         )
     else:
         components.chart_with_summary(
-            charts.timeline(bars, points, today),
+            ctx.chart(charts.timeline, bars, points, today),
             charts.timeline_summary(bars, points, undated),
             bars,
             key="initiatives__timeline",

@@ -57,13 +57,16 @@ def choose(ctx: PageContext, indicators: pd.DataFrame) -> tuple[pd.Series, int, 
     return indicator, year, region or "", region_names.get(region or "", ""), shown
 
 
-def legend(values: pd.DataFrame, indicator: pd.Series, year: int, shown: bool) -> None:
+def legend(
+    ctx: PageContext, values: pd.DataFrame, indicator: pd.Series, year: int, shown: bool
+) -> None:
     present = values["value"].dropna()
     left, right = st.columns([2, 3], vertical_alignment="center")
     with left:
         if len(present):
-            st.altair_chart(
-                maps.legend_chart(
+            st.vega_lite_chart(
+                spec=ctx.chart(
+                    maps.legend_chart,
                     float(present.min()),
                     float(present.max()),
                     unit=indicator["unit"],
@@ -101,7 +104,7 @@ def render() -> None:
         geo.country_values, indicator_code=code, year=year, thresholds=ctx.settings.thresholds
     )
     in_view = values[values["region_code"] == region] if region else values
-    legend(values, indicator, year, shown)
+    legend(ctx, values, indicator, year, shown)
     locations = ctx.load(geo.initiative_locations) if shown else None
     st.pydeck_chart(
         maps.choropleth_deck(

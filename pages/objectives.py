@@ -105,7 +105,10 @@ def initiatives(ctx: PageContext, objective: int, region: str | None) -> None:
         data = ctx.load(query, **args)
         with column:
             components.chart_with_summary(
-                builder(data, title=title), summary(data), data, key=f"objectives__{query.__name__}"
+                ctx.chart(builder, data, title=title),
+                summary(data),
+                data,
+                key=f"objectives__{query.__name__}",
             )
     shown = table.assign(
         primary=table["is_primary"].map({True: _("yes"), False: _("no")}),
@@ -152,7 +155,7 @@ def indicators(ctx: PageContext, objective: int, region: str | None, where: str)
     left, right = st.columns([2, 3])
     with left:
         components.chart_with_summary(
-            charts.indicator_statuses(data, title=_("Indicators by progress status")),
+            ctx.chart(charts.indicator_statuses, data, title=_("Indicators by progress status")),
             charts.indicator_statuses_summary(data),
             data[["code", "name", "status"]],
             key="objectives__statuses",

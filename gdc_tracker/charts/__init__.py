@@ -5,6 +5,6 @@ Encodings spell out their types; status colours come from gdc_tracker.palette th
 """
 
 from gdc_tracker.charts.base import status_scale
-from gdc_tracker.charts.overview import status_bars, status_bars_summary
+from gdc_tracker.charts.overview import initiative_lines, status_bars, status_bars_summary
 
-__all__ = ["status_bars", "status_bars_summary", "status_scale"]
+__all__ = ["initiative_lines", "status_bars", "status_bars_summary", "status_scale"]

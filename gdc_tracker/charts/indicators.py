@@ -225,8 +225,8 @@ def series_chart(
         .mark_text(align="left", dx=6, fontWeight="bold")
         .encode(
             x=x,
-            y="value:Q",
-            text="geo_name:N",
+            y=alt.Y("value:Q"),
+            text=alt.Text("geo_name:N"),
             color=alt.Color(
                 "geo_name:N", scale=alt.Scale(domain=geo_order, range=CATEGORY_PALETTE)
             ),
@@ -239,7 +239,7 @@ def series_chart(
             .mark_line(strokeDash=[6, 4], color=REFERENCE_COLOUR, strokeWidth=1.5)
             .encode(
                 x=x,
-                y="value:Q",
+                y=alt.Y("value:Q"),
                 tooltip=[
                     alt.Tooltip("label:N", title=""),
                     alt.Tooltip("year:Q", title=_("Year"), format="d"),
@@ -259,10 +259,13 @@ def series_chart(
         base = alt.Chart(rule)
         layers += [
             base.mark_rule(color=REFERENCE_COLOUR, strokeWidth=1.5).encode(
-                x=x, x2="year_end:Q", y="value:Q", tooltip=alt.Tooltip("label:N", title="")
+                x=x,
+                x2=alt.X2("year_end:Q"),
+                y=alt.Y("value:Q"),
+                tooltip=alt.Tooltip("label:N", title=""),
             ),
             base.mark_text(align="left", dx=2, dy=-7, color=REFERENCE_COLOUR).encode(
-                x="year:Q", y="value:Q", text="label:N"
+                x=alt.X("year:Q"), y=alt.Y("value:Q"), text=alt.Text("label:N")
             ),
         ]
     if baseline is not None:
@@ -276,10 +279,10 @@ def series_chart(
         base = alt.Chart(point)
         layers += [
             base.mark_point(shape="diamond", size=140, filled=True, color=REFERENCE_COLOUR).encode(
-                x=x, y="value:Q", tooltip=alt.Tooltip("label:N", title="")
+                x=x, y=alt.Y("value:Q"), tooltip=alt.Tooltip("label:N", title="")
             ),
             base.mark_text(align="left", dx=8, dy=10, color=REFERENCE_COLOUR).encode(
-                x="year:Q", y="value:Q", text="label:N"
+                x=alt.X("year:Q"), y=alt.Y("value:Q"), text=alt.Text("label:N")
             ),
         ]
     return alt.layer(*layers).properties(height=380)
@@ -382,7 +385,7 @@ def compare_chart(
         )
     )
     labels = bars.mark_text(align="left", dx=3).encode(
-        text="label:N", color=alt.value(REFERENCE_COLOUR)
+        text=alt.Text("label:N"), color=alt.ColorValue(REFERENCE_COLOUR)
     )
     layers: list[alt.Chart] = [bars, labels]
     if target is not None:
@@ -394,7 +397,7 @@ def compare_chart(
                 x=x, tooltip=alt.Tooltip("label:N", title="")
             ),
             rule.mark_text(align="left", dx=4, baseline="bottom", y=-4).encode(
-                x=x, text="label:N", color=alt.value(REFERENCE_COLOUR)
+                x=x, text=alt.Text("label:N"), color=alt.ColorValue(REFERENCE_COLOUR)
             ),
         ]
     return alt.layer(*layers).properties(height=alt.Step(22))
@@ -439,12 +442,16 @@ def gender_chart(frame: pd.DataFrame, *, unit: str) -> alt.LayerChart:
     return alt.layer(
         alt.Chart(frame)
         .mark_rule(color="#BBBBBB", strokeWidth=3)
-        .encode(x=x, y=alt.Y("female:Q", title=y_title, scale=alt.Scale(zero=False)), y2="male:Q"),
+        .encode(
+            x=x,
+            y=alt.Y("female:Q", title=y_title, scale=alt.Scale(zero=False)),
+            y2=alt.Y2("male:Q"),
+        ),
         alt.Chart(long)
         .mark_point(filled=True, size=90, opacity=1)
         .encode(
             x=x,
-            y="value:Q",
+            y=alt.Y("value:Q"),
             color=alt.Color(
                 "sex_label:N",
                 title=_("Sex"),
@@ -463,7 +470,7 @@ def gender_chart(frame: pd.DataFrame, *, unit: str) -> alt.LayerChart:
         ),
         alt.Chart(gap_label)
         .mark_text(dy=-12, color=REFERENCE_COLOUR, fontSize=11)
-        .encode(x=x, y="top:Q", text="label:N"),
+        .encode(x=x, y=alt.Y("top:Q"), text=alt.Text("label:N")),
     ).properties(height=360)
 
 
@@ -557,11 +564,11 @@ def connectivity_chart(frame: pd.DataFrame) -> alt.LayerChart:
         }
     )
     text = alt.Chart(quadrants).encode(
-        x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="label:N"
+        x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text=alt.Text("label:N")
     )
     return alt.layer(
-        rules.mark_rule(color="#888888", strokeDash=[4, 3]).encode(x="at:Q"),
-        rules.mark_rule(color="#888888", strokeDash=[4, 3]).encode(y="at:Q"),
+        rules.mark_rule(color="#888888", strokeDash=[4, 3]).encode(x=alt.X("at:Q")),
+        rules.mark_rule(color="#888888", strokeDash=[4, 3]).encode(y=alt.Y("at:Q")),
         points,  # under the quadrant names, which stay readable
         text.transform_filter(alt.datum.align == "left").mark_text(
             align="left", color="#444444", fontStyle="italic", fontWeight="bold"

@@ -4,6 +4,7 @@ import altair as alt
 import pandas as pd
 
 from gdc_tracker.charts.base import status_scale
+from gdc_tracker.charts.initiatives import escape_markdown
 
 
 def status_bars(frame: pd.DataFrame, *, count: str, status_kind: str, title: str) -> alt.Chart:
@@ -42,3 +43,15 @@ def status_bars_summary(frame: pd.DataFrame, *, count: str, noun: str) -> str:
         f"the fewest under '{by_objective.index[-1]}' ({int(by_objective.iloc[-1])}); "
         f"most common status: {top_status} ({top_n})."
     )
+
+
+def initiative_lines(initiatives: pd.DataFrame, *, limit: int) -> tuple[str, int]:
+    """The first `limit` initiatives (name, status, lead_sector) as one Markdown list, names
+    shown as written, and how many were left out: a long list is one element, not one per
+    initiative, and the rest is a link away."""
+    shown = initiatives.head(limit)
+    lines = [
+        f"- {escape_markdown(row.name)} ({row.status}, {row.lead_sector})"
+        for row in shown.itertuples()
+    ]
+    return "\n".join(lines), len(initiatives) - len(shown)

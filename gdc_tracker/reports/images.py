@@ -3,6 +3,7 @@
 vl-convert renders Vega-Lite with the Vega it bundles: no browser, no network.
 """
 
+import copy
 import functools
 import json
 import struct
@@ -52,20 +53,20 @@ TOP_LEVEL_ONLY = ("$schema", "config", "datasets", "autosize", "background", "pa
 
 
 def with_footer(
-    chart: alt.TopLevelMixin,
+    chart: alt.TopLevelMixin | dict,
     *,
     title: str,
     filters: Mapping[str, str],
     source: str,
     timestamp: datetime | str | None,
 ) -> dict:
-    """The Vega-Lite spec of `chart` under a title, above a footer naming its filters, source
-    and date.
+    """The Vega-Lite spec of `chart` (an Altair chart or its specification) under a title,
+    above a footer naming its filters, source and date.
 
     Built on the chart's dictionary rather than by Altair composition, which copies and
     validates the whole chart several times (seconds for a report's charts).
     """
-    inner = chart.to_dict(validate=False)
+    inner = copy.deepcopy(chart) if isinstance(chart, dict) else chart.to_dict(validate=False)
     outer = {key: inner.pop(key) for key in TOP_LEVEL_ONLY if key in inner}
     inner.pop("title", None)  # the export's title replaces the chart's own
     width = max(_spec_width(inner), 300)
@@ -108,7 +109,7 @@ def _png(spec: str, scale: float) -> bytes:
 
 
 def chart_png(
-    chart: alt.TopLevelMixin,
+    chart: alt.TopLevelMixin | dict,
     *,
     title: str,
     filters: Mapping[str, str],
@@ -122,7 +123,7 @@ def chart_png(
 
 
 def chart_svg(
-    chart: alt.TopLevelMixin,
+    chart: alt.TopLevelMixin | dict,
     *,
     title: str,
     filters: Mapping[str, str],

@@ -11,6 +11,7 @@ import streamlit as st
 from gdc_tracker import exports
 from gdc_tracker.i18n import _
 from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER, progress_label
+from gdc_tracker.ui.cache import ChartSpec
 
 
 def format_when(value: object) -> str:
@@ -107,7 +108,7 @@ def table(frame: pd.DataFrame, *, name: str, key: str, **dataframe_options: Any)
 
 
 def chart_with_summary(
-    chart: alt.TopLevelMixin,
+    chart: alt.TopLevelMixin | ChartSpec,
     summary: str,
     data: pd.DataFrame,
     *,
@@ -117,16 +118,31 @@ def chart_with_summary(
     as_of: object = None,
 ) -> None:
     """A chart, the sentence that says what it shows, its data (downloadable) on request,
-    and the chart itself as PNG or SVG carrying its title, filters, source and time."""
-    st.altair_chart(chart, width="stretch", key=f"{key}__chart")
+    and the chart itself as PNG or SVG carrying its title, filters, source and time.
+
+    `chart` is an Altair chart or its specification (`cache.chart_spec`, built once)."""
+    draw_chart(chart, key=f"{key}__chart", alt_text=summary)
     st.caption(summary)
     with st.expander(_("Show data")):
         table(data, name=name or key, key=f"{key}__data")
     chart_downloads(chart, name=name or key, key=key, summary=summary, source=source, as_of=as_of)
 
 
+def draw_chart(chart: alt.TopLevelMixin | ChartSpec, *, key: str, alt_text: str) -> None:
+    """The chart across the container's width; `alt_text` is what screen readers say."""
+    if isinstance(chart, dict):
+        st.vega_lite_chart(spec=chart, width="stretch", key=key, alt=alt_text)
+    else:
+        st.altair_chart(chart, width="stretch", key=key, alt=alt_text)
+
+
+def chart_title(chart: alt.TopLevelMixin | ChartSpec) -> str | None:
+    title = chart.get("title") if isinstance(chart, dict) else getattr(chart, "title", None)
+    return title if isinstance(title, str) else None
+
+
 def chart_downloads(
-    chart: alt.TopLevelMixin,
+    chart: alt.TopLevelMixin | ChartSpec,
     *,
     name: str,
     key: str,
@@ -139,9 +155,7 @@ def chart_downloads(
 
     page_filters = {k: ", ".join(st.query_params.get_all(k)) for k in st.query_params}
     framing = {
-        "title": getattr(chart, "title", None)
-        if isinstance(getattr(chart, "title", None), str)
-        else summary,
+        "title": chart_title(chart) or summary,
         "filters": page_filters,
         "source": source or _("GDC Tracker"),
         "timestamp": as_of if isinstance(as_of, datetime | str) else datetime.now(UTC),

@@ -17,6 +17,7 @@ from gdc_tracker.config import PROJECT_ROOT, Settings
 from gdc_tracker.db import DatabaseError
 from gdc_tracker.i18n import _
 from gdc_tracker.ui import cache, filters, live, session
+from gdc_tracker.ui.cache import ChartSpec
 from gdc_tracker.ui.navigation import PAGES, SECTIONS, PageSpec, page
 
 APP_NAME = "GDC Tracker"
@@ -33,6 +34,12 @@ class PageContext:
     def load(self, query: Callable[..., Result], **arguments: Any) -> Result:
         """`query(session, **arguments)`, cached at this rerun's data version."""
         return cache.load(query, self.data_version, **arguments)
+
+    def chart(self, builder: Callable[..., Any], *arguments: Any, **keywords: Any) -> ChartSpec:
+        """The specification of the Altair chart `builder(*arguments, **keywords)`, built
+        once for the same arguments (building and validating a chart costs more than the
+        rest of a cached rerun)."""
+        return cache.chart_spec(builder, *arguments, **keywords)
 
 
 def _spec_for(script: str) -> PageSpec:

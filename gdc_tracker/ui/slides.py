@@ -149,10 +149,16 @@ def indicator_slide(ctx: PageContext, params: dict) -> Footer:
     target, baseline, path = indicator_charts.reference_marks(
         ref, (first["baseline_year"], first["baseline_value"])
     )
-    chart = indicator_charts.series_chart(
-        series, geo_order=list(geos), unit=ref["unit"], target=target, baseline=baseline, path=path
+    chart = ctx.chart(
+        indicator_charts.series_chart,
+        series,
+        geo_order=tuple(geos),
+        unit=ref["unit"],
+        target=target,
+        baseline=baseline,
+        path=path,
     )
-    st.altair_chart(chart.properties(height=430), width="stretch", key="present__indicator")
+    st.vega_lite_chart(spec=chart | {"height": 430}, width="stretch", key="present__indicator")
     st.markdown(
         " · ".join(
             f"**{row.geo_name}**: {progress_label(row.status)}" for row in statuses.itertuples()
@@ -226,8 +232,8 @@ def regional_slide(ctx: PageContext, params: dict) -> Footer:
 def implementation_map_slide(ctx: PageContext, params: dict) -> Footer:
     links = ctx.load(initiative_queries.objective_links)
     objectives = ctx.load(overview.objectives)
-    st.altair_chart(
-        initiative_charts.objective_matrix(links, objectives),
+    st.vega_lite_chart(
+        spec=ctx.chart(initiative_charts.objective_matrix, links, objectives),
         width="stretch",
         key="present__matrix",
     )
