@@ -2,6 +2,7 @@
 
 python -m gdc_tracker db upgrade     create or migrate the database to the latest schema
 python -m gdc_tracker db revision    show the database's schema revision and the latest
+python -m gdc_tracker db recount     count the entries anew (after loading data without triggers)
 python -m gdc_tracker seed           add reference data and the demo progress entries
 python -m gdc_tracker seed --no-demo add reference data only
 python -m gdc_tracker import FILE --indicator CODE --as-user NAME [--dry-run]
@@ -63,6 +64,13 @@ def cmd_db_revision(args: argparse.Namespace) -> int:
     current, head = db.current_revision(engine), db.head_revision()
     print(f"database: {current or 'empty'}\nlatest:   {head}")
     return 0 if current == head else 1
+
+
+def cmd_db_recount(args: argparse.Namespace) -> int:
+    engine = db.make_engine(config.load().database_url)
+    wrong = db.recount_entries(engine)
+    print(f"entry counts: {wrong} corrected" if wrong else "entry counts: all correct")
+    return 0
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
@@ -302,6 +310,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser(
         "revision", help="show the current and latest schema revisions"
     ).set_defaults(handler=cmd_db_revision)
+    db_commands.add_parser(
+        "recount", help="count the entries anew (after loading data with triggers off)"
+    ).set_defaults(handler=cmd_db_recount)
     seed = commands.add_parser("seed", help="add reference data and demo progress entries")
     seed.add_argument("--no-demo", action="store_true", help="add reference data only")
     seed.set_defaults(handler=cmd_seed)

@@ -19,7 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from gdc_tracker.models import DataVersion, utc_now
+from gdc_tracker.models import DataVersion, EntryTally, ProgressEntry, utc_now
 
 MIGRATIONS_PATH = Path(__file__).resolve().parents[1] / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another before giving up
@@ -123,3 +123,38 @@ def bump_data_version(session: Session) -> None:
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
         session.add(DataVersion(id=1, version=1))
+
+
+# The entry tally
+
+
+def recount_entries(engine: Engine) -> int:
+    """Count the progress entries anew into `entrytally`; return how many counts were wrong.
+
+    Triggers keep the tally (migration 0006), so this is a repair for data loaded with
+    triggers switched off (a data-only restore with --disable-triggers, a replica load).
+    Writers wait while it runs (one pass over the entries); readers do not.
+    """
+    key = (ProgressEntry.geo_code, ProgressEntry.review_state, ProgressEntry.is_demo)
+    with session_scope(engine) as session:
+        if engine.dialect.name == "postgresql":
+            session.execute(sa.text("LOCK TABLE progressentry IN SHARE MODE"))
+        counted = {
+            (geo, state, bool(demo)): count
+            for geo, state, demo, count in session.execute(
+                sa.select(*key, sa.func.count()).group_by(*key)
+            )
+        }
+        kept = {
+            (row.geo_code, row.review_state, bool(row.is_demo)): row.entries
+            for row in session.execute(sa.select(EntryTally)).scalars()
+        }
+        wrong = sum(1 for k in counted.keys() | kept.keys() if counted.get(k, 0) != kept.get(k, 0))
+        if wrong:
+            session.execute(sa.delete(EntryTally))
+            session.add_all(
+                EntryTally(geo_code=geo, review_state=state, is_demo=demo, entries=count)
+                for (geo, state, demo), count in counted.items()
+            )
+            bump_data_version(session)
+    return wrong

@@ -53,3 +53,21 @@ def test_upgrade_and_seed_on_postgresql(postgres_url: str) -> None:
     seeded = run_cli("seed", "--no-demo", url=postgres_url)
     assert seeded.returncode == 0, seeded.stderr
     assert "36 initiatives" in seeded.stdout
+
+
+def test_recount_reports_and_repairs_wrong_entry_counts(sqlite_url: str) -> None:
+    import sqlalchemy as sa
+
+    run_cli("db", "upgrade", url=sqlite_url)
+    run_cli("seed", url=sqlite_url)
+    assert run_cli("db", "recount", url=sqlite_url).stdout.strip() == "entry counts: all correct"
+    engine = db.make_engine(sqlite_url)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE entrytally SET entries = entries + 5 WHERE geo_code = 'WLD'")
+        )
+    engine.dispose()
+    repaired = run_cli("db", "recount", url=sqlite_url)
+    assert repaired.returncode == 0, repaired.stderr
+    assert repaired.stdout.strip() == "entry counts: 1 corrected"
+    assert run_cli("db", "recount", url=sqlite_url).stdout.strip() == "entry counts: all correct"

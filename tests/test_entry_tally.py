@@ -118,3 +118,17 @@ def test_upgrading_a_store_that_has_entries_counts_them(seeded_engine: Engine) -
     assert "entrytally" not in sa.inspect(seeded_engine).get_table_names()
     db.upgrade(seeded_engine)
     assert tally(seeded_engine) == expected
+
+
+def test_recounting_repairs_a_tally_loaded_without_its_triggers(seeded_engine: Engine) -> None:
+    with seeded_engine.begin() as connection:
+        connection.execute(
+            sa.update(EntryTally).where(EntryTally.geo_code == "BRA").values(entries=0)
+        )
+        connection.execute(sa.delete(EntryTally).where(EntryTally.geo_code == "MEX"))
+    assert tally(seeded_engine) != counted(seeded_engine)
+    version = db.read_data_version(seeded_engine)
+    assert db.recount_entries(seeded_engine) == 2  # BRA's and MEX's published demo values
+    assert tally(seeded_engine) == counted(seeded_engine)
+    assert db.read_data_version(seeded_engine) == version + 1  # caches refresh
+    assert db.recount_entries(seeded_engine) == 0
