@@ -15,7 +15,7 @@ PANEL_INITIATIVES = 8  # listed per regional initiative; the others are a link a
 
 
 def headline_figures(headline: dict[str, object]) -> None:
-    columns = st.columns(5)
+    columns = st.columns([1, 1, 1, 1.3, 1.6])  # room for "924,188" and "27 Aug 2025"
     columns[0].metric(
         _("Initiatives"), headline["initiatives"], help=_("ITU actions and programmes tracked")
     )

@@ -108,7 +108,11 @@ def entry_label(row: Mapping[str, Any]) -> str:
 def entry_labels(queue: pd.DataFrame) -> dict[int, str]:
     """The picker's label of every queued entry by id, built once per run: a label looked
     up row by row in the DataFrame cost most of a rerun with hundreds of entries waiting."""
-    return {int(row["id"]): entry_label(row) for row in queue.to_dict("records")}
+    columns = ["id", "subject", "geography", "period", "value", "unit", "status", "author"]
+    # Column by column: DataFrame.to_dict("records") took 40 ms for 500 entries.
+    values = zip(*(queue[column].tolist() for column in columns), strict=True)
+    rows = (dict(zip(columns, row, strict=True)) for row in values)
+    return {int(row["id"]): entry_label(row) for row in rows}
 
 
 def queue_table(queue: pd.DataFrame) -> pd.DataFrame:
