@@ -106,6 +106,10 @@ def recent_updates(ctx: PageContext) -> None:
         column_config={
             "updated_at": st.column_config.DatetimeColumn(_("Updated"), format="D MMM YYYY"),
             "subject": _("Indicator or initiative"),
+            "geography": _("Geography"),
+            "period": _("Period"),
+            "unit": _("Unit"),
+            "status": _("Status"),
             "value": st.column_config.NumberColumn(_("Value"), format="%.2f"),
             "narrative": st.column_config.TextColumn(_("Narrative"), width="large"),
             "demo": _("Data"),

@@ -364,6 +364,17 @@ def region_view(
 # --- Decks --------------------------------------------------------------------------------
 
 
+RING_MIN_PIXELS, RING_MAX_PIXELS = 7, 26
+
+
+def ring_radius(count: int, most: int) -> float:
+    """Pixels of a ring for `count` initiatives when the busiest country has `most`: area
+    in proportion, between a visible minimum and a maximum that leaves the map readable
+    whether the store tracks thirty initiatives or thousands."""
+    share = math.sqrt(count / most) if most > 0 else 0.0
+    return round(RING_MIN_PIXELS + (RING_MAX_PIXELS - RING_MIN_PIXELS) * share, 1)
+
+
 def initiative_points(locations: pd.DataFrame, values: pd.DataFrame, unit: str, year: int) -> list:
     """Rows for the initiative layer: position, radius and a tooltip naming the initiatives
     (and the country's value, since the ring covers it)."""
@@ -373,6 +384,7 @@ def initiative_points(locations: pd.DataFrame, values: pd.DataFrame, unit: str, 
         values[["geo_code", "region_code", "value", "year", "status"]], on="geo_code", how="left"
     )
     points = []
+    most = int(shown["initiatives"].max()) if len(shown) else 0
     for row in shown.itertuples():
         count = int(row.initiatives)
         points.append(
@@ -380,7 +392,7 @@ def initiative_points(locations: pd.DataFrame, values: pd.DataFrame, unit: str, 
                 "code": row.geo_code,
                 "name": row.name,
                 "position": [float(row.longitude), float(row.latitude)],
-                "radius": round(7 + 4 * math.sqrt(count), 1),
+                "radius": ring_radius(count, most),
                 "initiatives": count,
                 "tooltip": _value_tooltip(row, unit, year)
                 + "\n"
@@ -432,6 +444,7 @@ def region_deck(members: pd.DataFrame, *, width: int = 620, height: int = 380) -
     regional initiative's initiatives act in dark blue with a ring (small countries would
     not show their colour), framed on the region."""
     rows, rings = [], []
+    most = int(members["initiatives"].max()) if len(members) else 0
     for row in members.itertuples():
         count = int(row.initiatives)
         tooltip = str(row.name)
@@ -442,7 +455,7 @@ def region_deck(members: pd.DataFrame, *, width: int = 620, height: int = 380) -
                     {
                         "code": row.code,
                         "position": [float(row.longitude), float(row.latitude)],
-                        "radius": round(7 + 4 * math.sqrt(count), 1),
+                        "radius": ring_radius(count, most),
                         "tooltip": tooltip,
                     }
                 )

@@ -466,3 +466,13 @@ def test_map_page_with_unknown_values_in_the_url_falls_back_to_defaults() -> Non
     assert at.selectbox(key="url__region").value == ""
     assert at.toggle(key="url__initiatives").value is True
     assert len(at.get("deck_gl_json_chart")) == 1
+
+
+def test_rings_stay_readable_whatever_the_number_of_initiatives() -> None:
+    """The busiest country gets the largest ring, the same size for thirty initiatives or
+    three thousand; ring areas keep the proportions between countries."""
+    assert maps.ring_radius(4, 4) == maps.ring_radius(400, 400) == maps.RING_MAX_PIXELS
+    assert maps.ring_radius(1, 400) < maps.ring_radius(100, 400) < maps.RING_MAX_PIXELS
+    assert maps.ring_radius(1, 10_000) >= maps.RING_MIN_PIXELS
+    grown = [maps.ring_radius(n, 400) - maps.RING_MIN_PIXELS for n in (100, 400)]
+    assert grown[1] == pytest.approx(2 * grown[0], rel=0.02)  # 4x the count, 2x the radius
