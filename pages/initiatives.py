@@ -272,7 +272,7 @@ def header() -> None:
 def render() -> None:
     ctx = page_frame(__file__)
     header()
-    options = queries.options_by_param(ctx.load(queries.filter_options))
+    options = ctx.load(queries.filter_choices)
     requested = filters.url_value("initiative")
     parts = requested and ctx.load(
         queries.initiative_detail,

@@ -43,6 +43,7 @@ __all__ = [
     "TABLE_COLUMNS",
     "InitiativeFilters",
     "conditions",
+    "filter_choices",
     "filter_options",
     "initiative_detail",
     "initiative_facts",
@@ -426,9 +427,16 @@ def _distinct(
 def options_by_param(options: pd.DataFrame) -> dict[str, dict[str, str]]:
     """`filter_options()` as {param: {value: label}}, every filter present."""
     by_param: dict[str, dict[str, str]] = {param: {} for param in FILTER_PARAMS}
-    for row in options.itertuples():
-        by_param.setdefault(str(row.param), {})[str(row.value)] = str(row.label)
+    columns = (options[c].astype(str).tolist() for c in ("param", "value", "label"))
+    for param, value, label in zip(*columns, strict=True):
+        by_param.setdefault(param, {})[value] = label
     return by_param
+
+
+def filter_choices(session: Session) -> dict[str, dict[str, str]]:
+    """`options_by_param(filter_options())`, one read for the page to cache: with thousands
+    of initiatives and partners, rebuilding the dictionaries cost more than the table."""
+    return options_by_param(filter_options(session))
 
 
 def objective_links(session: Session, *, filters: InitiativeFilters = NO_FILTERS) -> pd.DataFrame:
