@@ -71,3 +71,23 @@ def test_the_cached_specification_is_the_charts_own(counted_builder: list[pd.Dat
         title="Initiatives by objective and status",
     ).to_dict()
     assert spec_of(data) == expected
+
+
+def test_a_chart_of_many_points_is_drawn_not_refused() -> None:
+    """Every country over 25 years (Altair alone refuses more than 5,000 rows)."""
+    from gdc_tracker.charts import indicators as indicator_charts
+
+    series = pd.DataFrame(
+        [
+            {"geo_code": f"C{c:03d}", "geo_name": f"Country {c}", "year": y, "value": float(y - c)}
+            for c in range(240)
+            for y in range(2000, 2025)
+        ]
+    )
+    spec = cache.chart_spec(
+        indicator_charts.series_chart,
+        series,
+        geo_order=tuple(series["geo_code"].unique()),
+        unit="percent",
+    )
+    assert max(len(rows) for rows in spec["datasets"].values()) == 6_000

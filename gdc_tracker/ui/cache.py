@@ -11,6 +11,7 @@ import importlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import altair as alt
 import streamlit as st
 from sqlalchemy.engine import Engine
 
@@ -58,8 +59,11 @@ ChartSpec = dict[str, Any]
 def _chart_spec(
     module: str, name: str, arguments: tuple[Any, ...], keywords: tuple[tuple[str, Any], ...]
 ) -> ChartSpec:
-    builder = getattr(importlib.import_module(module), name)
-    return builder(*arguments, **dict(keywords)).to_dict()
+    chart = getattr(importlib.import_module(module), name)(*arguments, **dict(keywords))
+    # Altair's default data transformer refuses more than 5,000 rows, where st.altair_chart
+    # has no limit: a long choice (every country over 25 years) must draw, not fail.
+    with alt.data_transformers.disable_max_rows():
+        return chart.to_dict()
 
 
 def chart_spec(builder: Callable[..., Any], *arguments: Any, **keywords: Any) -> ChartSpec:
