@@ -69,6 +69,27 @@ def test_importing_writes_the_accepted_rows_and_a_second_time_nothing(store: str
     assert stored_values(store) == {"SLV": 61.2, "GTM": 55.0}
 
 
+def test_a_write_the_database_refuses_half_way_imports_nothing_and_says_so(store: str) -> None:
+    """The database fails on the second row (a trigger stands in for a full disk): the
+    first row must not stay behind, and the page says what happened instead of crashing."""
+    engine = db.make_engine(store)
+    editor = make_user(engine, "editor.one", "editor")
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "CREATE TRIGGER refuse_gtm BEFORE INSERT ON progressentry WHEN NEW.geo_code = "
+                "'GTM' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+            )
+        )
+    at = open_page(PAGE, identity=editor)
+    upload_and_check(at, QUARTERLY)
+    next(b for b in at.button if b.key == "import__commit").click().run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "Nothing was imported." in message and "database or disk is full" in message
+    assert stored_values(store) == {}
+
+
 def test_viewers_cannot_open_the_import_page(store: str) -> None:
     viewer = make_user(db.make_engine(store), "viewer.one", "viewer")
     at = open_page(PAGE, identity=viewer)

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
 from gdc_tracker import db, entries
@@ -65,6 +66,26 @@ def test_an_editor_submits_a_value_and_it_waits_for_review(store: str, editor) -
     [entry] = stored_entries(store)
     assert (entry.geo_code, entry.period, entry.value) == ("SLV", "2024", 62.5)
     assert entry.review_state == ReviewState.SUBMITTED and entry.author_id == editor.user_id
+
+
+def test_a_save_the_database_refuses_keeps_the_form_and_says_nothing_was_saved(
+    store: str, editor
+) -> None:
+    engine = db.make_engine(store)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "CREATE TRIGGER refuse_all BEFORE INSERT ON progressentry "
+                "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+            )
+        )
+    at = open_page(PAGE, identity=editor)
+    fill_value_form(at)
+    press(at, "update__submit")
+    assert not at.exception
+    assert "Nothing was saved." in at.error[0].value
+    assert at.number_input(key="update__value").value == 62.5  # the typed value is kept
+    assert stored_entries(store) == []
 
 
 def test_a_percentage_over_100_is_refused_at_the_value_field(store: str, editor) -> None:

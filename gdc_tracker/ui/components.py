@@ -181,6 +181,17 @@ def chart_downloads(
     )
 
 
+def write_failed(error: Exception, *, nothing_done: str) -> str:
+    """What to say when the database refused or lost a write (a dropped connection, a
+    deadlock, a full disk): the whole transaction was rolled back, so `nothing_done`
+    ("Nothing was saved.") is true. The driver's own first line says why, without SQL."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines() or [""]
+    return (
+        f"{_('The database refused or lost the write.')} {nothing_done} "
+        f"{_('Try again in a moment.')} ({error.__class__.__name__}: {reason[0][:200]})"
+    )
+
+
 def empty_state(why: str, what_to_do: str) -> None:
     """Say why there is nothing to show and what the reader can do about it."""
     st.info(f"{why}  \n{what_to_do}", icon="ℹ️")

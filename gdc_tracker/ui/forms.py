@@ -8,6 +8,7 @@ nothing typed is lost, whatever goes wrong. Keys are prefixed `update__`.
 from typing import Any
 
 import pandas as pd
+import sqlalchemy as sa
 import streamlit as st
 
 from gdc_tracker import db, entries, initiative_updates
@@ -21,7 +22,7 @@ from gdc_tracker.errors import (
 )
 from gdc_tracker.i18n import _
 from gdc_tracker.models import TOTAL, InitiativeStatus
-from gdc_tracker.ui import cache
+from gdc_tracker.ui import cache, components
 
 PROBLEMS = "update__problems"  # field -> messages of the last save attempt
 OUTCOME = "update__outcome"  # ("success" | "error", text) of the last save attempt
@@ -113,6 +114,11 @@ def _save_value(identity: Identity, submit: bool) -> None:
         st.session_state[OUTCOME] = ("error", str(error))
     except GdcTrackerError as error:
         st.session_state[OUTCOME] = ("error", str(error))
+    except sa.exc.SQLAlchemyError as error:
+        st.session_state[OUTCOME] = (
+            "error",
+            components.write_failed(error, nothing_done=_("Nothing was saved.")),
+        )
     else:
         st.session_state.pop(EDITING, None)
         verb = _("corrected") if editing else _("saved")
@@ -307,6 +313,11 @@ def _save_initiative(identity: Identity, submit: bool, opened_version: int) -> N
         _remember_problems(error)
     except GdcTrackerError as error:
         st.session_state[OUTCOME] = ("error", str(error))
+    except sa.exc.SQLAlchemyError as error:
+        st.session_state[OUTCOME] = (
+            "error",
+            components.write_failed(error, nothing_done=_("Nothing was saved.")),
+        )
     else:
         st.session_state[OUTCOME] = (
             "success",

@@ -5,6 +5,7 @@ mapping or the file changes, so "Import" writes exactly what the reader saw.
 """
 
 import pandas as pd
+import sqlalchemy as sa
 import streamlit as st
 
 from gdc_tracker import db, importer
@@ -207,6 +208,10 @@ def commit_form(preview: importer.ImportPreview, identity: Identity) -> None:
     except GdcTrackerError as error:
         bar.empty()
         st.error(f"{_('Nothing was imported')}: {error}", icon="⚠️")
+        return
+    except sa.exc.SQLAlchemyError as error:
+        bar.empty()
+        st.error(components.write_failed(error, nothing_done=_("Nothing was imported.")), icon="⚠️")
         return
     bar.empty()
     st.session_state.pop(PREVIEW, None)

@@ -214,11 +214,8 @@ def decide(action: str, entry_id: int, version: int, label: str, identity: Ident
         st.session_state[FEEDBACK_KEY] = ("error", f"{error} " + _("Nothing was saved."))
         return
     except sa.exc.SQLAlchemyError as error:
-        st.session_state[FEEDBACK_KEY] = (
-            "error",
-            _("The database did not answer; nothing was saved. Try again in a moment.")
-            + f" ({error.__class__.__name__})",
-        )
+        message = components.write_failed(error, nothing_done=_("Nothing was saved."))
+        st.session_state[FEEDBACK_KEY] = ("error", message)
         return
     st.session_state[FEEDBACK_KEY] = ("success", f"{DONE[action]}: {label}")
     st.session_state[REASON_KEY] = ""
