@@ -19,11 +19,8 @@ freshness check) are deleted again afterwards, so a store can be measured many t
 import io
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -600,36 +597,13 @@ EMPTY_RENDER = (
 @contextmanager
 def empty_page_server() -> Iterator[str]:
     """`streamlit run` of the empty page (the browser's yardstick) on a free port."""
-    from tests.browser import free_port
+    from tests.browser import streamlit_server
 
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "empty_page.py"
         script.write_text(EMPTY_PAGE)
-        port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true"]
-            + ["--server.address", "127.0.0.1", "--server.port", str(port)]
-            + ["--browser.gatherUsageStats", "false"],
-            cwd=folder,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                        break
-                except OSError:
-                    time.sleep(0.2)
+        with streamlit_server(None, script=str(script), cwd=Path(folder)) as base:
             yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def render_empty_page(browser: Any, base: str) -> float:

@@ -61,19 +61,10 @@ def series_view(ctx: PageContext, ref: pd.Series) -> None:
             _("Choose other geographies above, or another indicator."),
         )
     else:
-        first = statuses.iloc[0]
-        target, baseline, path = charts.reference_marks(
-            ref, (first["baseline_year"], first["baseline_value"])
-        )
         chart = ctx.chart(
-            charts.series_chart,
-            series,
-            geo_order=tuple(chosen),
-            unit=ref["unit"],
-            target=target,
-            baseline=baseline,
-            path=path,
+            charts.indicator_series_chart, ref, series, statuses, geo_order=tuple(chosen)
         )
+        target = charts.reference_marks(ref)[0]
         summary = charts.series_summary(series, statuses, name=ref["name"], target=target)
         draw(chart, summary, series, f"{ref['code']}_series", ref["source"])
     st.subheader(_("Progress status"))

@@ -43,25 +43,30 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(database_url: str) -> Iterator[str]:
-    """`streamlit run app.py` on a free port; yields its base URL; stops it by its own PID."""
+def streamlit_server(
+    database_url: str | None, *, script: str = "app.py", cwd: Path = PROJECT_ROOT
+) -> Iterator[str]:
+    """`streamlit run` of `script` (the app) on a free port, on the store `database_url`;
+    yields its base URL; stops it by its own PID."""
     port = free_port()
-    env = os.environ | {"GDC_TRACKER_DATABASE_URL": database_url}
+    env = os.environ | ({"GDC_TRACKER_DATABASE_URL": database_url} if database_url else {})
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            script,
             "--server.headless",
             "true",
             "--server.address",
             "127.0.0.1",
             "--server.port",
             str(port),
+            "--browser.gatherUsageStats",
+            "false",
         ],
-        cwd=PROJECT_ROOT,
+        cwd=cwd,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -31,3 +31,13 @@ def internet_use(**changes: object) -> EntryDraft:
     }
     values.update(changes)
     return EntryDraft(**values)  # type: ignore[arg-type]
+
+
+def refuse_inserts(engine: Engine, *, when: str = "1") -> None:
+    """Make SQLite fail inserting a progress entry where `when` holds (a condition on NEW),
+    with the message a full disk gives: a write the database refuses part-way."""
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            f"CREATE TRIGGER refuse_entries BEFORE INSERT ON progressentry WHEN {when} "
+            "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from gdc_tracker import db
 from tests.apptest import clear_streamlit_caches, fresh_store, open_page
-from tests.factories import make_user
+from tests.factories import make_user, refuse_inserts
 
 PAGE = "pages/import.py"
 QUARTERLY = (
@@ -74,13 +74,7 @@ def test_a_write_the_database_refuses_half_way_imports_nothing_and_says_so(store
     first row must not stay behind, and the page says what happened instead of crashing."""
     engine = db.make_engine(store)
     editor = make_user(engine, "editor.one", "editor")
-    with engine.begin() as connection:
-        connection.execute(
-            sa.text(
-                "CREATE TRIGGER refuse_gtm BEFORE INSERT ON progressentry WHEN NEW.geo_code = "
-                "'GTM' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
-            )
-        )
+    refuse_inserts(engine, when="NEW.geo_code = 'GTM'")
     at = open_page(PAGE, identity=editor)
     upload_and_check(at, QUARTERLY)
     next(b for b in at.button if b.key == "import__commit").click().run()

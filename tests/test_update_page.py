@@ -4,13 +4,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from sqlmodel import select
 
 from gdc_tracker import db, entries
 from gdc_tracker.models import Initiative, ProgressEntry, ReviewState
 from tests.apptest import clear_streamlit_caches, fresh_store, open_page
-from tests.factories import make_user
+from tests.factories import make_user, refuse_inserts
 
 PAGE = "pages/update.py"
 
@@ -71,14 +70,7 @@ def test_an_editor_submits_a_value_and_it_waits_for_review(store: str, editor) -
 def test_a_save_the_database_refuses_keeps_the_form_and_says_nothing_was_saved(
     store: str, editor
 ) -> None:
-    engine = db.make_engine(store)
-    with engine.begin() as connection:
-        connection.execute(
-            sa.text(
-                "CREATE TRIGGER refuse_all BEFORE INSERT ON progressentry "
-                "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
-            )
-        )
+    refuse_inserts(db.make_engine(store))
     at = open_page(PAGE, identity=editor)
     fill_value_form(at)
     press(at, "update__submit")

@@ -288,6 +288,30 @@ def series_chart(
     return alt.layer(*layers).properties(height=380)
 
 
+def indicator_series_chart(
+    reference: Mapping[str, object],
+    series: pd.DataFrame,
+    statuses: pd.DataFrame,
+    *,
+    geo_order: Sequence[str],
+) -> alt.LayerChart:
+    """`series_chart` of an indicator with its reference marks: the target, the baseline,
+    and the path needed from where the first geography's status is measured (`statuses`
+    is `series_status()`, in the order of `geo_order`). `series` must not be empty."""
+    first = statuses.iloc[0]
+    target, baseline, path = reference_marks(
+        reference, (first["baseline_year"], first["baseline_value"])
+    )
+    return series_chart(
+        series,
+        geo_order=geo_order,
+        unit=str(reference["unit"]),
+        target=target,
+        baseline=baseline,
+        path=path,
+    )
+
+
 def series_summary(
     series: pd.DataFrame, statuses: pd.DataFrame, *, name: str, target: tuple[int, float] | None
 ) -> str:

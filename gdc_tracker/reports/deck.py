@@ -42,18 +42,7 @@ def _indicator(session: Session, slide: Slide, thresholds: Thresholds) -> SlideS
     )
     chart = None
     if len(series):
-        first = statuses.iloc[0]
-        target, baseline, path = indicator_charts.reference_marks(
-            ref, (first["baseline_year"], first["baseline_value"])
-        )
-        chart = indicator_charts.series_chart(
-            series,
-            geo_order=list(geos),
-            unit=ref["unit"],
-            target=target,
-            baseline=baseline,
-            path=path,
-        )
+        chart = indicator_charts.indicator_series_chart(ref, series, statuses, geo_order=geos)
     is_demo = bool(series["is_demo"].any()) if len(series) else False
     return SlideSpec(
         title=str(ref["name"]),

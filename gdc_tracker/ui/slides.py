@@ -145,18 +145,8 @@ def indicator_slide(ctx: PageContext, params: dict) -> Footer:
     if series.empty:
         st.info(_("No published values for these geographies yet."))
         return Footer(source=str(ref["source"]), as_of=None, is_demo=False)
-    first = statuses.iloc[0]
-    target, baseline, path = indicator_charts.reference_marks(
-        ref, (first["baseline_year"], first["baseline_value"])
-    )
     chart = ctx.chart(
-        indicator_charts.series_chart,
-        series,
-        geo_order=tuple(geos),
-        unit=ref["unit"],
-        target=target,
-        baseline=baseline,
-        path=path,
+        indicator_charts.indicator_series_chart, ref, series, statuses, geo_order=tuple(geos)
     )
     st.vega_lite_chart(spec=chart | {"height": 430}, width="stretch", key="present__indicator")
     st.markdown(
