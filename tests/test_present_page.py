@@ -94,3 +94,21 @@ def test_anonymous_visitors_see_decks_but_cannot_build(saved_deck: str) -> None:
     assert not at.exception
     assert any("Council WG" in m.value for m in at.markdown)
     assert not any(w.key == "present__save" for w in at.button)
+
+
+def test_a_map_slide_without_a_year_shows_the_latest_and_links_to_it(store: str) -> None:
+    """A deck saved without a year (the builder always sets one; a deck written by other
+    means may not): the slide says so instead of "None", and the audience link opens the
+    map at its latest year."""
+    engine = db.make_engine(store)
+    editor = make_user(engine, "presenter", "editor")
+    deck = DeckContent(
+        slug="maps", title="Maps", slides=(Slide("map", {"indicator": "UMC_INTERNET_USE"}),)
+    )
+    with db.session_scope(engine) as session:
+        decks.save_deck(session, deck, by=editor)
+    at = open_page(PAGE, deck="maps", mode="show")
+    assert not at.exception
+    assert at.title[0].value == "Individuals aged 15+ using the Internet, latest year"
+    link = next(c.value for c in at.caption if "/map?" in c.value)
+    assert "indicator=UMC_INTERNET_USE" in link and "year=" not in link

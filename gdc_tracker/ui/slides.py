@@ -55,7 +55,9 @@ def default_title(ctx: PageContext, slide: Slide) -> str:
     if slide.kind in ("indicator", "map"):
         names = ctx.load(overview.indicators).set_index("code")["name"]
         name = str(names.get(params.get("indicator"), params.get("indicator", "")))
-        return f"{name}, {params.get('year')}" if slide.kind == "map" else name
+        if slide.kind == "indicator":
+            return name
+        return f"{name}, {params.get('year') or _('latest year')}"
     if slide.kind == "regional":
         code, _sep, cycle = str(params.get("ri", "")).partition("/")
         return f"{code} ({cycle})"
@@ -73,7 +75,11 @@ def audience_link(slide: Slide) -> str:
             "indicators",
             {"indicator": params.get("indicator", ""), "geo": params.get("geo", ["WLD"])},
         ),
-        "map": ("map", {"indicator": params.get("indicator", ""), "year": params.get("year", "")}),
+        "map": (  # no year: the map opens at the latest, as the slide does
+            "map",
+            {"indicator": params.get("indicator", "")}
+            | ({"year": params["year"]} if params.get("year") else {}),
+        ),
         "regional": ("regional", {"ri": params.get("ri", "")}),
         "implementation_map": ("initiatives", {"view": "map"}),
         "changes": ("changes", {"since": params.get("since", "")}),
