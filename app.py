@@ -127,8 +127,9 @@ def americas_panel(ctx: PageContext) -> None:
     )
     for column, panel in zip(st.columns(len(panels) or 1), panels, strict=False):
         with column, st.container(border=True):
-            st.markdown(f"**{panel['code']} ({panel['cycle']})**")
-            st.caption(panel["title"] or panel["note"] or _("Title not recorded"))
+            heading = "{code} ({cycle})".format(code=panel["code"], cycle=panel["cycle"])
+            st.markdown(f"**{components.plain(heading)}**")
+            st.caption(components.plain(panel["title"] or panel["note"] or _("Title not recorded")))
             initiatives = panel["initiatives"]
             st.markdown(f"{_('Initiatives')}: **{len(initiatives)}**")
             lines, more = charts.initiative_lines(initiatives, limit=PANEL_INITIATIVES)

@@ -6,7 +6,8 @@ the same time whether or not the user exists, so the form does not reveal user n
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -14,7 +15,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from gdc_tracker.audit import record_change, snapshot
-from gdc_tracker.errors import FieldProblem, NotAllowed, NotFound, ValidationFailed
+from gdc_tracker.errors import (
+    FieldProblem,
+    NotAllowed,
+    NotFound,
+    SessionExpired,
+    ValidationFailed,
+)
 from gdc_tracker.models import Role, User
 
 ROLE_ORDER: tuple[Role, ...] = (Role.VIEWER, Role.EDITOR, Role.REVIEWER, Role.ADMIN)
@@ -34,10 +41,18 @@ class Identity:
     username: str
     display_name: str
     role: Role
+    # When the sign-in this identity comes from ends without further activity (UTC); None
+    # for a terminal user. A write after it is refused, even from a form still on screen.
+    valid_until: datetime | None = None
 
     @property
     def label(self) -> str:
         return self.display_name or self.username
+
+    def valid_for(self, minutes: float, *, now: datetime | None = None) -> "Identity":
+        """The same identity, valid for `minutes` from now."""
+        start = now or datetime.now(UTC)
+        return replace(self, valid_until=start + timedelta(minutes=minutes))
 
 
 ANONYMOUS = Identity(user_id=None, username="anonymous", display_name="Anonymous", role=Role.VIEWER)
@@ -53,6 +68,42 @@ def require(identity: Identity | None, needed: Role, action: str) -> Identity:
     if identity is None or not has_role(identity, needed):
         raise NotAllowed(f"Only signed-in users with the {needed} role (or above) may {action}.")
     return identity
+
+
+def authorize(
+    session: Session,
+    identity: Identity | None,
+    needed: Role,
+    action: str,
+    *,
+    now: datetime | None = None,
+) -> Identity:
+    """Check, inside the writing transaction, that `identity` may still do `action`.
+
+    The role is read from the store at this moment, not taken from the page that sent the
+    form: a reviewer demoted while her Review page was open cannot publish, an account
+    deactivated since it signed in cannot write, and a sign-in that has ended
+    (`valid_until`) cannot save what its form still shows. Returns the identity as the
+    store has it.
+    """
+    require(identity, needed, action)
+    assert identity is not None and identity.user_id is not None
+    moment = now or datetime.now(UTC)
+    if identity.valid_until is not None and moment > identity.valid_until:
+        raise SessionExpired(
+            "Your session ended after a period without activity, so nothing was saved. "
+            "Sign in again: what you typed is still in the form."
+        )
+    user = session.get(User, identity.user_id, populate_existing=True)
+    if user is None or not user.is_active:
+        raise NotAllowed("Your account is no longer active, so nothing was saved.")
+    fresh = replace(identity_of(user), valid_until=identity.valid_until)
+    if not has_role(fresh, needed):
+        raise NotAllowed(
+            f"Your role is now {fresh.role}: only users with the {needed} role (or above) "
+            f"may {action}. Nothing was saved."
+        )
+    return fresh
 
 
 def identity_of(user: User) -> Identity:
@@ -89,7 +140,13 @@ def create_user(
     email: str | None = None,
     created_by: Identity | None = None,
 ) -> User:
-    """Add a local account (one transaction with its audit record)."""
+    """Add a local account (one transaction with its audit record).
+
+    `created_by` None is a terminal user (`python -m gdc_tracker users add`); anyone else
+    must be an admin when the account is saved.
+    """
+    if created_by is not None:
+        created_by = authorize(session, created_by, Role.ADMIN, "add users")
     username = username.strip().lower()
     problems = _check_new_user(username, password, role)
     if session.exec(select(User.id).where(User.username == username)).first() is not None:
@@ -144,7 +201,7 @@ def current(session: Session, identity: Identity) -> Identity | None:
 
 
 def set_role(session: Session, *, username: str, role: str, by: Identity) -> User:
-    require(by, Role.ADMIN, "change roles")
+    by = authorize(session, by, Role.ADMIN, "change roles")
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
         raise NotFound(f"user '{username}' does not exist")

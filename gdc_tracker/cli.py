@@ -7,6 +7,8 @@ python -m gdc_tracker seed           add reference data and the demo progress en
 python -m gdc_tracker seed --no-demo add reference data only
 python -m gdc_tracker import FILE --indicator CODE --as-user NAME [--dry-run]
                                      preview a CSV/Excel file and import its valid rows
+                                     (--indicator-map FILE_INDICATOR=CODE for files of
+                                     several indicators, --sheet NAME for workbooks)
 python -m gdc_tracker users add NAME --role ROLE   add a user (password from
                                      GDC_TRACKER_PASSWORD, or asked for twice)
 python -m gdc_tracker users list     list the users and their roles
@@ -20,6 +22,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -147,9 +150,60 @@ def _progress_bar() -> Callable[[float], None] | None:
     return draw
 
 
+SKIP_WORDS = ("skip", "-")  # --indicator-map VALUE=skip: the file's indicator is not imported
+
+
+def _indicator_map(pairs: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    chosen = []
+    for pair in pairs:
+        text, separator, code = pair.rpartition("=")
+        if not separator or not text.strip() or not code.strip():
+            raise CliError(
+                f"--indicator-map {pair!r}: write FILE_INDICATOR=CODE (or =skip), the file's "
+                "indicator as its indicator column writes it"
+            )
+        skip = code.strip().lower() in SKIP_WORDS
+        chosen.append((text.strip(), importer.SKIP if skip else code.strip()))
+    return tuple(chosen)
+
+
+def _print_indicator_choices(choices: Sequence[importer.IndicatorChoice]) -> None:
+    """How each of the file's own indicators is imported, and why."""
+    if not choices:
+        return
+    print(f"indicators in the file: {len(choices)}")
+    how = {
+        "whole file": "--indicator",
+        "chosen": "--indicator-map",
+        "stored": "confirmed before",
+        "code": "same code",
+        "name": "same name",
+        "none": "no match: add --indicator-map 'VALUE=CODE' to import it",
+    }
+    for choice in choices[:50]:
+        target = choice.code or "skipped"
+        print(
+            f"  {choice.file_indicator!r} ({choice.rows:,} rows) -> {target}"
+            f" ({how[choice.matched_by]})"
+        )
+    if len(choices) > 50:
+        print(f"  ... and {len(choices) - 50:,} more")
+
+
 def _print_preview(result: importer.ImportPreview, show: int) -> None:
     print(f"{result.filename}: {result.rows_read:,} rows read")
+    _print_indicator_choices(result.indicator_choices)
     print(f"preview: {result.summary()}")
+    groups = result.problem_groups()
+    if groups:
+        print("rejected, by reason:")
+    for group in groups:
+        print(
+            f"  {len(group.rows):,} rows, column '{group.column}': {group.reason}"
+            f" (rows {group.rows_in_words(5)})"
+        )
+    if result.problems and show:
+        print("rejected rows:")
     for problem in result.problems[:show]:
         value = f" ({problem.value!r})" if problem.value else ""
         print(f"  row {problem.row_number}, column '{problem.column}'{value}: {problem.reason}")
@@ -169,8 +223,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CliError(f"{path}: no such file")
     if path.stat().st_size > importer.MAX_FILE_BYTES:
         raise CliError(f"{path}: too large. {importer.limits_in_words()}")
-    frame = importer.read_table(path.read_bytes(), path.name)
+    frame = _read_file(path, args.sheet)
     overrides = _mapping_overrides(args.map or [])
+    chosen = _indicator_map(args.indicator_map or [])
     engine = _ready_engine()
     with db.session_scope(engine) as session:
         who = _identity(session, username)
@@ -180,21 +235,40 @@ def cmd_import(args: argparse.Namespace) -> int:
             indicator_code=args.indicator,
             indicator_codes=list(session.exec(select(Indicator.code)).all()),
         )
-        mapping = dataclasses.replace(mapping, **overrides, default_source=args.source or "")
+        mapping = dataclasses.replace(
+            mapping, **overrides, default_source=args.source or "", indicator_map=chosen
+        )
         print(_describe_mapping(mapping))
         result = importer.preview(session, frame, mapping, by=who)
         _print_preview(result, args.show)
         if result.accepted == 0:
-            print("nothing could be imported: every row was rejected or the file has no values")
+            print(f"nothing could be imported: {result.nothing_to_import()}")
             return 1
         if args.dry_run:
             print("dry run: nothing was written")
             return 0
-        outcome = importer.commit(
-            session, result, by=who, state=args.state, progress=_progress_bar()
+    # The commit is a write of its own: it takes the write lock first and checks nobody
+    # saved since the preview; a cell taken meanwhile is refused the same way.
+    try:
+        outcome = importer.commit_to_store(
+            engine, result, by=who, state=args.state, progress=_progress_bar()
         )
-        print(outcome.message)
+    except importer.StoreChanged as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(outcome.message)
     return 0
+
+
+def _read_file(path: Path, sheet: str | None) -> pd.DataFrame:
+    try:
+        return importer.read_table(path.read_bytes(), path.name, sheet=sheet)
+    except importer.SheetNeeded as error:
+        names = ", ".join(error.sheets)
+        raise CliError(
+            f"{path.name}: the workbook has {len(error.sheets)} sheets ({names}): "
+            "choose one with --sheet NAME"
+        ) from None
 
 
 def _read_password() -> str:
@@ -271,6 +345,16 @@ def _add_import_parser(commands: argparse._SubParsersAction) -> None:
         metavar="ROLE=COLUMN",
         help=f"use COLUMN for ROLE ({', '.join(MAPPING_ROLES)}); repeatable",
     )
+    parser.add_argument(
+        "--indicator-map",
+        action="append",
+        metavar="FILE_INDICATOR=CODE",
+        help="import the rows of the file's indicator FILE_INDICATOR (as its indicator column "
+        "writes it) as the tracked indicator CODE, or skip them with =skip; repeatable. "
+        "Indicators written as a tracked code or name match by themselves, and matches "
+        "given here are kept for the next import of a file with the same columns",
+    )
+    parser.add_argument("--sheet", metavar="NAME", help="the sheet of a workbook of several")
     parser.add_argument("--source", help="source of rows without one (default: the file name)")
     parser.add_argument(
         "--show", type=int, default=20, metavar="N", help="rejected rows to list (default 20)"

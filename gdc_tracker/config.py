@@ -35,6 +35,12 @@ SETTINGS: tuple[tuple[str, str, object, str], ...] = (
         0.0,
         "Ratio at or above which progress is limited; below: deterioration.",
     ),
+    (
+        "review",
+        "allow_self_publish",
+        False,
+        "Whether a reviewer may publish or reject entries she entered herself (four eyes: no).",
+    ),
 )
 
 
@@ -50,6 +56,8 @@ class Settings:
     refresh_seconds: int = 10
     cache_ttl_seconds: int = 600
     session_minutes: int = 60
+    # Four eyes: by default another reviewer decides on a reviewer's own entries.
+    allow_self_publish: bool = False
     thresholds: Thresholds = field(default_factory=Thresholds)
 
 
@@ -114,6 +122,7 @@ def load(path: Path | None = None, env: Mapping[str, str] | None = None) -> Sett
         refresh_seconds=int(get("app", "refresh_seconds")),  # type: ignore[call-overload]
         cache_ttl_seconds=int(get("app", "cache_ttl_seconds")),  # type: ignore[call-overload]
         session_minutes=int(get("app", "session_minutes")),  # type: ignore[call-overload]
+        allow_self_publish=bool(get("review", "allow_self_publish")),
         thresholds=Thresholds(
             on_track=float(get("status", "on_track")),  # type: ignore[arg-type]
             moderate=float(get("status", "moderate")),  # type: ignore[arg-type]

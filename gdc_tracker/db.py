@@ -19,10 +19,21 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from gdc_tracker.models import DataVersion, EntryTally, ProgressEntry, utc_now
+from gdc_tracker.errors import CellTaken, StoreBusy
+from gdc_tracker.models import (
+    LIVE_CELL_INDEX,
+    OPEN_CORRECTION_INDEX,
+    DataVersion,
+    EntryTally,
+    ProgressEntry,
+    utc_now,
+)
 
 MIGRATIONS_PATH = Path(__file__).resolve().parents[1] / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another before giving up
+# How long a write waits for a lock on PostgreSQL before it says the store is busy (a
+# table locked by a migration or a long import), instead of greying the page for minutes.
+POSTGRESQL_LOCK_TIMEOUT = "5s"
 
 
 class DatabaseError(RuntimeError):
@@ -61,6 +72,51 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def _is_cell_conflict(error: sa.exc.IntegrityError) -> bool:
+    """Whether the database refused a second live entry for a cell (migration 0007)."""
+    constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
+    if constraint is not None:
+        return constraint in (LIVE_CELL_INDEX, OPEN_CORRECTION_INDEX)
+    # SQLite names the columns, not the index.
+    return "UNIQUE constraint failed: progressentry.indicator_id" in str(error.orig)
+
+
+def _is_lock_wait(error: sa.exc.OperationalError) -> bool:
+    code = getattr(error.orig, "sqlstate", None)
+    if code is not None:
+        return code in ("55P03", "40P01")  # lock_not_available, deadlock_detected
+    return "database is locked" in str(error.orig)
+
+
+@contextmanager
+def write_scope(engine: Engine) -> Iterator[Session]:
+    """One write: a transaction that takes the write lock first and says why it failed.
+
+    On SQLite the first statement moves the data version, so the transaction holds the
+    one writer's lock from its start and every check it makes reads the latest committed
+    state (a read-then-write transaction could otherwise act on a stale snapshot). On
+    PostgreSQL a lock is waited for `POSTGRESQL_LOCK_TIMEOUT` at most. A refused second
+    live entry for a cell raises CellTaken, a lock not had in time StoreBusy; both roll
+    everything back.
+    """
+    try:
+        with session_scope(engine) as session:
+            if engine.dialect.name == "sqlite":
+                bump_data_version(session)
+            else:
+                session.execute(sa.text(f"SET LOCAL lock_timeout = '{POSTGRESQL_LOCK_TIMEOUT}'"))
+            yield session
+            session.flush()
+    except sa.exc.IntegrityError as error:
+        if _is_cell_conflict(error):
+            raise CellTaken() from error
+        raise
+    except sa.exc.OperationalError as error:
+        if _is_lock_wait(error):
+            raise StoreBusy() from error
+        raise
 
 
 # Migrations

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from gdc_tracker.audit import record_change
-from gdc_tracker.auth import Identity, require
+from gdc_tracker.auth import Identity, authorize
 from gdc_tracker.errors import FieldProblem, NotFound, StaleEdit, ValidationFailed
 from gdc_tracker.models import Deck, DeckSlide, Role, SlideKind, utc_now
 
@@ -86,7 +86,7 @@ def load_deck(session: Session, slug: str) -> DeckContent:
 
 def save_deck(session: Session, content: DeckContent, *, by: Identity) -> DeckContent:
     """Create the deck, or replace it if `content.version` is still the stored version."""
-    require(by, Role.EDITOR, "save decks")
+    by = authorize(session, by, Role.EDITOR, "save decks")
     _check(content)
     deck = session.exec(select(Deck).where(Deck.slug == content.slug)).first()
     before = _as_record(load_deck(session, content.slug)) if deck else None

@@ -6,8 +6,13 @@ Edits carry the version they started from: if someone saved in between, the edit
 refused with the newer values (StaleEdit) and nothing is overwritten.
 
 Review states: draft -> submitted -> published, or submitted -> rejected (with a reason);
-a rejected or draft entry can be corrected and submitted again. Only published entries
-appear on the explore pages.
+a rejected or draft entry can be corrected and submitted again, and its author can
+withdraw it before it is published (kept, never deleted). Only published entries appear
+on the explore pages, and this holds for initiative updates too: an update's status and
+the milestones it marks done change the initiative only when the update is published.
+
+Who may act is checked inside the writing transaction (`auth.authorize`): the role is the
+one the store holds at that moment, not the one the form was drawn for.
 """
 
 from dataclasses import dataclass
@@ -19,7 +24,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from gdc_tracker.audit import record_change, snapshot
-from gdc_tracker.auth import Identity, require
+from gdc_tracker.auth import Identity, authorize
 from gdc_tracker.errors import (
     DuplicateEntry,
     FieldProblem,
@@ -29,20 +34,27 @@ from gdc_tracker.errors import (
     ValidationFailed,
 )
 from gdc_tracker.models import (
+    NOT_LIVE_STATES,
     TOTAL,
     Geography,
     Indicator,
     IndicatorKind,
     Initiative,
     InitiativeStatus,
+    Milestone,
     ProgressEntry,
     ReviewState,
     Role,
     utc_now,
 )
+from gdc_tracker.numbers import DEFAULT_LOCALE, NumberProblem, parse_number
 from gdc_tracker.periods import Period, PeriodError, parse_period
 
 EARLIEST_YEAR = 1990  # no indicator this product tracks has meaningful data before
+# The longest text each field takes, the same on SQLite and PostgreSQL (the columns'
+# own limits, or a limit of the product's for the unbounded text columns).
+MAX_LENGTHS = {"source": 300, "evidence_url": 500, "narrative": 5_000}
+MAX_REASON_LENGTH = 1_000
 DISAGGREGATION_DIMENSIONS = {
     "sex": ("female", "male"),
     "area": ("urban", "rural"),
@@ -58,12 +70,15 @@ class EntryDraft:
     indicator_code: str | None = None
     initiative_slug: str | None = None
     geo_code: str = "WLD"
-    value: float | None = None
+    # A number, or the text as typed, read in `locale` ("8,5" is 8.5 in French).
+    value: float | str | None = None
     status: str | None = None
     disaggregation: str = TOTAL
     narrative: str = ""
     evidence_url: str | None = None
     source: str = ""
+    milestones_done: tuple[int, ...] = ()  # an initiative update: milestones it marks done
+    locale: str = DEFAULT_LOCALE
 
 
 @dataclass(frozen=True)
@@ -138,7 +153,8 @@ def _check_indicator(
         return None
     if not indicator.is_active:
         problems.append(FieldProblem("indicator", f"'{indicator.code}' is no longer in use"))
-    if (message := value_problem(indicator, draft.value)) is not None:
+    value = _read_value(draft, problems)
+    if value is not _UNREADABLE and (message := value_problem(indicator, value)) is not None:
         problems.append(FieldProblem("value", message))
     _check_disaggregation(indicator, draft.disaggregation, problems)
     if indicator.kind == IndicatorKind.OUTPUT and not draft.evidence_url:
@@ -148,6 +164,63 @@ def _check_indicator(
             )
         )
     return indicator
+
+
+_UNREADABLE = object()  # a typed value that is not a number in the author's language
+
+
+def _read_value(draft: EntryDraft, problems: list[FieldProblem]) -> Any:
+    """The draft's value as a number: typed text is read in the author's language."""
+    if not isinstance(draft.value, str):
+        return draft.value
+    if not draft.value.strip():
+        return None
+    try:
+        return parse_number(draft.value, draft.locale)
+    except NumberProblem as problem:
+        problems.append(FieldProblem("value", str(problem)))
+        return _UNREADABLE
+
+
+def value_of(draft: EntryDraft) -> float | None:
+    """The draft's value as stored (after `validate` accepted it)."""
+    value = _read_value(draft, [])
+    return None if value is _UNREADABLE else value
+
+
+def _check_lengths(draft: EntryDraft, problems: list[FieldProblem]) -> None:
+    for name, limit in MAX_LENGTHS.items():
+        text = getattr(draft, name) or ""
+        if len(text.strip()) > limit:
+            problems.append(
+                FieldProblem(
+                    name,
+                    f"use at most {limit:,} characters (this has {len(text.strip()):,})",
+                )
+            )
+
+
+def _check_milestones(
+    session: Session, initiative: Initiative, ids: tuple[int, ...], problems: list[FieldProblem]
+) -> list[int] | None:
+    """The milestones an update marks done: open milestones of this initiative only."""
+    if not ids:
+        return None
+    open_ids = set(
+        session.exec(
+            select(Milestone.id).where(
+                Milestone.initiative_id == initiative.id,
+                Milestone.done.is_(False),  # type: ignore[attr-defined]
+            )
+        ).all()
+    )
+    unknown = sorted(set(ids) - open_ids)
+    if unknown:
+        listed = ", ".join(str(i) for i in unknown)
+        problems.append(
+            FieldProblem("milestones", f"not an open milestone of {initiative.name}: {listed}")
+        )
+    return sorted(set(ids) & open_ids) or None
 
 
 def _check_disaggregation(indicator: Indicator, text: str, problems: list[FieldProblem]) -> None:
@@ -195,9 +268,10 @@ def validate(session: Session, draft: EntryDraft, *, today: date | None = None) 
         indicator = _check_indicator(session, draft, problems)
         values.update(
             indicator_id=indicator.id if indicator else None,
-            value=draft.value,
+            value=value_of(draft),
             disaggregation=draft.disaggregation or TOTAL,
             status=None,
+            milestones_done=None,
         )
     else:
         initiative = session.exec(
@@ -211,15 +285,22 @@ def validate(session: Session, draft: EntryDraft, *, today: date | None = None) 
             problems.append(FieldProblem("status", "choose planned, ongoing, completed or paused"))
         if not draft.narrative.strip():
             problems.append(FieldProblem("narrative", "say what happened"))
+        milestones = (
+            _check_milestones(session, initiative, draft.milestones_done, problems)
+            if initiative
+            else None
+        )
         values.update(
             initiative_id=initiative.id if initiative else None,
             status=draft.status,
             value=None,
             disaggregation=TOTAL,
+            milestones_done=milestones,
         )
     _check_geography(session, draft, indicator, problems)
     values.update(_check_period(draft, today, problems))
     _check_evidence(draft.evidence_url, problems)
+    _check_lengths(draft, problems)
     if problems:
         raise ValidationFailed(problems)
     values.update(
@@ -238,8 +319,9 @@ def find_duplicate(
     excluding: int | None = None,
     also_excluding: int | None = None,
 ) -> ProgressEntry | None:
-    """A live entry (not rejected or superseded) with the same indicator, geography, period
-    and disaggregation; `excluding` the entry being corrected and the one it corrects."""
+    """A live entry (not rejected, superseded or withdrawn) with the same indicator,
+    geography, period and disaggregation; `excluding` the entry being corrected and the one
+    it corrects."""
     if values.get("indicator_id") is None:
         return None
     statement = select(ProgressEntry).where(
@@ -247,7 +329,7 @@ def find_duplicate(
         ProgressEntry.geo_code == values["geo_code"],
         ProgressEntry.period == values["period"],
         ProgressEntry.disaggregation == values["disaggregation"],
-        ProgressEntry.review_state.not_in((ReviewState.REJECTED, ReviewState.SUPERSEDED)),  # type: ignore[attr-defined]
+        ProgressEntry.review_state.not_in(NOT_LIVE_STATES),  # type: ignore[attr-defined]
     )
     for skipped in (excluding, also_excluding):
         if skipped is not None:
@@ -263,8 +345,12 @@ def add_entry(
     submit: bool = False,
     today: date | None = None,
 ) -> ProgressEntry:
-    """Save a new entry as draft (or submitted). A duplicate is refused, never silently added."""
-    require(by, Role.EDITOR, "add progress entries")
+    """Save a new entry as draft (or submitted). A duplicate is refused, never silently added.
+
+    Two saves of the same cell at once: the database's unique index refuses the second
+    (`db.write_scope` turns that into CellTaken), whatever this check saw.
+    """
+    by = authorize(session, by, Role.EDITOR, "add progress entries")
     resolved = validate(session, draft, today=today)
     duplicate = find_duplicate(session, resolved.values)
     if duplicate is not None:
@@ -332,7 +418,7 @@ def correct_entry(
     unpublished by a correction: the correction is a new entry that supersedes it, goes
     through review, and replaces it on the explore pages only when it is published.
     """
-    require(by, Role.EDITOR, "correct progress entries")
+    by = authorize(session, by, Role.EDITOR, "correct progress entries")
     resolved = validate(session, draft, today=today)
     before = snapshot(get_entry(session, entry_id))
     entry = _claim(session, entry_id, expected_version)
@@ -408,7 +494,78 @@ _TRANSITIONS: dict[str, tuple[tuple[str, ...], str, Role]] = {
     "submit": ((ReviewState.DRAFT, ReviewState.REJECTED), ReviewState.SUBMITTED, Role.EDITOR),
     "publish": ((ReviewState.SUBMITTED,), ReviewState.PUBLISHED, Role.REVIEWER),
     "reject": ((ReviewState.SUBMITTED,), ReviewState.REJECTED, Role.REVIEWER),
+    "withdraw": (
+        (ReviewState.DRAFT, ReviewState.SUBMITTED, ReviewState.REJECTED),
+        ReviewState.WITHDRAWN,
+        Role.EDITOR,
+    ),
 }
+_PAST_TENSE = {
+    "submit": "submitted",
+    "publish": "published",
+    "reject": "rejected",
+    "withdraw": "withdrawn",
+}
+
+
+def _check_may_act(current: ProgressEntry, action: str, by: Identity, allow_own: bool) -> None:
+    """Who may move this entry: editors their own entries, reviewers another's."""
+    if current.review_state not in _TRANSITIONS[action][0]:
+        raise NotAllowed(
+            f"Entry {current.id} is {current.review_state}, so it cannot be {_PAST_TENSE[action]}."
+        )
+    own = current.author_id is not None and current.author_id == by.user_id
+    if action in ("submit", "withdraw") and by.role == Role.EDITOR and not own:
+        raise NotAllowed(f"Editors {action} their own entries only (entry {current.id}).")
+    if action in ("publish", "reject") and own and not allow_own:
+        raise NotAllowed(
+            f"You entered entry {current.id} yourself, so another reviewer must "
+            f"{action} it (four eyes)."
+        )
+
+
+def _apply_initiative_update(session: Session, entry: ProgressEntry, by: Identity) -> None:
+    """A published initiative update changes the initiative: its status, its milestones."""
+    initiative = session.get(Initiative, entry.initiative_id)
+    if initiative is None:
+        return
+    if entry.status and entry.status != initiative.status:
+        before = snapshot(initiative)
+        initiative.status = InitiativeStatus(entry.status)
+        initiative.version += 1
+        initiative.updated_at = utc_now()
+        session.add(initiative)
+        session.flush()
+        record_change(
+            session,
+            actor=by.username,
+            action="change status",
+            entity="initiative",
+            entity_id=initiative.id,
+            before=before,
+            after={**(snapshot(initiative) or {}), "update_entry_id": entry.id},
+            user_id=by.user_id,
+        )
+    reported = entry.created_at.date() if entry.created_at else utc_now().date()
+    for milestone_id in entry.milestones_done or []:
+        milestone = session.get(Milestone, milestone_id)
+        if milestone is None or milestone.done or milestone.initiative_id != initiative.id:
+            continue
+        before = snapshot(milestone)
+        milestone.done, milestone.done_date = True, reported
+        milestone.version += 1
+        session.add(milestone)
+        session.flush()
+        record_change(
+            session,
+            actor=by.username,
+            action="milestone done",
+            entity="milestone",
+            entity_id=milestone.id,
+            before=before,
+            after={**(snapshot(milestone) or {}), "update_entry_id": entry.id},
+            user_id=by.user_id,
+        )
 
 
 def review(
@@ -419,31 +576,40 @@ def review(
     expected_version: int,
     by: Identity,
     reason: str = "",
+    allow_own: bool = False,
 ) -> ProgressEntry:
-    """Submit, publish or reject an entry; a rejection needs a reason the author will see."""
+    """Submit, publish, reject or withdraw an entry.
+
+    A rejection needs a reason the author will see. Editors submit and withdraw their own
+    entries; a reviewer publishes or rejects another's (`allow_own`, the
+    `review.allow_self_publish` setting, lets her decide on her own). Publishing an
+    initiative update applies its status and milestones to the initiative.
+    """
     starts, target, role = _TRANSITIONS[action]
-    require(by, role, f"{action} entries")
-    if action == "reject" and not reason.strip():
+    by = authorize(session, by, role, f"{action} entries")
+    reason = reason.strip()
+    if action == "reject" and not reason:
         raise ValidationFailed([FieldProblem("reason", "say why the entry is rejected")])
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationFailed(
+            [FieldProblem("reason", f"use at most {MAX_REASON_LENGTH:,} characters")]
+        )
     current = get_entry(session, entry_id)
-    if current.review_state not in starts:
-        raise NotAllowed(f"an entry that is {current.review_state} cannot be {action}ed")
-    if (
-        action == "submit"
-        and by.role == Role.EDITOR
-        and current.author_id not in (None, by.user_id)
-    ):
-        raise NotAllowed("editors submit their own entries")
+    _check_may_act(current, action, by, allow_own)
     before = snapshot(current)
     entry = _claim(session, entry_id, expected_version)
+    if action == "publish":
+        # The original leaves the published state first: the database holds one published
+        # entry per cell at every statement, not only at commit.
+        _retire_superseded(session, entry, by)
     entry.review_state = target
     if action in ("publish", "reject"):
         entry.reviewer_id = by.user_id
-        entry.review_note = reason.strip() or None
+        entry.review_note = reason or None
     session.add(entry)
     session.flush()
-    if action == "publish":
-        _retire_superseded(session, entry, by)
+    if action == "publish" and entry.initiative_id is not None:
+        _apply_initiative_update(session, entry, by)
     record_change(
         session,
         actor=by.username,
@@ -472,6 +638,7 @@ def draft_from_entry(session: Session, entry: ProgressEntry) -> EntryDraft:
         narrative=entry.narrative,
         evidence_url=entry.evidence_url,
         source=entry.source,
+        milestones_done=tuple(entry.milestones_done or ()),
     )
 
 
@@ -488,5 +655,6 @@ __all__ = [
     "period_problem",
     "review",
     "validate",
+    "value_of",
     "value_problem",
 ]

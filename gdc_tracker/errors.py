@@ -5,7 +5,10 @@ GdcTrackerError
 ├── DuplicateEntry       the same indicator, geography, period and disaggregation exists
 ├── StaleEdit            someone saved since this edit started; carries their values
 ├── NotAllowed           the user's role does not permit the action
-└── NotFound             the entry, initiative or user does not exist
+│   └── SessionExpired   the sign-in ended before the write was sent
+├── NotFound             the entry, initiative or user does not exist
+├── CellTaken            another writer saved a live entry for the same cell meanwhile
+└── StoreBusy            another change held the store longer than a write may wait
 """
 
 from dataclasses import dataclass, field
@@ -64,5 +67,31 @@ class NotAllowed(GdcTrackerError):
     """The user's role does not permit this action."""
 
 
+class SessionExpired(NotAllowed):
+    """The sign-in behind this write ended (idle timeout) before the write arrived."""
+
+
 class NotFound(GdcTrackerError):
     """The record does not exist (any more)."""
+
+
+class CellTaken(GdcTrackerError):
+    """The database refused a second live entry for a cell: someone else saved one while
+    this write was under way (its duplicate check ran before theirs had landed)."""
+
+    def __str__(self) -> str:
+        return (
+            "Someone saved a value for the same indicator, geography, period and "
+            "disaggregation while you were working. Nothing was saved. Open their entry to "
+            "correct it, or check your values and save again."
+        )
+
+
+class StoreBusy(GdcTrackerError):
+    """Another change kept the store locked for longer than a write waits."""
+
+    def __str__(self) -> str:
+        return (
+            "The store is busy with another change, so nothing was saved. "
+            "Try again in a few seconds."
+        )

@@ -10,12 +10,18 @@ import os
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+LANGUAGE = os.environ.get("GDC_TRACKER_LANGUAGE", "en")
 _translation = gettext.translation(
     "gdc_tracker",
     localedir=LOCALE_DIR,
-    languages=[os.environ.get("GDC_TRACKER_LANGUAGE", "en")],
+    languages=[LANGUAGE],
     fallback=True,
 )
+
+
+def current_language() -> str:
+    """The language the interface speaks (a BCP 47 / CLDR code such as "en" or "fr")."""
+    return LANGUAGE
 
 
 def _(message: str) -> str:

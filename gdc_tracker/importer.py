@@ -14,18 +14,23 @@ The Import page and `python -m gdc_tracker import` share these steps:
    each rejection with its row number, column and reason. Reads the store in a few
    queries and writes nothing.
 4. `commit(session, preview, by=..., state=...)`: writes the new and changed observations
-   inside the caller's transaction, with one audit record per written row, one summary
-   record for the file and one bump of the data version. Nothing new or changed: nothing
-   is written. Any failure propagates, so the caller's transaction rolls back whole.
+   inside the caller's transaction, with one audit record per written row, one import
+   batch (models.ImportBatch: the file's name and SHA-256, who, in which state, the counts)
+   that every written entry points to, one summary record for the file and one bump of the
+   data version. Nothing new or changed: nothing is written. Any failure propagates, so
+   the caller's transaction rolls back whole.
 
 Errors the importer raises (all are GdcTrackerError, so the UI explains them):
 
 BulkImportError
 ├── UnreadableFile   not CSV or .xlsx, corrupt, binary, empty
 ├── FileTooLarge     over MAX_FILE_BYTES, MAX_ROWS observations or MAX_COLUMNS
+├── SheetNeeded      a workbook of several sheets, and no sheet chosen
 ├── MappingError     the mapping names a missing column or lacks a required one
-└── StoreChanged     the store changed between the preview and the commit
-(plus gdc_tracker.errors.NotAllowed when the user's role does not permit the import)
+└── StoreChanged     the store changed between the preview and the commit (including
+                     a cell another import or a form filled meanwhile: db's CellTaken)
+(plus gdc_tracker.errors.NotAllowed when the user's role does not permit the import, and
+its SessionExpired when the sign-in ended before the commit)
 
 Countries are recognised by ISO alpha-3, ISO alpha-2 and names with the usual variants of
 the UN, World Bank and Our World in Data (see CountryResolver). Groupings of other
@@ -35,12 +40,12 @@ unknown countries, with the reason: only ITU regions are imported as regions.
 
 import codecs
 import csv
+import hashlib
 import io
 import json
 import math
 import re
 import unicodedata
-import uuid
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -56,24 +61,29 @@ import pycountry
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from gdc_tracker import db
 from gdc_tracker.audit import record_change
-from gdc_tracker.auth import Identity, require
+from gdc_tracker.auth import Identity, authorize, require
 from gdc_tracker.entries import (
+    MAX_LENGTHS,
     disaggregation_problem,
     geography_level_problem,
     period_problem,
     value_problem,
 )
-from gdc_tracker.errors import GdcTrackerError, NotAllowed
+from gdc_tracker.errors import CellTaken, GdcTrackerError, NotAllowed
 from gdc_tracker.i18n import _
 from gdc_tracker.models import (
+    NOT_LIVE_STATES,
     TOTAL,
     WORLD_CODE,
     AuditRecord,
     Geography,
     GeographyKind,
+    ImportBatch,
     Indicator,
     IndicatorKind,
+    IndicatorMapping,
     ProgressEntry,
     ReviewState,
     Role,
@@ -112,8 +122,30 @@ class MappingError(BulkImportError):
     """The column mapping does not fit the file (missing or unknown columns)."""
 
 
+class SheetNeeded(BulkImportError):
+    """The workbook has several sheets and nobody said which one to import."""
+
+    def __init__(self, sheets: Sequence[str]) -> None:
+        self.sheets = list(sheets)
+        super().__init__(
+            _("The workbook has {count} sheets ({names}): choose the one to import.").format(
+                count=len(self.sheets), names=", ".join(f"'{name}'" for name in self.sheets)
+            )
+        )
+
+
 class StoreChanged(BulkImportError):
     """Someone changed the same entries between the preview and the commit."""
+
+
+def _store_changed(detail: str) -> StoreChanged:
+    """The one message of a commit refused because the store moved since the preview."""
+    return StoreChanged(
+        _(
+            "The store changed since your preview: {detail}. Nothing was imported. "
+            "Preview the file again."
+        ).format(detail=detail)
+    )
 
 
 def limits_in_words() -> str:
@@ -127,11 +159,14 @@ def limits_in_words() -> str:
 # 1. Reading a file
 
 
-def read_table(data: bytes, filename: str) -> pd.DataFrame:
-    """The first table of a CSV or .xlsx file as text cells, indexed by file row number.
+def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> pd.DataFrame:
+    """The table of a CSV or .xlsx file as text cells, indexed by file row number.
 
-    `frame.attrs` says how it was read: filename, format, encoding, delimiter, header_row,
-    skipped_lines (the preamble before the header).
+    A workbook of several sheets needs `sheet` (SheetNeeded says which there are; see
+    `workbook_sheets`). `frame.attrs` says how it was read: filename, format, encoding,
+    delimiter, sheet, header_row, skipped_lines (the preamble before the header),
+    extra_columns (columns beyond the header that some rows fill) and checksum (SHA-256
+    of `data`, hex).
     """
     if len(data) > MAX_FILE_BYTES:
         raise FileTooLarge(
@@ -150,7 +185,7 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
             )
         )
     if extension == ".xlsx" or (is_zip and extension in SUPPORTED_EXTENSIONS + ("",)):
-        records, attrs = _xlsx_records(data)
+        records, attrs = _xlsx_records(data, sheet)
     elif extension in SUPPORTED_EXTENSIONS or extension == "":
         records, attrs = _csv_records(data)
     else:
@@ -160,7 +195,7 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
             )
         )
     frame = _to_frame(records)
-    frame.attrs.update(attrs, filename=filename)
+    frame.attrs.update(attrs, filename=filename, checksum=hashlib.sha256(data).hexdigest())
     return frame
 
 
@@ -256,15 +291,52 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _xlsx_records(data: bytes) -> tuple[list[Record], dict[str, Any]]:
-    """The first sheet's rows: a streaming reader of the sheet XML (about four times
-    faster than openpyxl), with openpyxl as the fallback for workbooks it does not expect."""
+def _xlsx_records(data: bytes, sheet: str | None) -> tuple[list[Record], dict[str, Any]]:
+    """One sheet's rows: a streaming reader of the sheet XML (about four times faster than
+    openpyxl), with openpyxl as the fallback for workbooks it does not expect."""
     try:
-        return _fast_xlsx_records(data)
+        return _fast_xlsx_records(data, sheet)
     except BulkImportError:
         raise
     except Exception:  # an unusual but maybe valid workbook: let openpyxl try
-        return _openpyxl_records(data)
+        return _openpyxl_records(data, sheet)
+
+
+def workbook_sheets(data: bytes, filename: str) -> list[str]:
+    """The names of a workbook's worksheets, in order; [] for a CSV or an unreadable file
+    (whose reading then says what is wrong with it)."""
+    extension = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if not data.startswith(b"PK\x03\x04") or extension not in SUPPORTED_EXTENSIONS + ("",):
+        return []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return [title for title, _path in _worksheets(archive)[0]]
+    except Exception:  # not a workbook the fast reader knows: openpyxl, else nothing
+        try:
+            import openpyxl
+
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+            try:
+                return [sheet.title for sheet in workbook.worksheets]
+            finally:
+                workbook.close()
+        except Exception:
+            return []
+
+
+def _chosen_sheet(titles: Sequence[str], sheet: str | None) -> int:
+    """Which of the workbook's sheets to read: the only one, or the one asked for."""
+    if sheet is None:
+        if len(titles) > 1:
+            raise SheetNeeded(titles)
+        return 0
+    if sheet not in titles:
+        raise UnreadableFile(
+            _("The workbook has no sheet named '{sheet}'; its sheets are {names}.").format(
+                sheet=sheet, names=", ".join(f"'{name}'" for name in titles)
+            )
+        )
+    return list(titles).index(sheet)
 
 
 _MAX_UNZIPPED_BYTES = 15 * MAX_FILE_BYTES  # a "zip bomb" is refused before it is inflated
@@ -301,16 +373,17 @@ def _text_collector(parts: list[str], flags: dict[str, bool]) -> Callable[[str],
     return collect
 
 
-def _first_sheet(archive: zipfile.ZipFile) -> tuple[str, str, bool]:
-    """The path and title of the first sheet, and whether dates count from 1904."""
-    found: dict[str, str] = {}
+def _worksheets(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], bool]:
+    """Each worksheet's title and path (chart sheets left out), and whether dates count
+    from 1904."""
+    sheets: list[tuple[str, str]] = []  # (relationship id, title)
     flags = {"date1904": False}
 
     def on_workbook(name: str, attrs: dict[str, str]) -> None:
         local = _local(name)
-        if local == "sheet" and "id" not in found:
-            found["id"] = next((v for k, v in attrs.items() if _local(k) == "id"), "")
-            found["title"] = attrs.get("name", "")
+        if local == "sheet":
+            relation = next((v for k, v in attrs.items() if _local(k) == "id"), "")
+            sheets.append((relation, attrs.get("name", "")))
         elif local == "workbookPr":
             flags["date1904"] = attrs.get("date1904", "0").lower() in ("1", "true")
 
@@ -322,9 +395,15 @@ def _first_sheet(archive: zipfile.ZipFile) -> tuple[str, str, bool]:
             targets[attrs.get("Id", "")] = attrs.get("Target", "")
 
     _parse_xml(archive.open("xl/_rels/workbook.xml.rels"), on_rels, lambda name: None)
-    target = targets[found["id"]]
-    path = target.lstrip("/") if target.startswith("/") else "xl/" + target
-    return path, found.get("title", ""), flags["date1904"]
+    found = []
+    for relation, title in sheets:
+        target = targets[relation]
+        path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        if "chartsheets/" not in path:
+            found.append((title, path))
+    if not found:
+        raise KeyError("no worksheet")
+    return found, flags["date1904"]
 
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
@@ -476,7 +555,9 @@ class _SheetReader:
         self.cells[column] = text
 
 
-def _fast_xlsx_records(data: bytes) -> tuple[list[Record], dict[str, Any]]:
+def _fast_xlsx_records(
+    data: bytes, sheet: str | None = None
+) -> tuple[list[Record], dict[str, Any]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as error:
@@ -492,14 +573,15 @@ def _fast_xlsx_records(data: bytes) -> tuple[list[Record], dict[str, Any]]:
                     size=_MAX_UNZIPPED_BYTES // (1024 * 1024)
                 )
             )
-        path, title, date1904 = _first_sheet(archive)
+        sheets, date1904 = _worksheets(archive)
+        title, path = sheets[_chosen_sheet([t for t, _p in sheets], sheet)]
         reader = _SheetReader(_shared_strings(archive), _date_styles(archive), date1904)
         text = _text_collector(reader.parts, reader.flags)
         _parse_xml(archive.open(path), reader.start, reader.end, text)
     return reader.records, {"format": "xlsx", "sheet": title}
 
 
-def _openpyxl_records(data: bytes) -> tuple[list[Record], dict[str, Any]]:
+def _openpyxl_records(data: bytes, sheet: str | None = None) -> tuple[list[Record], dict[str, Any]]:
     import openpyxl  # the fallback reader, only for workbooks the fast reader does not expect
 
     try:
@@ -511,16 +593,17 @@ def _openpyxl_records(data: bytes) -> tuple[list[Record], dict[str, Any]]:
             )
         ) from error
     try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # a stated size of a million rows must not pad the reading
+        worksheets = workbook.worksheets
+        chosen = worksheets[_chosen_sheet([w.title for w in worksheets], sheet)]
+        chosen.reset_dimensions()  # a stated size of a million rows must not pad the reading
         records: list[Record] = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, row in enumerate(chosen.iter_rows(values_only=True), start=1):
             if len(row) > MAX_COLUMNS and any(v is not None for v in row[MAX_COLUMNS:]):
                 raise FileTooLarge(_too_many_columns())
             records.append((number, [_cell_text(v) for v in row[:MAX_COLUMNS]]))
             if len(records) > MAX_ROWS + MAX_PREAMBLE_LINES + 1:
                 raise FileTooLarge(_too_many_rows())
-        title = sheet.title
+        title = chosen.title
     except BulkImportError:
         raise
     except Exception as error:  # a corrupt sheet fails while it streams
@@ -595,7 +678,11 @@ def _to_frame(records: list[Record]) -> pd.DataFrame:
         and not any(row[position].strip() for row in table)
     ]
     frame = frame.drop(columns=unnamed_empty)
-    frame.attrs.update(header_row=header_row, skipped_lines=header_row - 1)
+    header_width = max((i + 1 for i, cell in enumerate(header) if cell.strip()), default=0)
+    beyond_header = [name for name in names[header_width:] if name in frame.columns]
+    frame.attrs.update(
+        header_row=header_row, skipped_lines=header_row - 1, extra_columns=beyond_header
+    )
     return frame
 
 
@@ -608,8 +695,11 @@ class ColumnMapping:
 
     Long layout: one observation per row, in `value`, for the period in `period`.
     Wide layout: one observation per filled cell of the `year_columns`.
-    The indicator is a column (`indicator`) or one code for the whole file
-    (`indicator_code`, which wins when both are set). `country` holds codes or names;
+    The indicator is one code for the whole file (`indicator_code`), or comes from a
+    column (`indicator`) of the file's own codes or names, each matched to a tracked
+    indicator or skipped (`indicator_map`, see `indicator_choices`). A whole-file
+    indicator is refused for a file whose indicator column holds several indicators:
+    their rows would all be relabelled as the one. `country` holds codes or names;
     `country_name`, when a second column has the names, resolves rows with an empty code
     and is cross-checked against the code (so "Arab World" is never taken for ITU's ARB).
     """
@@ -627,13 +717,15 @@ class ColumnMapping:
     evidence_url: str | None = None
     narrative: str | None = None
     default_source: str = ""  # the source of rows without a source cell (default: the file)
+    # What the user chose for the file's own indicators: (file's text, tracked code or SKIP).
+    indicator_map: tuple[tuple[str, str], ...] = ()
 
     def columns(self) -> list[str]:
         """Every column the mapping reads."""
         named = [
             self.country,
             self.country_name,
-            None if self.indicator_code else self.indicator,
+            self.indicator,
             self.disaggregation,
             self.source,
             self.evidence_url,
@@ -658,6 +750,21 @@ class ColumnMapping:
             problems.append(_("choose the column with the countries"))
         if not (self.indicator or self.indicator_code):
             problems.append(_("choose the indicator, or the column with indicator codes"))
+        elif self.indicator_code and self.indicator in frame.columns:
+            found = file_indicators(frame, self.indicator)
+            if len(found) > 1:
+                problems.append(
+                    _(
+                        "column '{column}' holds {count:,} indicators ({names}): match each "
+                        "to a tracked indicator or skip it, instead of importing every row "
+                        "as {code}"
+                    ).format(
+                        column=self.indicator,
+                        count=len(found),
+                        names=_listed(list(found)),
+                        code=self.indicator_code,
+                    )
+                )
         if self.layout == "long":
             if not self.period:
                 problems.append(_("choose the column with the periods (years)"))
@@ -740,7 +847,15 @@ _NAME_HEADERS = (
 )
 _PERIOD_HEADERS = ("year", "period", "time", "time period", "reporting period", "date", "yr")
 _VALUE_HEADERS = ("value", "obs value", "observation value", "observation", "data value", "val")
-_INDICATOR_HEADERS = ("indicator code", "indicator", "indicator id", "series code", "series")
+_INDICATOR_HEADERS = (
+    "indicator code",
+    "indicator",
+    "indicator id",
+    "indicator name",
+    "series code",
+    "series",
+    "series name",
+)
 _DISAGGREGATION_HEADERS = ("disaggregation", "breakdown", "dimension")
 _SOURCE_HEADERS = ("source", "data source", "source name")
 _EVIDENCE_HEADERS = ("evidence url", "evidence", "evidence link", "url", "link")
@@ -782,9 +897,12 @@ def guess_mapping(
 ) -> ColumnMapping:
     """A first guess from the headers (and a sample of the cells) that the user may change.
 
-    `indicator_code` fixes the indicator for the whole file. `indicator_codes` (the store's
-    codes) keeps an indicator column only when it holds codes the store knows: the World
-    Bank's "Indicator Code" column (IT.NET.USER.ZS) is not one.
+    `indicator_code` fixes the indicator for the whole file. A column whose header says
+    it holds indicators ("Indicator", "Indicator Code", "Series", SDMX's "INDICATOR") is
+    kept as the indicator column whatever it holds: its values are matched to tracked
+    indicators (`indicator_choices`), and with a whole-file indicator it is what shows
+    that a file of several indicators would be relabelled. `indicator_codes` is accepted
+    for callers of earlier versions and no longer changes the guess.
     """
     columns = [str(name) for name in frame.columns]
     taken: set[str] = set()
@@ -812,11 +930,7 @@ def guess_mapping(
             None,
         )
         taken.add(country or "")
-    indicator = None if indicator_code else take(_INDICATOR_HEADERS)
-    if indicator and indicator_codes is not None:
-        known = {code.upper() for code in indicator_codes}
-        if not any(v.upper() in known for v in _sample(frame, indicator)):
-            indicator = None
+    indicator = take(_INDICATOR_HEADERS)
     period = take(_PERIOD_HEADERS)
     value = take(_VALUE_HEADERS)
     extras = {
@@ -1086,6 +1200,160 @@ def resolver_for(session: Session) -> CountryResolver:
     return CountryResolver((row.code, row.kind, row.name, row.iso2) for row in rows)
 
 
+# Indicators: the file's own, matched to the tracked ones
+
+SKIP = ""  # in ColumnMapping.indicator_map: the file's indicator is not imported
+MatchedBy = Literal["whole file", "chosen", "stored", "code", "name", "none"]
+
+
+def file_indicators(frame: pd.DataFrame, column: str) -> dict[str, int]:
+    """The file's own indicators in `column` (text as written, without the spaces around
+    it) with how many rows carry each, in the order they first appear."""
+    found: dict[str, int] = {}
+    for text in _texts(frame, column):
+        key = text.strip()
+        if key:
+            found[key] = found.get(key, 0) + 1
+    return found
+
+
+def _listed(names: Sequence[str], limit: int = 5) -> str:
+    """'A', 'B', 'C' (and how many more beyond `limit`)."""
+    shown = ", ".join(f"'{name}'" for name in names[:limit])
+    if len(names) <= limit:
+        return shown
+    return _("{names} and {count:,} more").format(names=shown, count=len(names) - limit)
+
+
+def source_key(frame: pd.DataFrame, indicator_column: str) -> str:
+    """The key under which the matches of a file's indicators are kept (IndicatorMapping).
+
+    It is the indicator column's header with a fingerprint of the file's other headers
+    (year columns and cells beyond the header left out). A publisher's download keeps
+    its headers from one edition to the next while its file name changes (dates,
+    versions), so the next edition finds what was confirmed for this one; a file of
+    another shape starts afresh, since the same words may mean another indicator there.
+    """
+    extra = set(frame.attrs.get("extra_columns", ()))
+    headers = sorted(
+        {
+            _header_key(str(name))
+            for name in frame.columns
+            if header_period(name) is None and name not in extra
+        }
+    )
+    digest = hashlib.sha256("\n".join(headers).encode("utf-8")).hexdigest()[:16]
+    return f"{_header_key(indicator_column)[:100]}#{digest}"
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorChoice:
+    """How one of the file's own indicators is imported: as a tracked indicator (`code`)
+    or skipped (None), and why: the one indicator chosen for the whole file, chosen by
+    the user, a match the user confirmed earlier for the same source, the tracked code
+    itself, a tracked indicator's name, or nothing matched."""
+
+    file_indicator: str
+    rows: int
+    code: str | None
+    matched_by: MatchedBy
+
+
+def _indicator_words(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _stored_matches(session: Session, key: str) -> dict[str, str | None]:
+    """The matches confirmed earlier for this source: file's text -> code (None: skip)."""
+    rows = session.execute(
+        sa.select(IndicatorMapping.file_indicator, Indicator.code)
+        .outerjoin(Indicator, Indicator.id == IndicatorMapping.indicator_id)  # type: ignore[arg-type]
+        .where(IndicatorMapping.source_key == key)
+    ).all()
+    return {row.file_indicator: row.code for row in rows}
+
+
+def _tracked(session: Session) -> dict[str, Indicator]:
+    """Every indicator of the store by its code in capitals."""
+    return {
+        indicator.code.upper(): indicator
+        for indicator in session.execute(sa.select(Indicator)).scalars()
+    }
+
+
+def _match_indicators(
+    found: dict[str, int],
+    mapping: ColumnMapping,
+    indicators: dict[str, Indicator],
+    stored: dict[str, str | None],
+) -> list[IndicatorChoice]:
+    """Each file indicator's match: the user's choice, else a stored match, else the
+    tracked code, else a tracked indicator's name (case and spacing aside), else none."""
+    chosen = dict(mapping.indicator_map)
+    by_name = {_indicator_words(i.name): i.code for i in indicators.values()}
+    choices = []
+    for text, rows in found.items():
+        code: str | None
+        how: MatchedBy
+        if mapping.indicator_code:
+            code, how = mapping.indicator_code.strip().upper(), "whole file"
+        elif text in chosen:
+            code, how = chosen[text].strip() or None, "chosen"
+        elif text in stored:
+            code, how = stored[text], "stored"
+        elif text.upper() in indicators:
+            code, how = text.upper(), "code"
+        elif _indicator_words(text) in by_name:
+            code, how = by_name[_indicator_words(text)], "name"
+        else:
+            code, how = None, "none"
+        if code is not None:
+            known = indicators.get(code.upper())
+            if known is None:
+                raise MappingError(
+                    _("Unknown indicator '{code}' chosen for the file's '{text}'.").format(
+                        code=code, text=text
+                    )
+                )
+            code = known.code
+        choices.append(IndicatorChoice(text, rows, code, how))
+    return choices
+
+
+def indicator_choices(
+    session: Session, frame: pd.DataFrame, mapping: ColumnMapping
+) -> list[IndicatorChoice]:
+    """How each of the file's own indicators would be imported, for the user to confirm or
+    change (in `mapping.indicator_map`); [] without an indicator column."""
+    if not mapping.indicator or mapping.indicator not in frame.columns:
+        return []
+    found = file_indicators(frame, mapping.indicator)
+    stored = _stored_matches(session, source_key(frame, mapping.indicator))
+    return _match_indicators(found, mapping, _tracked(session), stored)
+
+
+def _check_whole_file_indicator(
+    choices: list[IndicatorChoice], mapping: ColumnMapping, automatic: list[IndicatorChoice]
+) -> None:
+    """Refuse one indicator for the whole file where the file's column names another."""
+    if not mapping.indicator_code or not automatic:
+        return
+    [named] = automatic  # ColumnMapping.check refused a column of several indicators
+    [chosen] = choices
+    if named.code is not None and named.code != chosen.code:
+        raise MappingError(
+            _(
+                "Column '{column}' says the file holds '{text}', which is {code} here, not "
+                "{chosen}: choose {code}, or leave the indicator to the column."
+            ).format(
+                column=mapping.indicator,
+                text=named.file_indicator,
+                code=named.code,
+                chosen=chosen.code,
+            )
+        )
+
+
 # 3. The preview
 
 
@@ -1102,6 +1370,35 @@ class RowProblem:
         return _("row {row}, column '{column}': {reason}").format(
             row=self.row_number, column=self.column, reason=self.reason
         )
+
+
+_QUOTED = re.compile(r"'[^']*'")
+_ROW_NUMBER = re.compile(r"\brow \d+")
+_LEADING_PERIOD = re.compile(r"^\d{4}(?:-(?:Q[1-4]|\d{2}))?(?= )")
+
+
+def _reason_kind(reason: str) -> str:
+    """A reason without the cell's own text, so that rows rejected for the same reason
+    group together: "'abc' is not a number" and "'x' is not a number" are one kind."""
+    text = _QUOTED.sub("'…'", reason)
+    text = _ROW_NUMBER.sub("row …", text)
+    return _LEADING_PERIOD.sub("…", text)
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """Rows rejected for one reason in one column."""
+
+    column: str
+    reason: str  # the reason, the cell's own text left out ('…')
+    rows: list[int]
+    example: RowProblem  # the first of them, as it is
+
+    def rows_in_words(self, limit: int = 8) -> str:
+        shown = ", ".join(str(n) for n in self.rows[:limit])
+        if len(self.rows) <= limit:
+            return shown
+        return _("{rows} and {count:,} more").format(rows=shown, count=len(self.rows) - limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1149,11 +1446,15 @@ class ImportPreview:
     filename: str
     mapping: ColumnMapping
     rows_read: int
+    checksum: str = ""  # SHA-256 of the file (hex), for the import batch
     new: list[Observation] = field(default_factory=list)
     changed: list[Observation] = field(default_factory=list)
     unchanged: list[Observation] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     rejected: int = 0  # observations rejected (a row may hold several, with one problem)
+    source_key: str = ""  # where the matches of the file's indicators are kept
+    indicator_choices: list[IndicatorChoice] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # file's indicator -> rows skipped
 
     @property
     def counts(self) -> dict[str, int]:
@@ -1187,6 +1488,10 @@ class ImportPreview:
         found = {o.indicator_code for o in self.new + self.changed + self.unchanged}
         return sorted(found)
 
+    @property
+    def skipped_rows(self) -> int:
+        return sum(self.skipped.values())
+
     def summary(self) -> str:
         counts = self.counts
         text = _(
@@ -1196,7 +1501,82 @@ class ImportPreview:
             text += _(" (in 1 row)")
         elif self.rejected_rows:
             text += _(" (in {rows:,} rows)").format(rows=self.rejected_rows)
+        skipped = self.skipped_message()
+        if skipped:
+            text = _("{counts}. {skipped}").format(counts=text, skipped=skipped)
         return text
+
+    def skipped_message(self) -> str | None:
+        """The rows of indicators not imported (not tracked, or skipped by choice)."""
+        if not self.skipped:
+            return None
+        names = _listed(list(self.skipped))
+        rows, count = self.skipped_rows, len(self.skipped)
+        if rows == 1:
+            return _("1 row of an indicator not tracked here was skipped: {names}.").format(
+                names=names
+            )
+        if count == 1:
+            return _("{rows:,} rows of 1 indicator not tracked here were skipped: {names}.").format(
+                rows=rows, names=names
+            )
+        return _(
+            "{rows:,} rows of {count:,} indicators not tracked here were skipped: {names}."
+        ).format(rows=rows, count=count, names=names)
+
+    def nothing_to_import(self) -> str | None:
+        """Why importing this preview would write nothing, in a sentence; None if it writes."""
+        if self.has_changes:
+            return None
+        if self.rows_read == 0:
+            return _("The file has a header but no rows: there is nothing to import.")
+        if self.accepted == 0 and self.rejected:
+            return _(
+                "Nothing to import: all {count:,} values of the file were rejected. Correct "
+                "the rows listed and check the file again."
+            ).format(count=self.rejected)
+        if self.accepted == 0 and self.skipped:
+            return _(
+                "Nothing to import: every row is of an indicator not tracked here. Match the "
+                "file's indicators to tracked ones to import them."
+            )
+        if self.accepted == 0:
+            return _("Nothing to import: the chosen columns hold no values.")
+        return _("Nothing to import: every accepted value is already in the store.")
+
+    def problem_groups(self) -> list["ProblemGroup"]:
+        """The rejections grouped by column and reason (the cell's own text aside), the
+        most frequent first."""
+        grouped: dict[tuple[str, str], list[RowProblem]] = {}
+        for problem in self.problems:
+            key = (problem.column, _reason_kind(problem.reason))
+            grouped.setdefault(key, []).append(problem)
+        groups = [
+            ProblemGroup(
+                column=column,
+                reason=kind,
+                rows=sorted({p.row_number for p in problems}),
+                example=problems[0],
+            )
+            for (column, kind), problems in grouped.items()
+        ]
+        return sorted(groups, key=lambda g: (-len(g.rows), g.rows[0]))
+
+    def problem_groups_frame(self, rows_shown: int = 8) -> pd.DataFrame:
+        """One line per reason, for a table: why, column, rows, an example, the row numbers."""
+        lines = [
+            (
+                group.reason,
+                group.column,
+                len(group.rows),
+                str(group.example),
+                group.rows_in_words(rows_shown),
+            )
+            for group in self.problem_groups()
+        ]
+        return pd.DataFrame(
+            lines, columns=["rejected because", "column", "rows", "for example", "row numbers"]
+        )
 
     def problems_frame(self) -> pd.DataFrame:
         """The rejected rows for a table: row, column, value, reason."""
@@ -1304,12 +1684,19 @@ class _Context:
         return self.period_cache[text]
 
 
-_MAX_SOURCE = int(ProgressEntry.__table__.c.source.type.length)  # type: ignore[attr-defined]
-_MAX_EVIDENCE = int(ProgressEntry.__table__.c.evidence_url.type.length)  # type: ignore[attr-defined]
+# The longest texts an entry keeps: the same limits as the Update form's.
+_MAX_SOURCE = MAX_LENGTHS["source"]
+_MAX_EVIDENCE = MAX_LENGTHS["evidence_url"]
+_MAX_NARRATIVE = MAX_LENGTHS["narrative"]
 
 
 def _too_long(limit: int) -> str:
-    return _("longer than the {limit} characters the store keeps").format(limit=limit)
+    return _("longer than the {limit:,} characters the store keeps: shorten it").format(limit=limit)
+
+
+def _long_text(text: str) -> str:
+    """The start of a text too long to show whole, with its length."""
+    return _("{start}… ({count:,} characters)").format(start=text[:60], count=len(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -1345,6 +1732,11 @@ class _Reader:
         self.result.rejected += rejected
         if len(self.accepted) + self.result.rejected > MAX_ROWS:
             raise FileTooLarge(_too_many_rows())
+
+    def skip(self, file_indicator: str) -> None:
+        """A row of an indicator not imported: counted, never relabelled."""
+        skipped = self.result.skipped
+        skipped[file_indicator] = skipped.get(file_indicator, 0) + 1
 
     def reject(self, row: int, problems: Iterable[tuple[str, str, str]], observations: int) -> None:
         """Record the problems of a row; its `observations` are rejected (counted once)."""
@@ -1401,7 +1793,7 @@ class _Reader:
                 problems.append((evidence_column, evidence, reason))
             elif len(evidence) > _MAX_EVIDENCE:
                 reason = _too_long(_MAX_EVIDENCE)
-                problems.append((evidence_column, evidence[:60] + "...", reason))
+                problems.append((evidence_column, _long_text(evidence), reason))
         facts = _RowFacts(
             geo=resolution.code or "",
             indicator=indicator,
@@ -1491,6 +1883,8 @@ class _Reader:
         sources = _texts(frame, mapping.source)
         narratives = _texts(frame, mapping.narrative)
         fixed = (mapping.indicator_code or "").strip()
+        matched = {c.file_indicator: c.code for c in self.result.indicator_choices}
+        beyond = _cells_beyond_header(frame, mapping)
         if mapping.layout == "long":
             value_columns = [(mapping.value or "", None, _texts(frame, mapping.value))]
             periods = _texts(frame, mapping.period)
@@ -1517,10 +1911,19 @@ class _Reader:
                 filled = filled or [(mapping.value or "", None, "")]
             elif not filled:
                 continue  # empty year cells in the wide layout are absent observations
+            written = indicators[i].strip()
+            tracked = fixed or (matched.get(written) if written else "")
+            if tracked is None:
+                self.skip(written)
+                continue
+            if overflow := next(((n, c[i]) for n, c in beyond if c[i].strip()), None):
+                problem = (overflow[0], overflow[1].strip(), _beyond_header(frame))
+                self.reject(number, [problem], len(filled))
+                continue
             facts = self.row_facts(
                 codes[i].strip(),
                 names[i].strip(),
-                fixed or indicators[i].strip(),
+                tracked,
                 breakdowns[i].strip(),
                 evidence[i].strip(),
             )
@@ -1528,9 +1931,8 @@ class _Reader:
                 self.reject(number, facts.problems, len(filled))
                 continue
             extras = (sources[i].strip(), narratives[i].strip())
-            if len(extras[0]) > _MAX_SOURCE:
-                problem = (mapping.source or "", extras[0][:60] + "...", _too_long(_MAX_SOURCE))
-                self.reject(number, [problem], len(filled))
+            if too_long := _text_problems(mapping, *extras):
+                self.reject(number, too_long, len(filled))
                 continue
             for name, period, text in filled:
                 if mapping.layout == "long":
@@ -1544,13 +1946,51 @@ class _Reader:
             progress(1.0)
 
 
-_NOT_LIVE = (ReviewState.REJECTED, ReviewState.SUPERSEDED)
+def _cells_beyond_header(
+    frame: pd.DataFrame, mapping: ColumnMapping
+) -> list[tuple[str, list[str]]]:
+    """The columns beyond the header's last name that the mapping does not read, with
+    their cells: a row that fills one does not fit the header."""
+    read = set(mapping.columns())
+    names = [n for n in frame.attrs.get("extra_columns", ()) if n in frame.columns]
+    return [(name, _texts(frame, name)) for name in names if name not in read]
+
+
+def _beyond_header(frame: pd.DataFrame) -> str:
+    if frame.attrs.get("format") == "csv":
+        return _(
+            "the row has more cells than the header has columns: a value with the "
+            "delimiter in it (such as a decimal comma, 81,5) must be in quotes, or it "
+            "splits in two. The row is not imported"
+        )
+    return _(
+        "the row fills cells beyond the header's last column, which no column name "
+        "describes. The row is not imported"
+    )
+
+
+def _text_problems(
+    mapping: ColumnMapping, source: str, narrative: str
+) -> list[tuple[str, str, str]]:
+    """The source and narrative of a row that are longer than an entry keeps."""
+    problems = []
+    for column, text, limit in (
+        (mapping.source or "source", source, _MAX_SOURCE),
+        (mapping.narrative or "narrative", narrative, _MAX_NARRATIVE),
+    ):
+        if len(text) > limit:
+            problems.append((column, _long_text(text), _too_long(limit)))
+    return problems
 
 
 def _live_entries(session: Session, observations: Sequence[Observation]) -> dict[Key, Existing]:
-    """The live entries (not rejected or superseded) for the keys of `observations`, in one
-    query. Where a published entry has a pending correction, the correction is the one an
-    import compares with and changes."""
+    """The live entries for the keys of `observations`, in one query. Where a published entry
+    has a pending correction, the correction is the one an import compares with and changes.
+
+    Rejected, superseded and withdrawn entries are not live (models.NOT_LIVE_STATES): an
+    import never compares with them, changes them or brings them back; their cell takes a
+    new entry, beside them.
+    """
     if not observations:
         return {}
     indicator_ids = sorted({o.indicator_id for o in observations})
@@ -1571,7 +2011,7 @@ def _live_entries(session: Session, observations: Sequence[Observation]) -> dict
             ProgressEntry.indicator_id.in_(indicator_ids),  # type: ignore[union-attr]
             ProgressEntry.geo_code.in_(geo_codes),  # type: ignore[attr-defined]
             ProgressEntry.year.between(min(years), max(years)),  # type: ignore[attr-defined]
-            ProgressEntry.review_state.not_in(_NOT_LIVE),  # type: ignore[attr-defined]
+            ProgressEntry.review_state.not_in(NOT_LIVE_STATES),  # type: ignore[attr-defined]
         )
         .order_by(ProgressEntry.id)  # type: ignore[arg-type]
     )
@@ -1585,6 +2025,14 @@ def _live_entries(session: Session, observations: Sequence[Observation]) -> dict
 
 def _same(a: float | None, b: float) -> bool:
     return a is not None and abs(a - b) <= VALUE_TOLERANCE
+
+
+def _checksum(frame: pd.DataFrame) -> str:
+    """The SHA-256 of the file `frame` was read from; of its cells for a frame built in code."""
+    known = frame.attrs.get("checksum")
+    if known:
+        return str(known)
+    return hashlib.sha256(frame.to_csv().encode("utf-8")).hexdigest()
 
 
 def preview(
@@ -1601,23 +2049,37 @@ def preview(
     require(by, Role.EDITOR, "import progress entries")
     mapping.check(frame)
     filename = filename or str(frame.attrs.get("filename", "")) or "import"
-    indicators = {
-        indicator.code.upper(): indicator
-        for indicator in session.execute(sa.select(Indicator)).scalars()
-    }
+    indicators = _tracked(session)
     if mapping.indicator_code:
         fixed = indicators.get(mapping.indicator_code.strip().upper())
         if fixed is None:
             raise MappingError(_("Unknown indicator '{code}'.").format(code=mapping.indicator_code))
         if not fixed.is_active:
             raise MappingError(_("'{code}' is no longer in use.").format(code=fixed.code))
+    key, choices = "", []
+    if mapping.indicator:
+        key = source_key(frame, mapping.indicator)
+        found = file_indicators(frame, mapping.indicator)
+        stored = _stored_matches(session, key)
+        choices = _match_indicators(found, mapping, indicators, stored)
+        automatic = replace(mapping, indicator_code=None, indicator_map=())
+        _check_whole_file_indicator(
+            choices, mapping, _match_indicators(found, automatic, indicators, stored)
+        )
     context = _Context(
         indicators=indicators,
         resolver=resolver_for(session),
         today=today or date.today(),
         default_source=(mapping.default_source.strip() or filename)[:_MAX_SOURCE],
     )
-    result = ImportPreview(filename=filename, mapping=mapping, rows_read=len(frame))
+    result = ImportPreview(
+        filename=filename,
+        mapping=mapping,
+        rows_read=len(frame),
+        checksum=_checksum(frame),
+        source_key=key,
+        indicator_choices=choices,
+    )
     reader = _Reader(context, mapping, result)
     reader.read(frame, progress)
     live = _live_entries(session, reader.accepted)
@@ -1641,7 +2103,8 @@ def preview(
 @dataclass(frozen=True)
 class ImportResult:
     """What a commit wrote. `corrections` of the `updated` were of published values: each is
-    a new entry that supersedes the published one once it is published itself."""
+    a new entry that supersedes the published one once it is published itself. `import_id`
+    is the id of the import batch (as text), None when nothing was written."""
 
     filename: str
     import_id: str | None
@@ -1722,10 +2185,10 @@ def _check_store_unchanged(session: Session, result: ImportPreview) -> None:
     ]
     if moved:
         first = min(moved, key=lambda o: o.row_number)
-        raise StoreChanged(
+        raise _store_changed(
             _(
-                "{count:,} of these entries changed in the store since the preview (first: row "
-                "{row}, {geo} {period}). Nothing was imported: preview the file again."
+                "{count:,} of these values were saved by someone else in the meantime (first: "
+                "row {row}, {geo} {period})"
             ).format(
                 count=len(moved), row=first.row_number, geo=first.geo_code, period=first.period
             )
@@ -1740,6 +2203,7 @@ class _Writer:
     by: Identity
     state: ReviewState
     now: datetime
+    batch_id: int  # the ImportBatch every entry this commit writes points to
 
     @property
     def connection(self) -> sa.Connection:
@@ -1783,6 +2247,7 @@ class _Writer:
             "author_id": self.by.user_id,
             "reviewer_id": self.by.user_id if published else None,
             "supersedes_id": supersedes,
+            "import_batch_id": self.batch_id,
             "version": 1,
             "created_at": self.now,
             "updated_at": self.now,
@@ -1814,9 +2279,17 @@ class _Writer:
                 audit.append(self.audit("propose correction", entry_id, before, after))
         _bulk_insert(self.connection, _AUDIT_TABLE, audit)
 
-    def update(self, observations: Sequence[Observation]) -> list[int]:
-        """Change unpublished entries in place (version + 1); return the published entries
-        that those, now published, supersede."""
+    def corrected_originals(self, observations: Sequence[Observation]) -> list[int]:
+        """The published entries that these open corrections, once published, replace."""
+        ids = [o.existing.id for o in observations if o.existing]
+        return [
+            row["supersedes_id"]
+            for row in self.rows_by_id(ids).values()
+            if row.get("supersedes_id") is not None
+        ]
+
+    def update(self, observations: Sequence[Observation]) -> None:
+        """Change unpublished entries in place (version + 1)."""
         befores = self.rows_by_id([o.existing.id for o in observations if o.existing])
         published = self.state == ReviewState.PUBLISHED
         changes = [
@@ -1830,6 +2303,7 @@ class _Writer:
                 "is_demo": False,
                 "review_state": str(self.state),
                 "review_note": None,
+                "import_batch_id": self.batch_id,
                 "reviewer_id": self.by.user_id
                 if published
                 else befores[o.existing.id]["reviewer_id"],
@@ -1848,9 +2322,6 @@ class _Writer:
                 self.audit("import correction", change["b_id"], _snapshot(before), _snapshot(after))
             )
         _bulk_insert(self.connection, _AUDIT_TABLE, audit)
-        if not published:
-            return []
-        return [b["supersedes_id"] for b in befores.values() if b.get("supersedes_id")]
 
     def supersede(self, originals: dict[int, dict[str, Any]]) -> None:
         """Retire published entries that a published correction replaces."""
@@ -1895,9 +2366,7 @@ class _Writer:
         updated = self.connection.execute(statement, changes)
         sane = self.connection.dialect.supports_sane_multi_rowcount
         if sane and updated.rowcount != len(changes):
-            raise StoreChanged(
-                _("Entries changed in the store during the import. Nothing was imported.")
-            )
+            raise _store_changed(_("entries changed while the import was being written"))
 
 
 _DEFAULTS = {
@@ -1952,9 +2421,121 @@ def _bulk_insert(connection: sa.Connection, table: sa.Table, rows: list[dict[str
     )
     driver = connection.connection.driver_connection
     assert driver is not None
-    with driver.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row([json.dumps(row[c]) if c in json_columns else row[c] for c in columns])
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(
+                    [json.dumps(row[c]) if c in json_columns else row[c] for c in columns]
+                )
+    except connection.dialect.dbapi.Error as error:  # type: ignore[union-attr]
+        # COPY bypasses SQLAlchemy: wrap the driver's error as SQLAlchemy would, so that
+        # db.write_scope tells a cell taken meanwhile (CellTaken) or a lock wait (StoreBusy).
+        raise sa.exc.DBAPIError.instance(
+            statement,
+            None,
+            error,
+            connection.dialect.dbapi.Error,  # type: ignore[union-attr]
+        ) from error
+
+
+def _batch_summary(result: ImportPreview, state: ReviewState) -> dict[str, Any]:
+    """What the file brought, for the batch and its audit record."""
+    return {
+        "filename": result.filename,
+        "layout": result.mapping.layout,
+        "indicators": result.indicator_codes,
+        "state": str(state),
+        **result.counts,
+        "skipped": result.skipped_rows,
+        "skipped_indicators": sorted(result.skipped),
+    }
+
+
+def _add_batch(
+    session: Session, result: ImportPreview, *, by: Identity, state: ReviewState, now: datetime
+) -> int:
+    """The import batch this commit's entries point to; its id."""
+    batch = ImportBatch(
+        file_name=result.filename[:255],
+        checksum=result.checksum,
+        indicator_codes=result.indicator_codes,
+        review_state=str(state),
+        summary=_batch_summary(result, state),
+        created_by=by.user_id,
+        created_at=now,
+    )
+    session.add(batch)
+    session.flush()
+    return int(batch.id or 0)
+
+
+def _store_indicator_matches(
+    session: Session, result: ImportPreview, *, by: Identity, now: datetime
+) -> None:
+    """Keep the matches the user chose for the file's indicators (IndicatorMapping), for
+    the next import from the same source, each change with its audit record.
+
+    A file indicator that is itself the tracked code needs no keeping; texts longer than
+    the column are not kept (they are matched again next time)."""
+    chosen = [c for c in result.indicator_choices if c.matched_by == "chosen"]
+    chosen = [
+        c
+        for c in chosen
+        if len(c.file_indicator) <= _MAX_FILE_INDICATOR
+        and (c.code or "").upper() != c.file_indicator.upper()
+    ]
+    if not chosen:
+        return
+    ids = {row.code: row.id for row in session.execute(sa.select(Indicator.code, Indicator.id))}
+    kept = {
+        row.file_indicator: row
+        for row in session.execute(
+            sa.select(IndicatorMapping).where(IndicatorMapping.source_key == result.source_key)
+        ).scalars()
+    }
+    audit = []
+    for choice in chosen:
+        indicator_id = ids[choice.code] if choice.code else None
+        row = kept.get(choice.file_indicator)
+        if row is not None and row.indicator_id == indicator_id:
+            continue
+        before = None if row is None else _mapping_snapshot(row)
+        if row is None:
+            row = IndicatorMapping(
+                source_key=result.source_key, file_indicator=choice.file_indicator
+            )
+        row.indicator_id, row.confirmed_by, row.updated_at = indicator_id, by.user_id, now
+        session.add(row)
+        session.flush()
+        audit.append(
+            {
+                "at": now,
+                "user_id": by.user_id,
+                "actor": by.username,
+                "action": "confirm indicator match",
+                "entity": "indicatormapping",
+                "entity_id": str(row.id),
+                "before": before,
+                "after": _mapping_snapshot(row) | {"indicator_code": choice.code},
+            }
+        )
+    _bulk_insert(session.connection(), _AUDIT_TABLE, audit)
+
+
+_MAX_FILE_INDICATOR = int(IndicatorMapping.__table__.c.file_indicator.type.length)  # type: ignore[attr-defined]
+
+
+def _mapping_snapshot(row: IndicatorMapping) -> dict[str, Any]:
+    return _json_safe(
+        {
+            "id": row.id,
+            "source_key": row.source_key,
+            "file_indicator": row.file_indicator,
+            "indicator_id": row.indicator_id,
+            "confirmed_by": row.confirmed_by,
+            "updated_at": row.updated_at,
+        }
+    )
 
 
 def commit(
@@ -1968,8 +2549,11 @@ def commit(
     """Write the preview's new and changed observations in the caller's transaction.
 
     Editors import as draft or submitted; reviewers and admins may also import as
-    published. With nothing new or changed, nothing is written (no audit record, no data
-    version bump). A failure raises and leaves the rollback to the caller's session_scope.
+    published. Who imports is checked against the store in this transaction, not taken from
+    the page that made the preview: a role lowered, an account deactivated or a sign-in
+    ended since then writes nothing. With nothing new or changed, nothing is written (no
+    audit record, no data version bump). A failure raises and leaves the rollback to the
+    caller's transaction (`db.write_scope`).
     """
     try:
         state = ReviewState(state)
@@ -1978,7 +2562,7 @@ def commit(
     if state == ReviewState.REJECTED:
         raise NotAllowed(_("Imports are saved as draft, submitted or published."))
     needed = Role.REVIEWER if state == ReviewState.PUBLISHED else Role.EDITOR
-    require(by, needed, f"import entries as {state}")
+    by = authorize(session, by, needed, f"import entries as {state}")
     outcome = ImportResult(
         filename=result.filename,
         import_id=None,
@@ -1993,7 +2577,10 @@ def commit(
             progress(1.0)
         return outcome
     _check_store_unchanged(session, result)
-    writer = _Writer(session=session, by=by, state=state, now=utc_now())
+    now = utc_now()
+    batch_id = _add_batch(session, result, by=by, state=state, now=now)
+    _store_indicator_matches(session, result, by=by, now=now)
+    writer = _Writer(session=session, by=by, state=state, now=now, batch_id=batch_id)
     in_place: list[Observation] = []  # drafts, submissions: changed where they are
     over_published: list[Observation] = []  # published: a correction supersedes them
     for observation in result.changed:
@@ -2010,33 +2597,59 @@ def commit(
     for chunk in _chunks(result.new):
         writer.insert(chunk)
         advance(chunk)
+    # A published replacement lands only after the entry it replaces has left the
+    # published state: the database holds one published entry per cell at every statement.
     for chunk in _chunks(in_place):
-        writer.supersede(writer.rows_by_id(writer.update(chunk)))
+        if state == ReviewState.PUBLISHED:
+            writer.supersede(writer.rows_by_id(writer.corrected_originals(chunk)))
+        writer.update(chunk)
         advance(chunk)
     for chunk in _chunks(over_published):
         originals = writer.rows_by_id([o.existing.id for o in chunk if o.existing])
-        writer.insert(chunk, correcting=originals)
         if state == ReviewState.PUBLISHED:
             writer.supersede(originals)
+        writer.insert(chunk, correcting=originals)
         advance(chunk)
-    import_id = uuid.uuid4().hex[:12]
     record_change(
         session,
         actor=by.username,
         action="import file",
         entity="import",
-        entity_id=import_id,
-        after={
-            "filename": result.filename,
-            "layout": result.mapping.layout,
-            "indicators": result.indicator_codes,
-            "state": str(state),
-            **result.counts,
-        },
+        entity_id=batch_id,
+        after={**_batch_summary(result, state), "checksum": result.checksum},
         user_id=by.user_id,
     )
     session.flush()
-    return replace(outcome, import_id=import_id, corrections=len(over_published))
+    return replace(outcome, import_id=str(batch_id), corrections=len(over_published))
+
+
+def commit_to_store(
+    engine: sa.Engine,
+    result: ImportPreview,
+    *,
+    by: Identity,
+    state: ReviewState | str = ReviewState.DRAFT,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """`commit` in a write transaction of its own, as the Import page and the CLI run it.
+
+    The transaction takes the write lock first (db.write_scope), so a commit that starts
+    while another is being written waits, then finds what that one saved. Where the
+    database itself refuses a second live entry for a cell (a concurrent writer got there
+    first, errors.CellTaken), the refusal is the same StoreChanged as a check that saw it:
+    nothing was imported, and the file is to be previewed again.
+    """
+    scope = db.write_scope if result.has_changes else db.session_scope
+    try:
+        with scope(engine) as session:
+            return commit(session, result, by=by, state=state, progress=progress)
+    except CellTaken as error:
+        raise _store_changed(
+            _(
+                "someone saved values for the same indicator, geography, period and "
+                "disaggregation while this import was being written"
+            )
+        ) from error
 
 
 __all__ = [
@@ -2049,17 +2662,25 @@ __all__ = [
     "FileTooLarge",
     "ImportPreview",
     "ImportResult",
+    "IndicatorChoice",
     "MappingError",
     "Observation",
+    "ProblemGroup",
     "RowProblem",
+    "SheetNeeded",
     "StoreChanged",
     "UnreadableFile",
     "commit",
+    "commit_to_store",
+    "file_indicators",
     "guess_mapping",
     "header_period",
+    "indicator_choices",
     "limits_in_words",
     "normalise_name",
     "preview",
     "read_table",
     "resolver_for",
+    "source_key",
+    "workbook_sheets",
 ]

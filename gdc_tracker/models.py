@@ -61,6 +61,29 @@ class ReviewState(StrEnum):
     PUBLISHED = "published"
     REJECTED = "rejected"
     SUPERSEDED = "superseded"  # was published; a published correction replaced it
+    WITHDRAWN = "withdrawn"  # its author took it back before it was published; kept, not deleted
+
+
+# A live entry is one that stands for its cell (indicator, geography, period, breakdown):
+# the database holds at most one per cell, plus at most one open correction of it.
+LIVE_STATES: tuple[str, ...] = (ReviewState.DRAFT, ReviewState.SUBMITTED, ReviewState.PUBLISHED)
+NOT_LIVE_STATES: tuple[str, ...] = (
+    ReviewState.REJECTED,
+    ReviewState.SUPERSEDED,
+    ReviewState.WITHDRAWN,
+)
+# The two partial unique indexes of migration 0007, by the rows each one covers.
+LIVE_CELL_INDEX = "uq_progressentry_live_cell"
+OPEN_CORRECTION_INDEX = "uq_progressentry_open_correction"
+CELL_COLUMNS = ("indicator_id", "geo_code", "period", "disaggregation")
+LIVE_CELL_WHERE = (
+    "indicator_id IS NOT NULL AND (review_state = 'published' OR "
+    "(review_state IN ('draft', 'submitted') AND supersedes_id IS NULL))"
+)
+OPEN_CORRECTION_WHERE = (
+    "indicator_id IS NOT NULL AND review_state IN ('draft', 'submitted') "
+    "AND supersedes_id IS NOT NULL"
+)
 
 
 class Role(StrEnum):
@@ -284,6 +307,21 @@ class ProgressEntry(SQLModel, table=True):
         ),
         sa.Index("ix_progressentry_supersedes", "supersedes_id"),
         sa.Index(
+            LIVE_CELL_INDEX,
+            *CELL_COLUMNS,
+            unique=True,
+            sqlite_where=sa.text(LIVE_CELL_WHERE),
+            postgresql_where=sa.text(LIVE_CELL_WHERE),
+        ),
+        sa.Index(
+            OPEN_CORRECTION_INDEX,
+            *CELL_COLUMNS,
+            unique=True,
+            sqlite_where=sa.text(OPEN_CORRECTION_WHERE),
+            postgresql_where=sa.text(OPEN_CORRECTION_WHERE),
+        ),
+        sa.Index("ix_progressentry_import_batch", "import_batch_id"),
+        sa.Index(
             "ix_progressentry_submitted",
             "updated_at",
             "id",
@@ -311,8 +349,44 @@ class ProgressEntry(SQLModel, table=True):
     author_id: int | None = Field(default=None, foreign_key="user.id")
     reviewer_id: int | None = Field(default=None, foreign_key="user.id")
     supersedes_id: int | None = Field(default=None, foreign_key="progressentry.id")
+    # An initiative update: the milestones it marks done when it is published.
+    milestones_done: list[int] | None = Field(default=None, sa_column=Column(JSON))
+    import_batch_id: int | None = Field(default=None, foreign_key="importbatch.id")
     version: int = 1
     created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class ImportBatch(SQLModel, table=True):
+    """One committed import of a file: what came in, from where, by whom, with its summary.
+
+    Its entries point back to it, so a reviewer can take the import as one batch.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str = Field(max_length=255)
+    checksum: str = Field(max_length=64, index=True)  # SHA-256 of the file's bytes, hex
+    indicator_codes: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    review_state: str = Field(max_length=10)  # the state its entries were written in
+    summary: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _timestamp(index=True)
+
+
+class IndicatorMapping(SQLModel, table=True):
+    """How a file's own indicator (a code or a name in its indicator column) maps to a
+    tracked indicator, as a user confirmed it; kept for the next import of the same source.
+
+    `indicator_id` None records a confirmed "skip: not tracked".
+    """
+
+    __table_args__ = (sa.UniqueConstraint("source_key", "file_indicator"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_key: str = Field(max_length=120)
+    file_indicator: str = Field(max_length=300)
+    indicator_id: int | None = Field(default=None, foreign_key="indicator.id")
+    confirmed_by: int | None = Field(default=None, foreign_key="user.id")
     updated_at: datetime = _timestamp()
 
 

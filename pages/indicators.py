@@ -1,8 +1,6 @@
 """Indicators: one indicator's series against its target, comparisons, the gender gap, and
 universal versus meaningful connectivity."""
 
-import re
-
 import pandas as pd
 import streamlit as st
 
@@ -17,6 +15,8 @@ from gdc_tracker.ui import components, filters
 from gdc_tracker.ui.cache import ChartSpec
 from gdc_tracker.ui.frame import PageContext, page_frame
 
+plain = components.plain
+
 INTERNET_USE, ALL_REGIONS, LATEST = "UMC_INTERNET_USE", "ALL", "latest"
 VIEWS = {
     "series": _("Time series and target"),
@@ -24,11 +24,6 @@ VIEWS = {
     "gender": _("Gender gap"),
     "connectivity": _("Universal vs meaningful connectivity"),
 }
-
-
-def plain(text: object) -> str:
-    """Reference text shown as written: Markdown characters escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$])", r"\\\1", str(text or ""))
 
 
 def show_internet_use() -> None:
@@ -121,7 +116,7 @@ def gender_view(ctx: PageContext, ref: pd.Series) -> None:
             _(
                 "No female and male values are published for {name}, so there is no gender gap "
                 "to show (allowed disaggregations: {allowed})."
-            ).format(name=ref["name"], allowed=ref["disaggregations"] or _("none")),
+            ).format(name=plain(ref["name"]), allowed=plain(ref["disaggregations"] or _("none"))),
             _("Internet use is published by sex: open it to see the gender gap."),
         )
         st.button(
@@ -140,7 +135,7 @@ def gender_view(ctx: PageContext, ref: pd.Series) -> None:
             _(
                 "No female and male values for the geography in the link (they are "
                 "published for countries); showing {name}."
-            ).format(name=labels[geo])
+            ).format(name=plain(labels[geo]))
         )
     data = ctx.load(queries.sex_series, code=ref["code"], geo_code=geo)
     chart = ctx.chart(charts.gender_chart, data, unit=ref["unit"])
@@ -185,7 +180,7 @@ def render() -> None:
         wanted = plain(str(filters.url_value("indicator"))[:40])
         st.warning(
             _("Unknown indicator code {code}; showing {name}.").format(
-                code=wanted, name=names.get(code, "–")
+                code=wanted, name=plain(names.get(code, "–"))
             ),
             icon="⚠️",
         )

@@ -119,7 +119,7 @@ def render() -> None:
         key="map__deck",
     )
     where = _("in") + f" {region_name}" if region else ""
-    st.caption(maps.values_summary(in_view, year=year, unit=unit, where=where))
+    st.caption(components.plain(maps.values_summary(in_view, year=year, unit=unit, where=where)))
     if shown:
         global_count = ctx.load(geo.initiatives_without_location)
         st.caption(
@@ -135,7 +135,7 @@ def render() -> None:
     if missing:
         with st.expander(f"{_('No value for')} {year}: {len(missing)} {_('countries')}"):
             st.text(", ".join(missing))
-    st.subheader(f"{indicator['name']}, {year}")
+    st.subheader(_("{name}, {year}").format(name=components.plain(indicator["name"]), year=year))
     components.table(
         maps.values_table(in_view),
         name=f"map_{code}_{year}",

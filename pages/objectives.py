@@ -126,7 +126,7 @@ def initiatives(ctx: PageContext, objective: int, region: str | None) -> None:
 
 
 def indicators(ctx: PageContext, objective: int, region: str | None, where: str) -> pd.DataFrame:
-    st.subheader(_("Indicators") + f" ({where})")
+    st.subheader(_("Indicators ({where})").format(where=components.plain(where)))
     thresholds = ctx.settings.thresholds
     data = ctx.load(
         detail.objective_indicators, objective=objective, region=region, thresholds=thresholds
@@ -200,7 +200,7 @@ def gaps(ctx: PageContext, objective: int, region: str | None, data: pd.DataFram
         ).format(
             n=detail.STALE_AFTER_YEARS,
             year=data["newest_year"].max() if len(data) else "-",
-            where=region or _("world"),
+            where=components.plain(region or _("world")),
         )
     )
     left, right = st.columns(2)
@@ -213,7 +213,11 @@ def gaps(ctx: PageContext, objective: int, region: str | None, data: pd.DataFram
             f"{objective}_region_gaps",
         )
     with right:
-        st.markdown("**" + _("Indicators with no data or stale data") + f" ({region or 'WLD'})**")
+        st.markdown(
+            _("**Indicators with no data or stale data ({where})**").format(
+                where=components.plain(region or "WLD")
+            )
+        )
         missing = data[data["data_state"] != "current"] if len(data) else data
         if missing.empty:
             st.caption(_("None: every indicator has recent data."))
@@ -238,7 +242,10 @@ def render() -> None:
     ctx = page_frame(__file__)
     st.title(_("Objectives"))
     objective, region, title, where = choose(ctx)
-    st.subheader(f"{_('Objective')} {objective}: {title}", anchor=False)
+    st.subheader(
+        _("Objective {number}: {title}").format(number=objective, title=components.plain(title)),
+        anchor=False,
+    )
     notice = st.container()  # filled once the page knows how much demo data it shows
     initiatives(ctx, objective, region)
     data = indicators(ctx, objective, region, where)

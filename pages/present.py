@@ -2,18 +2,17 @@
 
 import streamlit as st
 
-from gdc_tracker import db, decks
+from gdc_tracker import decks
 from gdc_tracker.auth import has_role
 from gdc_tracker.errors import NotFound
 from gdc_tracker.i18n import _
 from gdc_tracker.models import Role
-from gdc_tracker.ui import cache, components, presenter
+from gdc_tracker.ui import components, presenter
 from gdc_tracker.ui.frame import PageContext, page_frame
 
 
 def deck_list(ctx: PageContext) -> None:
-    with db.session_scope(cache.get_engine()) as session:
-        saved = decks.list_decks(session)
+    saved = ctx.read(decks.list_decks)
     if not saved:
         components.empty_state(
             _("No deck has been saved yet."),
@@ -22,7 +21,9 @@ def deck_list(ctx: PageContext) -> None:
         return
     for slug, title, count in saved:
         row = st.columns([5, 1, 1], vertical_alignment="center")
-        row[0].markdown(f"**{title}** · {count} {_('slides')}")
+        row[0].markdown(
+            _("**{title}** · {count} slides").format(title=components.plain(title), count=count)
+        )
         row[1].page_link(
             "pages/present.py",
             label=_("Present"),
@@ -40,8 +41,7 @@ def render() -> None:
     slug = st.query_params.get("deck")
     if slug and st.query_params.get("mode") == "show":
         try:
-            with db.session_scope(cache.get_engine()) as session:
-                deck = decks.load_deck(session, slug)
+            deck = ctx.read(decks.load_deck, slug)
         except NotFound:
             st.title(_("Present"))
             st.error(_("No deck is saved under this link."), icon="⚠️")

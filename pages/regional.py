@@ -67,7 +67,8 @@ def cards(listed: pd.DataFrame, chosen: str) -> None:
 
 def card(row: pd.Series, chosen: str, column: DeltaGenerator) -> None:
     with column, st.container(border=True):
-        st.markdown(f"**{row['code']}** · {row['cycle']} · {row['region_code']}")
+        code, cycle, region = (components.plain(row[k]) for k in ("code", "cycle", "region_code"))
+        st.markdown(f"**{code}** · {cycle} · {region}")
         if row["title"]:
             st.text(row["title"])
         else:
@@ -80,13 +81,14 @@ def card(row: pd.Series, chosen: str, column: DeltaGenerator) -> None:
         else:
             st.page_link(
                 "pages/regional.py",
-                label=_("Show") + f" {row['code']}",
+                label=_("Show {code}").format(code=code),
                 query_params={"ri": row["key"]},
             )
 
 
 def purpose(chosen: pd.Series, region_name: str) -> None:
-    st.subheader(f"{chosen['code']} ({chosen['cycle']}) · {region_name}")
+    heading = f"{chosen['code']} ({chosen['cycle']}) · {region_name}"
+    st.subheader(components.plain(heading))
     if chosen["title"] or chosen["note"]:  # the note says why a title is missing
         st.text(chosen["title"] or chosen["note"])
     else:
@@ -99,7 +101,9 @@ def initiatives_and_countries(ctx: PageContext, chosen: pd.Series, region_name: 
     initiatives = ctx.load(geo.regional_initiative_initiatives, regional_initiative_id=rid)
     if initiatives.empty:
         components.empty_state(
-            _("No initiative is linked to") + f" {chosen['code']} " + _("yet."),
+            _("No initiative is linked to {code} yet.").format(
+                code=components.plain(chosen["code"])
+            ),
             _("Editors link initiatives to regional initiatives on the Update page."),
         )
     else:
@@ -117,7 +121,8 @@ def initiatives_and_countries(ctx: PageContext, chosen: pd.Series, region_name: 
         st.pydeck_chart(maps.region_deck(members), height=380, key="regional__deck")
     with right:
         st.caption(
-            f"{_('Light blue')}: {len(members)} {_('countries of the region')} ({region_name}). "
+            f"{_('Light blue')}: {len(members)} {_('countries of the region')} "
+            f"({components.plain(region_name)}). "
             f"{_('Dark blue, ringed')}: {len(acting)} {_('where its initiatives act')}. "
             + _("Dots: countries too small for an outline.")
         )
@@ -143,13 +148,18 @@ def indicators(ctx: PageContext, chosen: pd.Series, region_name: str) -> None:
     linked = panels[0]["indicators"] if panels else pd.DataFrame()
     if linked.empty:
         components.empty_state(
-            _("No indicator is linked to") + f" {chosen['code']} " + _("yet."),
+            _("No indicator is linked to {code} yet.").format(
+                code=components.plain(chosen["code"])
+            ),
             _("Admins link indicators to regional initiatives in the reference data."),
         )
         return
     counts = maps.status_counts(linked["status"])
     st.markdown(
-        f"{_('Progress of')} {region_name} {_('on its')} {len(linked)} {_('indicators')}: "
+        _("Progress of {region} on its {n} indicators:").format(
+            region=components.plain(region_name), n=len(linked)
+        )
+        + " "
         + components.count_phrase(counts, PROGRESS_ORDER, labels=True)
     )
     table = linked.assign(status=linked["status"].fillna("insufficient data").map(progress_label))

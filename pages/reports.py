@@ -4,12 +4,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import streamlit as st
+from sqlmodel import Session
 
-from gdc_tracker import db, decks, reports
+from gdc_tracker import decks, reports
 from gdc_tracker.i18n import _
 from gdc_tracker.queries import overview
 from gdc_tracker.reports.deck import deck_slides
-from gdc_tracker.ui import cache, components, filters
+from gdc_tracker.status import Thresholds
+from gdc_tracker.ui import components, filters
 from gdc_tracker.ui.frame import PageContext, page_frame
 
 FORMATS: dict[str, tuple[str, str, Callable[..., bytes]]] = {
@@ -35,17 +37,24 @@ def _build(
     def progress(fraction: float, message: str = "") -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=message or None)
 
-    with db.session_scope(cache.get_engine()) as session:
-        data = reports.gather_report(
-            session,
-            thresholds=ctx.settings.thresholds,
-            objective_numbers=objectives,
-            geo_code=geo_code,
-            organisation=ctx.settings.organisation_name,
-        )
+    data = ctx.read(
+        reports.gather_report,
+        thresholds=ctx.settings.thresholds,
+        objective_numbers=objectives,
+        geo_code=geo_code,
+        organisation=ctx.settings.organisation_name,
+    )
     content = make(data, progress)
     bar.empty()
     return content
+
+
+def _deck_and_slides(
+    session: Session, slug: str, *, thresholds: Thresholds
+) -> tuple[decks.DeckContent, list]:
+    """A saved deck and its slides drawn for PowerPoint, read in one transaction."""
+    deck = decks.load_deck(session, slug)
+    return deck, deck_slides(session, deck, thresholds=thresholds)
 
 
 def report_section(ctx: PageContext) -> None:
@@ -81,8 +90,7 @@ def report_section(ctx: PageContext) -> None:
 
 
 def deck_section(ctx: PageContext) -> None:
-    with db.session_scope(cache.get_engine()) as session:
-        saved = decks.list_decks(session)
+    saved = ctx.read(decks.list_decks)
     if not saved:
         components.empty_state(
             _("No deck has been saved yet."), _("Build one on the Present page.")
@@ -92,9 +100,7 @@ def deck_section(ctx: PageContext) -> None:
     slug = filters.select(_("Deck"), list(titles), param="deck", labels=titles)
     if st.button(_("Prepare the deck as PowerPoint"), key="reports__deck"):
         bar = st.progress(0.0, text=_("Drawing the slides…"))
-        with db.session_scope(cache.get_engine()) as session:
-            deck = decks.load_deck(session, slug)
-            specs = deck_slides(session, deck, thresholds=ctx.settings.thresholds)
+        deck, specs = ctx.read(_deck_and_slides, slug, thresholds=ctx.settings.thresholds)
         st.session_state["reports__deck_file"] = (
             slug,
             reports.deck_pptx(

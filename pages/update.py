@@ -20,8 +20,15 @@ def my_entries(ctx: PageContext) -> None:
     rejected = mine[mine["review_state"] == "rejected"]
     for row in rejected.itertuples():
         st.warning(
-            f"{_('Entry')} {row.id} ({row.subject}, {row.geography}, {row.period}) "
-            f"{_('was rejected')}: {row.review_note}",
+            components.plain(
+                _("Entry {id} ({subject}, {geography}, {period}) was rejected: {reason}").format(
+                    id=row.id,
+                    subject=row.subject,
+                    geography=row.geography,
+                    period=row.period,
+                    reason=row.review_note,
+                )
+            ),
             icon="↩️",
         )
     components.table(
@@ -42,20 +49,35 @@ def my_entries(ctx: PageContext) -> None:
         name="my-entries",
         key="update__mine",
     )
-    correctable = mine[mine["indicator_code"].notna()]
-    if len(correctable):
-        labels = {
-            int(r.id): f"{r.id}: {r.subject}, {r.geography}, {r.period} ({r.review_state})"
-            for r in correctable.itertuples()
-        }
-        picked = st.selectbox(
-            _("Entry to correct"), list(labels), key="update__pick", format_func=labels.get
+    open_entries = forms.entries_to_act_on(mine)
+    if open_entries.empty:
+        return
+    labels = forms.entry_choice_labels(open_entries)
+    picked = st.selectbox(
+        _("Entry"), list(labels), key="update__pick", format_func=labels.__getitem__
+    )
+    row = open_entries.set_index("id").loc[picked]
+    buttons = st.columns(3)
+    buttons[0].button(
+        _("Correct this entry"),
+        key="update__load",
+        on_click=forms.load_entry_into_form,
+        args=(picked,),
+    )
+    if row["review_state"] in ("draft", "rejected"):
+        buttons[1].button(
+            _("Submit for review"),
+            key="update__submit_entry",
+            on_click=forms.move_entry,
+            args=(ctx.identity, picked, int(row["version"]), "submit"),
         )
-        st.button(
-            _("Correct this entry"),
-            key="update__load",
-            on_click=forms.load_entry_into_form,
-            args=(picked,),
+    if row["review_state"] != "published":
+        buttons[2].button(
+            _("Withdraw"),
+            key="update__withdraw_entry",
+            help=_("Take the entry back: it is kept, marked withdrawn, and never published."),
+            on_click=forms.move_entry,
+            args=(ctx.identity, picked, int(row["version"]), "withdraw"),
         )
 
 
@@ -69,6 +91,7 @@ def render() -> None:
             "published entries appear on the explore pages."
         )
     )
+    forms.restore_kept_values()
     forms.show_outcome()
     choices = ctx.load(workflow.form_choices)
     value_tab, initiative_tab, mine_tab = st.tabs(
@@ -78,7 +101,12 @@ def render() -> None:
         forms.value_form(ctx.identity, choices)
     with initiative_tab:
         slug = st.session_state.get("update__initiative") or choices["initiatives"]["slug"].iloc[0]
-        forms.initiative_form(ctx.identity, choices, ctx.load(workflow.milestones, slug=slug))
+        forms.initiative_form(
+            ctx.identity,
+            choices,
+            ctx.load(workflow.milestones, slug=slug),
+            ctx.load(workflow.pending_initiative_updates, slug=slug),
+        )
     with mine_tab:
         my_entries(ctx)
 

@@ -1,5 +1,7 @@
 """The Admin page, run as Streamlit runs it (AppTest), each test on a fresh store."""
 
+import re
+
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -234,3 +236,15 @@ def test_a_selected_audit_record_shows_before_and_after_in_full(
     before, after = [c.value for c in at.code if c.language == "json"]
     assert '"review_state": "submitted"' in before
     assert '"review_state": "published"' in after
+
+
+def test_the_role_help_says_what_the_readme_says(store: Engine, admin: Identity) -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = re.findall(r"^\| (viewer|editor|reviewer|admin) \| (.+?) \|$", readme, re.M)
+    assert [role for role, _may in table] == ["viewer", "editor", "reviewer", "admin"]
+    at = open_admin(admin)
+    for key in ("admin__role", "admin__new_role"):
+        shown = at.selectbox(key=key).help.replace("**", "").replace("  \n", "\n")
+        assert shown.splitlines() == [f"{role}: {may}" for role, may in table]

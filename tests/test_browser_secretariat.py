@@ -68,7 +68,7 @@ def test_enter_submit_review_publish_and_see_it_on_the_chart(office_store: str) 
         value_tab.get_by_label(re.compile("^Value")).fill("66.6")
         value_tab.get_by_label("Source").fill("DIGESTYC household survey")
         value_tab.get_by_role("button", name="Submit for review").click()
-        editor.get_by_text("saved (submitted)").wait_for(timeout=30_000)
+        editor.get_by_text("saved (submitted for review)").wait_for(timeout=30_000)
         editor.screenshot(path=str(SCREENSHOTS / "secretariat-submitted.png"), full_page=True)
 
         reviewer = browser.new_page(viewport={"width": 1440, "height": 1100})

@@ -175,3 +175,145 @@ def test_bad_input_is_a_clear_error_with_exit_code_2(store: str, tmp_path: Path)
         assert words in result.stderr, (arguments, result.stderr)
         assert "Traceback" not in result.stderr
     assert count(store, "progressentry") == 0
+
+
+# Files of several indicators, workbooks of several sheets, a store that moved
+
+USERS = "Percentage of individuals using the Internet"
+MOBILE_BB = "Active mobile-broadband subscriptions per 100 inhabitants"
+SEVERAL = [
+    [MOBILE_BB, "SLV", "2021", "95.0"],
+    [MOBILE_BB, "GTM", "2021", "102.5"],
+    [USERS, "SLV", "2021", "58.6"],
+    [USERS, "GTM", "2021", "50.1"],
+    ["UMC_MOBILE_OWNERSHIP", "SLV", "2021", "88.1"],
+]
+SEVERAL_HEADER = ["Indicator", "ISO3", "Year", "Value"]
+
+
+def entries(url: str) -> list[tuple]:
+    engine = db.make_engine(url)
+    with engine.connect() as connection:
+        found = connection.execute(
+            sa.text(
+                "SELECT i.code, e.geo_code, e.period, e.value FROM progressentry e "
+                "JOIN indicator i ON i.id = e.indicator_id ORDER BY 1, 2, 3"
+            )
+        ).all()
+    engine.dispose()
+    return [tuple(row) for row in found]
+
+
+def test_indicator_map_imports_a_file_of_several_indicators_and_is_kept(
+    store: str, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "itu.csv", SEVERAL, header=SEVERAL_HEADER)
+    first = run_cli(
+        "import",
+        str(path),
+        "--as-user",
+        "editor.one",
+        "--indicator-map",
+        f"{USERS}=UMC_INTERNET_USE",
+        url=store,
+    )
+    assert first.returncode == 0, first.stderr
+    assert f"'{USERS}' (2 rows) -> UMC_INTERNET_USE (--indicator-map)" in first.stdout
+    assert f"'{MOBILE_BB}' (2 rows) -> skipped (no match" in first.stdout
+    assert f"2 rows of 1 indicator not tracked here were skipped: '{MOBILE_BB}'." in first.stdout
+    assert entries(store) == [
+        ("UMC_INTERNET_USE", "GTM", "2021", 50.1),
+        ("UMC_INTERNET_USE", "SLV", "2021", 58.6),
+        ("UMC_MOBILE_OWNERSHIP", "SLV", "2021", 88.1),
+    ]
+    newer = [[USERS, "SLV", "2022", "62.9"]]
+    path = write_csv(tmp_path / "itu-2026.csv", newer, header=SEVERAL_HEADER)
+    second = run_cli("import", str(path), "--as-user", "editor.one", url=store)
+    assert second.returncode == 0, second.stderr
+    assert f"'{USERS}' (1 rows) -> UMC_INTERNET_USE (confirmed before)" in second.stdout
+    assert ("UMC_INTERNET_USE", "SLV", "2022", 62.9) in entries(store)
+
+
+def test_one_indicator_for_a_file_of_several_is_refused(store: str, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "itu.csv", SEVERAL, header=SEVERAL_HEADER)
+    result = run_cli(
+        "import", str(path), "--as-user", "editor.one", "--indicator", "UMC_INTERNET_USE", url=store
+    )
+    assert result.returncode == 2
+    assert "Column 'Indicator' holds 3 indicators" in result.stderr
+    assert count(store, "progressentry") == 0
+
+
+def test_a_workbook_of_several_sheets_needs_sheet(store: str, tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    book.active.append(["Downloaded from the ITU DataHub"])
+    data = book.create_sheet("Data")
+    for row in (["ISO3", "Year", "Value"], ["SLV", 2022, 62.9]):
+        data.append(row)
+    path = tmp_path / "itu.xlsx"
+    book.save(path)
+    asked = run_cli("import", str(path), "--as-user", "editor.one", url=store)
+    assert asked.returncode == 2
+    assert "the workbook has 2 sheets (Notes, Data): choose one with --sheet NAME" in asked.stderr
+    chosen = run_cli(
+        "import",
+        str(path),
+        "--as-user",
+        "editor.one",
+        "--sheet",
+        "Data",
+        "--indicator",
+        "UMC_INTERNET_USE",
+        url=store,
+    )
+    assert chosen.returncode == 0, chosen.stderr
+    assert entries(store) == [("UMC_INTERNET_USE", "SLV", "2022", 62.9)]
+
+
+def test_rejections_are_listed_by_reason_with_counts(store: str, tmp_path: Path) -> None:
+    rows = [["SLV", "UMC_INTERNET_USE", "2019", "abc"], ["SLV", "UMC_INTERNET_USE", "2020", "x"]]
+    rows += [["SLV", "UMC_INTERNET_USE", "2021", "54.6"]]
+    path = write_csv(tmp_path / "values.csv", rows)
+    result = run_cli("import", str(path), "--as-user", "editor.one", "--dry-run", url=store)
+    assert result.returncode == 0, result.stderr
+    assert "rejected, by reason:\n  2 rows, column 'Value': '…' is not a number (rows 2, 3)" in (
+        result.stdout
+    )
+
+
+def test_a_commit_refused_because_the_store_changed_exits_1_and_says_so(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """A colleague saves SLV 2020 between the CLI's preview and its commit."""
+    from gdc_tracker import cli, importer
+
+    monkeypatch.setenv("GDC_TRACKER_DATABASE_URL", store)
+    real_preview = importer.preview
+
+    def preview_then_a_colleague_saves(*args: object, **kwargs: object) -> object:
+        found = real_preview(*args, **kwargs)  # type: ignore[arg-type]
+        engine = db.make_engine(store)
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO progressentry (indicator_id, geo_code, period, year, "
+                    "period_end, value, disaggregation, narrative, source, is_demo, "
+                    "review_state, version, created_at, updated_at) SELECT id, 'SLV', '2020', "
+                    "2020, '2020-12-31', 50.0, 'total', '', 'typed', false, 'draft', 1, "
+                    "'2026-11-23', '2026-11-23' FROM indicator WHERE code = 'UMC_INTERNET_USE'"
+                )
+            )
+        engine.dispose()
+        return found
+
+    monkeypatch.setattr(importer, "preview", preview_then_a_colleague_saves)
+    path = write_csv(tmp_path / "values.csv", ROWS)
+    code = cli.main(["import", str(path), "--as-user", "editor.one"])
+    printed = capsys.readouterr()
+    assert code == 1
+    assert printed.err.startswith("error: The store changed since your preview: ")
+    assert printed.err.rstrip().endswith("Nothing was imported. Preview the file again.")
+    assert entries(store) == [("UMC_INTERNET_USE", "SLV", "2020", 50.0)]

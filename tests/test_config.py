@@ -55,3 +55,19 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     missing = [f"{s}.{k}" for s, k, _, _ in config.SETTINGS if f"`{s}.{k}`" not in readme]
     assert missing == []
+
+
+def test_four_eyes_is_the_default(tmp_path: Path) -> None:
+    assert config.load(tmp_path / "absent.toml", env={}).allow_self_publish is False
+    assert config.load(env={}).allow_self_publish is False  # the shipped file says so too
+
+
+def test_a_team_with_one_reviewer_may_allow_self_publishing(tmp_path: Path) -> None:
+    path = write(tmp_path, "[review]\nallow_self_publish = true\n")
+    assert config.load(path, env={}).allow_self_publish is True
+
+
+def test_self_publishing_must_be_true_or_false(tmp_path: Path) -> None:
+    path = write(tmp_path, '[review]\nallow_self_publish = "no"\n')
+    with pytest.raises(config.ConfigError, match=r"\[review\] allow_self_publish must be bool"):
+        config.load(path, env={})

@@ -261,7 +261,9 @@ def test_the_mapping_of_a_wide_world_bank_file_is_guessed() -> None:
     assert mapping.layout == "wide"
     assert (mapping.country, mapping.country_name) == ("Country Code", "Country Name")
     assert mapping.year_columns == ("1990", "2020 [YR2020]", "2021")
-    assert mapping.indicator is None  # IT.NET.USER.ZS is not a code of the store
+    # The column is kept although IT.NET.USER.ZS is no tracked code: its values are
+    # matched to tracked indicators (or skipped), never relabelled without being seen.
+    assert mapping.indicator == "Indicator Code"
     fixed = importer.guess_mapping(frame, indicator_code="UMC_INTERNET_USE")
     assert fixed.indicator_code == "UMC_INTERNET_USE"
 
@@ -393,7 +395,6 @@ GOOD = ["SLV", "UMC_INTERNET_USE", "2020", "54.6"]
     [
         (["XYZ", "UMC_INTERNET_USE", "2020", "1"], "Country", "unknown country 'XYZ'"),
         (["AFE", "UMC_INTERNET_USE", "2020", "1"], "Country", "unknown country 'AFE'"),
-        (["SLV", "NO_SUCH", "2020", "1"], "Indicator", "unknown indicator 'NO_SUCH'"),
         (["SLV", "UMC_INTERNET_USE", "2020", "abc"], "Value", "'abc' is not a number"),
         (["SLV", "UMC_INTERNET_USE", "2020", "1,5"], "Value", "decimal point"),
         (["SLV", "UMC_INTERNET_USE", "2020", "inf"], "Value", "not a number"),
@@ -438,9 +439,9 @@ def test_a_breakdown_the_indicator_does_not_have_is_rejected(
 def test_a_row_with_several_problems_lists_each_and_counts_once(
     preview_store: tuple[Engine, Identity],
 ) -> None:
-    found = run_preview(*preview_store, csv_bytes([["XYZ", "NOPE", "2020", "1"]]))
+    found = run_preview(*preview_store, csv_bytes([["XYZ", "GIGA_SCHOOLS_CONNECTED", "2020", "1"]]))
     assert found.rejected == 1 and found.rejected_rows == 1
-    assert [p.column for p in found.problems] == ["Country", "Indicator"]
+    assert [p.column for p in found.problems] == ["Country", "evidence_url"]
 
 
 def test_in_the_wide_layout_empty_cells_are_absent_not_errors(

@@ -17,6 +17,7 @@ from gdc_tracker.models import (
     Initiative,
     Milestone,
     ProgressEntry,
+    ReviewState,
 )
 from gdc_tracker.queries.overview import frame, published
 
@@ -75,18 +76,36 @@ def _audit(session: Session, *, since: date, entity: str, action: str) -> pd.Dat
 
 
 def _corrections(session: Session, since: date) -> list[dict]:
+    """Published values replaced by a published correction since the date.
+
+    Read from the "supersede entry" records (written only when a correction is published),
+    never from edits of drafts and submissions, which the public never saw.
+    """
+    records = _audit(session, since=since, entity="progressentry", action="supersede entry")
+    if records.empty:
+        return []
+    originals = [int(i) for i in records["entity_id"]]
+    replacements = dict(
+        session.execute(
+            sa.select(ProgressEntry.supersedes_id, ProgressEntry.value).where(
+                ProgressEntry.supersedes_id.in_(originals),  # type: ignore[union-attr]
+                ProgressEntry.review_state.in_(  # type: ignore[attr-defined]
+                    (ReviewState.PUBLISHED, ReviewState.SUPERSEDED)
+                ),
+            )
+        ).all()
+    )
     rows = []
-    for record in _audit(
-        session, since=since, entity="progressentry", action="correct entry"
-    ).itertuples():
-        before, after = record.before or {}, record.after or {}
+    for record in records.itertuples():
+        before = record.before or {}
         rows.append(
             {
                 "at": record.at,
                 "kind": "entry corrected",
                 "subject": f"entry {record.entity_id} "
-                f"({after.get('geo_code')}, {after.get('period')})",
-                "detail": f"{before.get('value')} → {after.get('value')} by {record.actor}",
+                f"({before.get('geo_code')}, {before.get('period')})",
+                "detail": f"{before.get('value')} → "
+                f"{replacements.get(int(record.entity_id))} by {record.actor}",
             }
         )
     return rows

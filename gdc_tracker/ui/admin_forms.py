@@ -27,9 +27,13 @@ from gdc_tracker.ui import cache, components
 from gdc_tracker.ui import session as signed_in
 
 ROLES = [str(role) for role in auth.ROLE_ORDER]
-ROLE_HELP = _(
-    "viewer: reads drafts and submissions · editor: adds and corrects entries · "
-    "reviewer: publishes or rejects entries · admin: manages users and reference data"
+ROLE_HELP = _(  # the README's table of roles, in the same words
+    "**viewer**: browse (signed in, sees the same as an anonymous visitor)  \n"
+    "**editor**: add values and initiative updates, correct their entries, import files, "
+    "save decks  \n"
+    "**reviewer**: all of the above, and publish or reject submitted entries, import as "
+    "published  \n"
+    "**admin**: all of the above, and manage users and see the audit log"
 )
 NEW_USER_FIELDS = ("username", "display_name", "email", "role", "password", "password_again")
 KEPT_FIELDS = ("username", "display_name", "email", "role")
@@ -156,7 +160,9 @@ def add_user(identity: Identity) -> None:
         st.session_state[f"admin__{name}"] = ""
     username = values["username"].strip().lower()
     _feedback(
-        "add", "success", _("Added {user} as {role}.").format(user=username, role=values["role"])
+        "add",
+        "success",
+        _("Added {user} as {role}.").format(user=components.plain(username), role=values["role"]),
     )
 
 
@@ -211,7 +217,9 @@ def change_role(identity: Identity, roles: dict[str, str]) -> None:
         _feedback(
             "role",
             "error",
-            _("{user} already has the {role} role.").format(user=username, role=role),
+            _("{user} already has the {role} role.").format(
+                user=components.plain(username), role=role
+            ),
         )
         return
     try:
@@ -226,14 +234,15 @@ def change_role(identity: Identity, roles: dict[str, str]) -> None:
             _(
                 "{user} is the last admin: give another user the admin role first, "
                 "so someone can still manage users."
-            ).format(user=username),
+            ).format(user=components.plain(username)),
         )
         return
     except GdcTrackerError as error:
         _feedback("role", "error", str(error))
         return
     except sa.exc.NoResultFound:
-        _feedback("role", "error", _("There is no user {user} (any more).").format(user=username))
+        missing = _("There is no user {user} (any more).")
+        _feedback("role", "error", missing.format(user=components.plain(username)))
         return
     except sa.exc.SQLAlchemyError as error:
         _feedback("role", "error", _database_trouble(error))
@@ -241,7 +250,9 @@ def change_role(identity: Identity, roles: dict[str, str]) -> None:
     if username == identity.username:  # the signed-in admin's own role follows at once
         signed_in.sign_in(auth.identity_of(user))
     _feedback(
-        "role", "success", _("{user} now has the {role} role.").format(user=username, role=role)
+        "role",
+        "success",
+        _("{user} now has the {role} role.").format(user=components.plain(username), role=role),
     )
 
 
@@ -357,8 +368,8 @@ def draw_audit(records: pd.DataFrame) -> None:
     if rows:
         record = records.iloc[rows[0]]
         st.markdown(
-            f"**{_('Record')} {record['id']}** · {record['action']} · "
-            f"{record['entity']} {record['entity_id']}"
+            f"**{_('Record')} {record['id']}** · {components.plain(record['action'])} · "
+            f"{components.plain(record['entity'])} {components.plain(record['entity_id'])}"
         )
         for column, name, title in zip(
             st.columns(2), ("before", "after"), (_("Before"), _("After")), strict=True

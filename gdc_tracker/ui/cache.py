@@ -5,6 +5,11 @@ take a Session first and plain keyword arguments) and caches its result under th
 name, its arguments and the data version. When any process writes, the version moves and
 the next rerun misses the cache, so a write is visible to every reader at their next
 rerun. The ttl only bounds memory, never freshness.
+
+On PostgreSQL every statement the app sends is cancelled after
+`STATEMENT_TIMEOUT_MS`, so a page read stuck behind a lock (a migration, a long import,
+someone's `LOCK TABLE`) ends in the frame's "the store is busy" message instead of a page
+greyed for as long as the lock lasts.
 """
 
 import importlib
@@ -12,6 +17,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import altair as alt
+import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
 
@@ -19,6 +25,13 @@ from gdc_tracker import bootstrap, config, db
 from gdc_tracker.config import Settings
 
 TTL_SECONDS = config.load().cache_ttl_seconds
+# The longest one statement of the web process may run on PostgreSQL. The slowest page
+# query on the large benchmark store (948,767 entries) takes well under a second and a
+# whole cold page under 0.7 s (bench/PERFORMANCE.md), so 15 s never cuts a real read
+# short, yet a reader behind a lock hears within seconds why nothing appears. Writes wait
+# for locks only `db.POSTGRESQL_LOCK_TIMEOUT` (5 s), so this bounds them only when they
+# run long, not when they wait; the CLI and the benchmark use engines of their own.
+STATEMENT_TIMEOUT_MS = 15_000
 Result = TypeVar("Result")
 
 
@@ -29,7 +42,29 @@ def get_settings() -> Settings:
 
 @st.cache_resource(show_spinner="Opening the store…")
 def get_engine() -> Engine:
-    return bootstrap.prepare_store(get_settings())
+    engine = bootstrap.prepare_store(get_settings())
+    if engine.dialect.name == "postgresql":
+        limit_statements(engine, STATEMENT_TIMEOUT_MS)
+    return engine
+
+
+def limit_statements(engine: Engine, milliseconds: int) -> None:
+    """Cancel any statement of `engine` that runs longer than `milliseconds` (PostgreSQL).
+
+    Set once per connection, when it opens, so a read costs no extra round trip. The store
+    was prepared (migrated, seeded) before the limit, whose connections are closed here so
+    that every connection the pages use has it.
+    """
+
+    def _limit(dbapi_connection: Any, _record: Any) -> None:
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True  # a SET inside a rolled-back transaction is undone
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {int(milliseconds)}")
+        dbapi_connection.autocommit = autocommit
+
+    sa.event.listen(engine, "connect", _limit)
+    engine.dispose()
 
 
 def current_data_version() -> int:

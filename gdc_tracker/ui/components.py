@@ -1,17 +1,105 @@
-"""Presentation pieces shared by pages: demo notice, objective cards, tables."""
+"""Presentation pieces shared by pages: demo notice, objective cards, tables, and the
+two rules every page keeps: stored text shows as written (`plain`), and a database error
+is told in a sentence (`store_unavailable`, `write_failed`), never as a traceback."""
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 import altair as alt
 import pandas as pd
+import sqlalchemy as sa
 import streamlit as st
 
 from gdc_tracker import exports
 from gdc_tracker.i18n import _
 from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER, progress_label
 from gdc_tracker.ui.cache import ChartSpec
+
+# What Markdown (CommonMark, GitHub's extensions, Streamlit's own) would read as syntax.
+ALWAYS_SPECIAL = re.compile(r"([\\`*_\[\]<>~$|@])")  # emphasis, code, links, HTML, maths
+DIRECTIVE_COLON = re.compile(r":(?=[\w/])")  # :red[..], :smile:, :material/..:, https://
+WEB_AUTOLINK = re.compile(r"(?i)\b(www)\.")  # www.example.org becomes a link by itself
+ENTITY = re.compile(r"&(?=#?\w+;)")  # &amp; would show as &
+LINE_START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")  # headings, quotes, lists, rules
+
+
+def plain(text: object) -> str:
+    """Stored text (a name, a title, a narrative) as Markdown that shows exactly what was
+    typed: `**x**`, `[a](b)`, `<b>`, `$x$`, `:red[x]` and `https://…` appear as those
+    characters, not as bold, a link, HTML, maths, colour or an automatic link.
+
+    Use it wherever stored text goes into st.markdown, st.caption, a heading, a metric
+    or a widget label, all of which render Markdown. Only characters that Markdown could
+    read as syntax where they stand are escaped (a backslash, which Markdown removes), so
+    ordinary punctuation stays as it is ("Individuals aged 15+"). Leading spaces of a line
+    are dropped (four would make a code block)."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ""
+    lines = []
+    for line in str(text).splitlines() or [""]:
+        line = ALWAYS_SPECIAL.sub(r"\\\1", line.lstrip())
+        line = DIRECTIVE_COLON.sub(r"\\:", line)
+        line = WEB_AUTOLINK.sub(r"\1\\.", line)
+        line = ENTITY.sub(r"\\&", line)
+        match = LINE_START.match(line)
+        if match and match.group(1).isdigit():  # "1." or "2)" would start a list
+            end = match.end()
+            line = f"{line[:end]}\\{line[end:]}"
+        elif match:
+            line = "\\" + line
+        lines.append(line)
+    return "\n".join(lines)
+
+
+# The store in trouble
+
+# Where a driver names a file or folder (`/var/lib/postgresql/...`, `C:\\data\\x.db`).
+PATH_PATTERN = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][\w.~-]+){2,}[\\/]?")
+BUSY_STATES = ("57014", "55P03", "40P01")  # statement cancelled, lock not had, deadlock
+REASON_LIMIT = 200
+
+
+def driver_reason(error: BaseException) -> str:
+    """The database driver's first line about `error`: no SQL, no parameters, no paths.
+
+    SQLAlchemy's own text adds the statement and its parameters on later lines, so only
+    the driver's exception (`error.orig`) is read, and only its first line."""
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines() or [""]
+    return PATH_PATTERN.sub("…", lines[0])[:REASON_LIMIT]
+
+
+def store_is_busy(error: BaseException) -> bool:
+    """Whether `error` is the store being busy (a lock or a statement timeout), not gone."""
+    orig = getattr(error, "orig", None)
+    code = getattr(orig, "sqlstate", None)
+    if code is not None:
+        return code in BUSY_STATES
+    return isinstance(error, sa.exc.TimeoutError) or "database is locked" in str(orig)
+
+
+def store_unavailable(error: BaseException, *, retry_seconds: int, opening: bool = False) -> str:
+    """What to say when a read of the page failed: the store is gone or busy (or could not
+    be opened at all, `opening`), the typed values are kept, and the page tries again."""
+    template = (
+        _(
+            "The store cannot be opened right now. What you typed is kept. The page will "
+            "try again in {seconds} seconds, or press Try again. (The database said: {reason})"
+        )
+        if opening
+        else _(
+            "The store is busy with another change right now. What you typed is kept. The "
+            "page will try again in {seconds} seconds, or press Try again. "
+            "(The database said: {reason})"
+        )
+        if store_is_busy(error)
+        else _(
+            "The store cannot be reached right now. What you typed is kept. The page will "
+            "try again in {seconds} seconds, or press Try again. (The database said: {reason})"
+        )
+    )
+    return template.format(seconds=retry_seconds, reason=plain(driver_reason(error)))
 
 
 def format_when(value: object) -> str:
@@ -37,7 +125,8 @@ def demo_notice(demo_entries: int) -> None:
 
 
 def source_caption(source: str, as_of: object, *, is_demo: bool) -> None:
-    label = _("Demo data (illustrative, not official statistics)") if is_demo else source
+    """The source (stored text, shown as written) and the date of the data."""
+    label = _("Demo data (illustrative, not official statistics)") if is_demo else plain(source)
     st.caption(f"{_('Source')}: {label} · {_('as of')} {format_when(as_of)}")
 
 
@@ -59,8 +148,10 @@ def objective_card(
     last_update: object,
 ) -> None:
     with st.container(border=True):
-        st.markdown(f"**{_('Objective')} {number} · {short_title}**")
-        st.caption(title)
+        st.markdown(
+            _("**Objective {number} · {title}**").format(number=number, title=plain(short_title))
+        )
+        st.caption(plain(title))
         st.markdown(
             f"{_('Initiatives')}: **{sum(initiative_counts.values())}**  \n"
             f"{count_phrase(initiative_counts, INITIATIVE_ORDER)}"
@@ -122,7 +213,7 @@ def chart_with_summary(
 
     `chart` is an Altair chart or its specification (`cache.chart_spec`, built once)."""
     draw_chart(chart, key=f"{key}__chart", alt_text=summary)
-    st.caption(summary)
+    st.caption(plain(summary))  # the summary names stored things: shown as written
     with st.expander(_("Show data")):
         table(data, name=name or key, key=f"{key}__data")
     chart_downloads(chart, name=name or key, key=key, summary=summary, source=source, as_of=as_of)
@@ -185,10 +276,9 @@ def write_failed(error: Exception, *, nothing_done: str) -> str:
     """What to say when the database refused or lost a write (a dropped connection, a
     deadlock, a full disk): the whole transaction was rolled back, so `nothing_done`
     ("Nothing was saved.") is true. The driver's own first line says why, without SQL."""
-    reason = str(getattr(error, "orig", None) or error).strip().splitlines() or [""]
     return (
         f"{_('The database refused or lost the write.')} {nothing_done} "
-        f"{_('Try again in a moment.')} ({error.__class__.__name__}: {reason[0][:200]})"
+        f"{_('Try again in a moment.')} ({error.__class__.__name__}: {driver_reason(error)})"
     )
 
 
@@ -212,22 +302,80 @@ def view_url() -> str:
     return f"{base}?{query}" if query else base
 
 
+CHANGELOG_NOISE = {"updated_at"}  # moves on every write; the record's own time says it
+
+
+def readable(value: object) -> str:
+    """A stored value as a person writes it: 66.5, 2025-Q3, yes, "a, b"; empty for none."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(readable(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {readable(v)}" for k, v in value.items())
+    return str(value)
+
+
+def change_rows(records: pd.DataFrame) -> pd.DataFrame:
+    """The audit records as one row per changed field: when, who, what, field, before, after.
+
+    A record that created something lists each field it set (before is empty), one that
+    removed something each field it had; a change lists only the fields that differ."""
+    rows = []
+    for record in records.itertuples(index=False):
+        old = record.before if isinstance(record.before, dict) else {}
+        new = record.after if isinstance(record.after, dict) else {}
+        names = [k for k in dict.fromkeys([*old, *new]) if k not in CHANGELOG_NOISE]
+        changed = [k for k in names if old.get(k) != new.get(k)] or [""]
+        rows += [
+            {
+                "at": record.at,
+                "actor": record.actor,
+                "action": record.action,
+                "field": field,
+                "before": readable(old.get(field)),
+                "after": readable(new.get(field)),
+            }
+            for field in changed
+        ]
+    columns = ["at", "actor", "action", "field", "before", "after"]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def changelog(records: pd.DataFrame, *, name: str, key: str) -> None:
-    """Who changed what and when, with the values before and after, newest first."""
+    """Who changed what and when, one row per changed field with its values before and
+    after, newest first."""
     if records.empty:
         st.caption(_("No change has been recorded by anyone yet."))
         return
-    shown = records.assign(
-        before=records["before"].map(lambda v: "" if v is None else str(v)),
-        after=records["after"].map(lambda v: "" if v is None else str(v)),
-    )
     table(
-        shown,
+        change_rows(records),
         name=name,
         key=key,
         column_config={
             "at": st.column_config.DatetimeColumn(_("When"), format="D MMM YYYY HH:mm"),
             "actor": _("Who"),
             "action": _("What"),
+            "field": _("Field"),
+            "before": st.column_config.TextColumn(_("Before")),
+            "after": st.column_config.TextColumn(_("After")),
         },
     )
+
+
+# A refusal a write callback met (a role lowered, an account closed) that the page which
+# follows may not show, because the visitor can no longer open it: the frame's refusal
+# page says it instead.
+REFUSAL_KEY = "frame__refusal"
+
+
+def remember_refusal(message: str) -> None:
+    st.session_state[REFUSAL_KEY] = message
+
+
+def pop_refusal() -> str | None:
+    return st.session_state.pop(REFUSAL_KEY, None)

@@ -3,25 +3,39 @@
 Each page script starts with `ctx = page_frame(__file__)`. Because Streamlit may run a
 page script directly (a deep link as the first request after a start), the frame is not
 left to app.py: every page draws it, and every page checks its own access.
+
+Nothing raw reaches the reader. Every read of a page run goes through the frame (its own
+data-version and sign-in reads, `ctx.load` for cached queries, `ctx.read` for the few
+uncached ones), and each runs inside `store_guard`: a database error, a dropped
+connection or a statement cancelled behind a lock, ends the run with a clear message at
+the top of the page instead of a traceback. The run ends with `st.stop()`, which
+Streamlit treats as a premature stop, so it keeps the state of every widget the run did
+not reach: the values someone typed come back when the page draws again, which it tries
+by itself after `cache.get_settings().refresh_seconds`.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
+from gdc_tracker import db
 from gdc_tracker.auth import Identity, has_role
 from gdc_tracker.config import PROJECT_ROOT, Settings
 from gdc_tracker.db import DatabaseError
 from gdc_tracker.i18n import _
-from gdc_tracker.ui import cache, filters, live, session
+from gdc_tracker.ui import cache, components, filters, live, session
 from gdc_tracker.ui.cache import ChartSpec
 from gdc_tracker.ui.navigation import PAGES, SECTIONS, PageSpec, page
 
 APP_NAME = "GDC Tracker"
 Result = TypeVar("Result")
+RETRY_ARMED = "frame__retry_armed"  # the automatic retry's first tick has been drawn
 
 
 @dataclass(frozen=True)
@@ -30,16 +44,83 @@ class PageContext:
     settings: Settings
     data_version: int
     identity: Identity | None = None
+    notice: DeltaGenerator | None = None  # the top of the page, where trouble is reported
 
     def load(self, query: Callable[..., Result], **arguments: Any) -> Result:
         """`query(session, **arguments)`, cached at this rerun's data version."""
-        return cache.load(query, self.data_version, **arguments)
+        with store_guard(self.notice):
+            return cache.load(query, self.data_version, **arguments)
+
+    def read(self, query: Callable[..., Result], *arguments: Any, **keywords: Any) -> Result:
+        """`query(session, *arguments, **keywords)` read now, uncached (a saved deck is
+        small and is read as it is at this moment); a database error ends the run with
+        the same clear message as `load`."""
+        with store_guard(self.notice), db.session_scope(cache.get_engine()) as session:
+            return query(session, *arguments, **keywords)
 
     def chart(self, builder: Callable[..., Any], *arguments: Any, **keywords: Any) -> ChartSpec:
         """The specification of the Altair chart `builder(*arguments, **keywords)`, built
         once for the same arguments (building and validating a chart costs more than the
         rest of a cached rerun)."""
         return cache.chart_spec(builder, *arguments, **keywords)
+
+
+# The store in trouble: a clear message, the typed values kept, a retry
+
+
+def store_trouble(error: BaseException) -> BaseException | None:
+    """The database error behind `error`, or None when `error` is not the store's doing.
+
+    The driver's errors (SQLAlchemy wraps them all in DBAPIError), a pool with no free
+    connection, and a store that could not be opened because the driver failed. A
+    DatabaseError of its own (a schema behind the code) is not trouble to wait out: the
+    frame says which command to run instead.
+    """
+    if isinstance(error, sa.exc.DBAPIError | sa.exc.TimeoutError):
+        return error
+    if isinstance(error, DatabaseError) and isinstance(error.__cause__, Exception):
+        return error.__cause__
+    return None
+
+
+@contextmanager
+def store_guard(notice: DeltaGenerator | None = None, *, opening: bool = False) -> Iterator[None]:
+    """Run a read; if the store fails it, say so in `notice` (else here) and end the run.
+
+    Ending the run with `st.stop()` rather than returning matters: Streamlit drops the
+    state of widgets a finished run did not draw, but keeps it after a stop.
+    """
+    try:
+        yield
+    except (sa.exc.SQLAlchemyError, DatabaseError) as error:
+        cause = store_trouble(error)
+        if cause is None:
+            raise
+        with (st.container() if notice is None else notice).container():
+            message = components.store_unavailable(
+                cause, retry_seconds=_retry_seconds(), opening=opening
+            )
+            st.error(message, icon="⚠️")
+            st.button(_("Try again"), key="frame__retry", icon="🔄")
+            _retry_later(_retry_seconds())
+        st.stop()
+
+
+def _retry_seconds() -> int:
+    return cache.get_settings().refresh_seconds
+
+
+def _retry_later(seconds: int) -> None:
+    """Rerun the whole page once, `seconds` from now (the fragment's first tick)."""
+
+    @st.fragment(run_every=seconds)
+    def _tick() -> None:
+        if st.session_state.get(RETRY_ARMED):
+            st.session_state[RETRY_ARMED] = False
+            st.rerun(scope="app")
+        st.session_state[RETRY_ARMED] = True
+
+    _tick()
 
 
 def _spec_for(script: str) -> PageSpec:
@@ -72,14 +153,23 @@ def _sidebar(identity: Identity | None) -> bool:
 
 
 def _refuse(spec: PageSpec, identity: Identity | None) -> None:
-    """A page reached by URL that the visitor may not use: say so, show nothing else."""
-    who = _("Sign in") if identity is None else _("Your role") + f" ({identity.role})"
+    """A page reached by URL that the visitor may not use: say so, show nothing else.
+
+    A write this visitor just sent and was refused for the same reason (a role lowered
+    while the page was open) is explained first: nothing was saved.
+    """
     st.title(_(spec.title))
-    st.error(
-        f"{_('This page is for users with the')} **{spec.role}** {_('role or above.')} "
-        f"{who} {_('does not give access to it.')}",
-        icon="🔒",
-    )
+    refusal = components.pop_refusal()
+    if refusal:
+        st.warning(components.plain(refusal), icon="✋")
+    if identity is None:
+        message = _("This page is for users with the {role} role or above. Sign in to use it.")
+    else:
+        message = _(
+            "This page is for users with the {role} role or above. Your role ({yours}) "
+            "does not give access to it."
+        )
+    st.error(message.format(role=spec.role, yours=identity.role if identity else ""), icon="🔒")
     st.stop()
 
 
@@ -96,20 +186,17 @@ def page_frame(script: str) -> PageContext:
         layout="wide",
         initial_sidebar_state="expanded",
     )
+    st.session_state[RETRY_ARMED] = False  # a full run: any pending retry starts afresh
+    notice = st.empty()
     try:
-        cache.get_engine()
-        version = cache.current_data_version()
-    except DatabaseError as error:
+        with store_guard(notice, opening=True):
+            cache.get_engine()
+        with store_guard(notice):
+            version = cache.current_data_version()
+            identity = session.current_identity()
+    except DatabaseError as error:  # the store is not at this code's schema
         st.error(_("The store cannot be opened.") + f"\n\n{error}", icon="⚠️")
         st.stop()
-    except Exception as error:  # a dropped connection: say so, not a traceback
-        st.error(
-            _("The database did not answer. Try again in a moment.")
-            + f"\n\n{error.__class__.__name__}: {str(error).splitlines()[0]}",
-            icon="⚠️",
-        )
-        st.stop()
-    identity = session.current_identity()
     live_on = _sidebar(identity)
     if not _visible(spec, identity):
         _refuse(spec, identity)
@@ -117,5 +204,9 @@ def page_frame(script: str) -> PageContext:
         with st.sidebar:
             live.watch(version, cache.get_settings().refresh_seconds)
     return PageContext(
-        spec=spec, settings=cache.get_settings(), data_version=version, identity=identity
+        spec=spec,
+        settings=cache.get_settings(),
+        data_version=version,
+        identity=identity,
+        notice=notice,
     )

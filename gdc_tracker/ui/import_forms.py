@@ -1,8 +1,14 @@
 """The Import page's steps: upload, map columns, preview, commit. Keys are `import__`.
 
-The file is read once per upload (kept by its upload id); the preview is kept until the
-mapping or the file changes, so "Import" writes exactly what the reader saw.
+The file is read once per upload and sheet (kept by its upload id); the preview is kept
+until the mapping or the file changes, so "Import" writes exactly what the reader saw.
+Everything the file brings (its name, column names, indicators, cells, the reasons that
+quote them) is shown as plain text: through `components.plain` where Streamlit reads
+Markdown, or in tables, which do not.
 """
+
+import dataclasses
+import hashlib
 
 import pandas as pd
 import sqlalchemy as sa
@@ -15,10 +21,21 @@ from gdc_tracker.i18n import _
 from gdc_tracker.models import ReviewState, Role
 from gdc_tracker.ui import cache, components
 
-TABLE = "import__table"  # (upload id, DataFrame)
-PREVIEW = "import__preview"  # (upload id, mapping, ImportPreview)
+TABLE = "import__table"  # ((upload id, sheet), DataFrame)
+PREVIEW = "import__preview"  # ((upload id, sheet), mapping, ImportPreview)
 RESULT = "import__result"  # message of the last commit
 NONE = "—"
+MAX_MATCHES_SHOWN = 100  # file indicators offered one by one; beyond, the proposals stand
+
+
+def _matched_by() -> dict[str, str]:
+    """How a proposed match was found, in words."""
+    return {
+        "stored": _("confirmed at an earlier import"),
+        "code": _("the same code"),
+        "name": _("the same name"),
+        "none": _("no tracked indicator matches"),
+    }
 
 
 def uploaded_table() -> pd.DataFrame | None:
@@ -33,14 +50,35 @@ def uploaded_table() -> pd.DataFrame | None:
         st.session_state.pop(TABLE, None)
         st.session_state.pop(PREVIEW, None)
         return None
-    kept = st.session_state.get(TABLE)
-    if kept is None or kept[0] != upload.file_id:
-        try:
-            table = importer.read_table(upload.getvalue(), upload.name)
-        except GdcTrackerError as error:
-            st.error(f"{upload.name}: {error}", icon="⚠️")
+    data = upload.getvalue()
+    sheets = importer.workbook_sheets(data, upload.name)
+    sheet = None
+    if len(sheets) > 1:
+        sheet = st.selectbox(
+            _("Sheet"),
+            sheets,
+            index=None,
+            placeholder=_("Choose the sheet to import"),
+            key="import__sheet",
+        )
+        if sheet is None:
+            st.info(
+                _("The workbook has {count} sheets: choose the one to import.").format(
+                    count=len(sheets)
+                ),
+                icon="📄",
+            )
             return None
-        st.session_state[TABLE] = (upload.file_id, table)
+    read_as = (upload.file_id, sheet)
+    kept = st.session_state.get(TABLE)
+    if kept is None or kept[0] != read_as:
+        try:
+            table = importer.read_table(data, upload.name, sheet=sheet)
+        except GdcTrackerError as error:
+            message = _("{file}: {reason}").format(file=upload.name, reason=error)
+            st.error(components.plain(message), icon="⚠️")
+            return None
+        st.session_state[TABLE] = (read_as, table)
         st.session_state.pop(PREVIEW, None)
     return st.session_state[TABLE][1]
 
@@ -56,9 +94,13 @@ def mapping_form(table: pd.DataFrame, indicators: pd.DataFrame) -> importer.Colu
     """The guessed mapping, which the user can change."""
     codes = list(indicators["code"])
     names = dict(zip(indicators["code"], indicators["name"], strict=True))
-    guess = importer.guess_mapping(table, indicator_codes=codes)
+    guess = importer.guess_mapping(table)
     columns = [str(c) for c in table.columns]
-    st.markdown(f"**{len(table):,}** {_('rows read')} · {len(columns)} {_('columns')}")
+    st.markdown(
+        _("**{rows:,}** rows read · {columns:,} columns").format(
+            rows=len(table), columns=len(columns)
+        )
+    )
     st.dataframe(table.head(8), key="import__sample", width="stretch")
     layout = st.radio(
         _("Layout"),
@@ -77,14 +119,15 @@ def mapping_form(table: pd.DataFrame, indicators: pd.DataFrame) -> importer.Colu
         fixed = st.selectbox(
             _("Indicator for the whole file"),
             [NONE, *codes],
-            index=1 + codes.index(guess.indicator_code) if guess.indicator_code in codes else 0,
-            format_func=lambda c: names.get(c, _("— use a column —")),
+            index=0,
+            format_func=lambda c: names.get(c, _("— from the indicator column —")),
             key="import__indicator_code",
         )
-        indicator_column = (
-            None
-            if fixed != NONE
-            else _column(_("Indicator code column"), columns, guess.indicator, "import__indicator")
+        indicator_column = _column(
+            _("Indicator column (the file's own codes or names)"),
+            columns,
+            guess.indicator,
+            "import__indicator",
         )
     with right:
         if layout == "long":
@@ -108,7 +151,7 @@ def mapping_form(table: pd.DataFrame, indicators: pd.DataFrame) -> importer.Colu
             key="import__default_source",
             placeholder=_("e.g. World Bank WDI, downloaded 2026-11-01"),
         )
-    return importer.ColumnMapping(
+    mapping = importer.ColumnMapping(
         layout=layout,
         country=country,
         country_name=country_name,
@@ -123,6 +166,66 @@ def mapping_form(table: pd.DataFrame, indicators: pd.DataFrame) -> importer.Colu
         narrative=guess.narrative,
         default_source=default_source,
     )
+    if mapping.indicator and not mapping.indicator_code:
+        matches = indicator_matches(table, mapping, codes, names)
+        mapping = dataclasses.replace(mapping, indicator_map=matches)
+    return mapping
+
+
+def indicator_matches(
+    table: pd.DataFrame, mapping: importer.ColumnMapping, codes: list[str], names: dict[str, str]
+) -> tuple[tuple[str, str], ...]:
+    """Which tracked indicator each of the file's own indicators is imported as, or skip:
+    proposed by code, name or an earlier import's confirmed choice, changed by the user."""
+    try:
+        with db.session_scope(cache.get_engine()) as session:
+            proposals = importer.indicator_choices(session, table, mapping)
+    except GdcTrackerError as error:
+        st.error(components.plain(str(error)), icon="⚠️")
+        return ()
+    if not proposals:
+        return ()
+    st.markdown(_("**The file's indicators**"))
+    st.caption(
+        _(
+            "Rows of each indicator in column '{column}' are imported as the tracked "
+            "indicator chosen here, or skipped and counted. Your choices are kept for the "
+            "next import of a file with the same columns."
+        ).format(column=components.plain(mapping.indicator))
+    )
+    options = [importer.SKIP, *codes]
+    upload_id = str(st.session_state[TABLE][0])
+    how = _matched_by()
+    chosen = []
+    grid = st.columns(2)
+    for n, proposal in enumerate(proposals[:MAX_MATCHES_SHOWN]):
+        digest = hashlib.sha256(f"{upload_id}\n{proposal.file_indicator}".encode()).hexdigest()
+        label = _("{indicator} ({rows:,} rows; proposed: {how})").format(
+            indicator=components.plain(proposal.file_indicator),
+            rows=proposal.rows,
+            how=how.get(proposal.matched_by, proposal.matched_by),
+        )
+        with grid[n % 2]:
+            code = st.selectbox(
+                label,
+                options,
+                index=options.index(proposal.code) if proposal.code in options else 0,
+                format_func=lambda c: (
+                    _("skip: not imported") if c == importer.SKIP else f"{c} · {names.get(c, c)}"
+                ),
+                key=f"import__match__{digest[:16]}",
+            )
+        chosen.append((proposal.file_indicator, code))
+    rest = proposals[MAX_MATCHES_SHOWN:]
+    if rest:
+        st.caption(
+            _(
+                "{count:,} more indicators of the file keep their proposed match (skipped "
+                "where none was found)."
+            ).format(count=len(rest))
+        )
+        chosen += [(p.file_indicator, p.code or importer.SKIP) for p in rest]
+    return tuple(chosen)
 
 
 def check(
@@ -130,8 +233,8 @@ def check(
 ) -> importer.ImportPreview | None:
     """Run the preview when asked; keep it while file and mapping stay the same."""
     kept = st.session_state.get(PREVIEW)
-    upload_id = st.session_state[TABLE][0]
-    if kept and kept[0] == upload_id and kept[1] == mapping:
+    read_as = st.session_state[TABLE][0]
+    if kept and kept[0] == read_as and kept[1] == mapping:
         return kept[2]
     if not st.button(_("Check the file"), type="primary", key="import__check"):
         return None
@@ -148,10 +251,10 @@ def check(
             )
     except GdcTrackerError as error:
         bar.empty()
-        st.error(str(error), icon="⚠️")
+        st.error(components.plain(str(error)), icon="⚠️")
         return None
     bar.empty()
-    st.session_state[PREVIEW] = (upload_id, mapping, preview)
+    st.session_state[PREVIEW] = (read_as, mapping, preview)
     return preview
 
 
@@ -169,9 +272,16 @@ def show_preview(preview: importer.ImportPreview) -> None:
         strict=True,
     ):
         column.metric(label, f"{counts[key]:,}")
+    skipped = preview.skipped_message()
+    if skipped:
+        st.info(components.plain(skipped), icon="⏭️")
     if preview.problems:
-        st.markdown(f"**{_('Rejected rows')}** ({preview.rejected_rows:,})")
-        components.table(preview.problems_frame(), name="rejected-rows", key="import__problems")
+        st.markdown(_("**Rejected rows** ({rows:,}), by reason").format(rows=preview.rejected_rows))
+        components.table(
+            preview.problem_groups_frame(), name="rejected-reasons", key="import__reasons"
+        )
+        with st.expander(_("Every rejected row")):
+            components.table(preview.problems_frame(), name="rejected-rows", key="import__problems")
     accepted = preview.observations_frame()
     if len(accepted):
         with st.expander(_("Accepted observations")):
@@ -179,8 +289,12 @@ def show_preview(preview: importer.ImportPreview) -> None:
 
 
 def commit_form(preview: importer.ImportPreview, identity: Identity) -> None:
-    if not preview.has_changes:
-        st.info(_("Nothing to import: every accepted value is already in the store."), icon="✔")
+    reason = preview.nothing_to_import()
+    if reason is not None:
+        if preview.accepted:
+            st.info(components.plain(reason), icon="✔")
+        else:
+            st.warning(components.plain(reason), icon="⚠️")
         return
     states = [ReviewState.DRAFT, ReviewState.SUBMITTED]
     if has_role(identity, Role.REVIEWER):
@@ -197,17 +311,21 @@ def commit_form(preview: importer.ImportPreview, identity: Identity) -> None:
         return
     bar = st.progress(0.0, text=_("Writing…"))
     try:
-        with db.session_scope(cache.get_engine()) as session:
-            result = importer.commit(
-                session,
-                preview,
-                by=identity,
-                state=state,
-                progress=lambda done: bar.progress(min(done, 1.0)),
-            )
+        result = importer.commit_to_store(
+            cache.get_engine(),
+            preview,
+            by=identity,
+            state=state,
+            progress=lambda done: bar.progress(min(done, 1.0)),
+        )
+    except importer.StoreChanged as error:  # says itself that nothing was imported
+        bar.empty()
+        st.error(components.plain(str(error)), icon="⚠️")
+        return
     except GdcTrackerError as error:
         bar.empty()
-        st.error(f"{_('Nothing was imported')}: {error}", icon="⚠️")
+        message = _("Nothing was imported: {reason}").format(reason=error)
+        st.error(components.plain(message), icon="⚠️")
         return
     except sa.exc.SQLAlchemyError as error:
         bar.empty()
@@ -222,4 +340,4 @@ def commit_form(preview: importer.ImportPreview, identity: Identity) -> None:
 def last_result() -> None:
     message = st.session_state.pop(RESULT, None)
     if message:
-        st.success(message)
+        st.success(components.plain(message))

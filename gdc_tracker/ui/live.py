@@ -2,21 +2,35 @@
 
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 import streamlit as st
 
 from gdc_tracker import live
 from gdc_tracker.i18n import _
-from gdc_tracker.ui import cache
+from gdc_tracker.ui import cache, components
 
 
 def watch(seen_version: int, every_seconds: int) -> None:
-    """Every `every_seconds`, check the data version; rerun the whole page if it moved."""
+    """Every `every_seconds`, check the data version; rerun the whole page if it moved.
+
+    A check the store fails says so in place of the stamp and is simply tried again at
+    the next tick: the page as drawn stays, and nothing is lost."""
 
     @st.fragment(run_every=every_seconds)
     def _tick() -> None:
-        if live.has_moved(cache.get_engine(), seen_version):
-            st.rerun(scope="app")
         checked = datetime.now(UTC).strftime("%H:%M:%S")
+        try:
+            moved = live.has_moved(cache.get_engine(), seen_version)
+        except (sa.exc.DBAPIError, sa.exc.TimeoutError) as error:
+            message = _(
+                "Live · the store did not answer at {time} UTC; checking again every "
+                "{seconds} s. (The database said: {reason})"
+            )
+            reason = components.plain(components.driver_reason(error))
+            st.caption(message.format(time=checked, seconds=every_seconds, reason=reason))
+            return
+        if moved:
+            st.rerun(scope="app")
         st.caption(
             f"🔴 {_('Live')} · {_('checked')} {checked} UTC · {_('every')} {every_seconds} s"
         )

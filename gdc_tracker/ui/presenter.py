@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from io import BytesIO
 
 import segno
+import sqlalchemy as sa
 import streamlit as st
 
 from gdc_tracker import db, decks
@@ -73,7 +74,7 @@ def present(ctx: PageContext, deck: DeckContent) -> None:
     number = slide_number(total)
     slide = deck.slides[number - 1]
     top = st.columns([8, 1, 1, 1], vertical_alignment="center")
-    top[0].title(slides.default_title(ctx, slide))
+    top[0].title(components.plain(slides.default_title(ctx, slide)))
     top[1].button(
         "◀",
         key="present__previous",
@@ -108,7 +109,7 @@ def present(ctx: PageContext, deck: DeckContent) -> None:
         )
         st.caption(
             f"{_('As of')} {stamp} · {_('data updated')} {data_as_of} · "
-            f"{_('Source')}: {source} · {deck.title}"
+            f"{_('Source')}: {components.plain(source)} · {components.plain(deck.title)}"
         )
         st.caption(f"{_('Live view for the audience')}: {live_url}")
     with right:
@@ -124,13 +125,12 @@ def present(ctx: PageContext, deck: DeckContent) -> None:
 WORKING = "present__working"  # the deck being edited: DeckContent
 
 
-def _working(slug: str | None) -> DeckContent:
+def _working(ctx: PageContext, slug: str | None) -> DeckContent:
     working: DeckContent | None = st.session_state.get(WORKING)
     if working is not None and (slug is None or working.slug == slug):
         return working
     if slug:
-        with db.session_scope(cache.get_engine()) as session:
-            working = decks.load_deck(session, slug)
+        working = ctx.read(decks.load_deck, slug)
     else:
         working = DeckContent(slug="", title="", slides=())
     st.session_state[WORKING] = working
@@ -209,18 +209,21 @@ def _save(ctx: PageContext, working: DeckContent, title: str, seconds: int) -> N
         version=working.version,
     )
     try:
-        with db.session_scope(cache.get_engine()) as session:
+        with db.write_scope(cache.get_engine()) as session:
             saved = decks.save_deck(session, content, by=ctx.identity)  # type: ignore[arg-type]
-    except GdcTrackerError as error:
+    except GdcTrackerError as error:  # a refusal, or the store busy: both say what to do
         st.error(str(error), icon="⚠️")
+        return
+    except sa.exc.SQLAlchemyError as error:  # refused or lost: a sentence, not a traceback
+        st.error(components.write_failed(error, nothing_done=_("Nothing was saved.")), icon="⚠️")
         return
     st.session_state[WORKING] = saved
     st.query_params["deck"] = saved.slug
-    st.success(_("Deck saved.") + f" ({len(saved.slides)} " + _("slides") + ")")
+    st.success(_("Deck saved ({count} slides).").format(count=len(saved.slides)))
 
 
 def builder(ctx: PageContext, slug: str | None) -> None:
-    working = _working(slug)
+    working = _working(ctx, slug)
     title = st.text_input(_("Deck name"), value=working.title, key="present__title")
     seconds = st.number_input(
         _("Auto-advance every (seconds, 0 for off)"),
@@ -232,9 +235,8 @@ def builder(ctx: PageContext, slug: str | None) -> None:
     st.markdown(f"**{_('Slides')}** ({len(working.slides)})")
     for index, slide in enumerate(working.slides):
         row = st.columns([6, 1, 1, 1], vertical_alignment="center")
-        row[0].markdown(
-            f"{index + 1}. {slides.default_title(ctx, slide)} ({_(slides.SLIDE_KINDS[slide.kind])})"
-        )
+        shown = components.plain(slides.default_title(ctx, slide))
+        row[0].markdown(f"{index + 1}. {shown} ({_(slides.SLIDE_KINDS[slide.kind])})")
         row[1].button("↑", key=f"present__up_{index}", on_click=_move, args=(working, index, -1))
         row[2].button("↓", key=f"present__down_{index}", on_click=_move, args=(working, index, 1))
         row[3].button("✕", key=f"present__remove_{index}", on_click=_remove, args=(working, index))

@@ -24,6 +24,7 @@ from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER, progress_label
 from gdc_tracker.queries import changes, geo, overview
 from gdc_tracker.queries import indicators as indicator_queries
 from gdc_tracker.queries import initiatives as initiative_queries
+from gdc_tracker.ui.components import plain
 from gdc_tracker.ui.frame import PageContext
 
 
@@ -45,6 +46,7 @@ SLIDE_KINDS: dict[str, str] = {
 
 
 def default_title(ctx: PageContext, slide: Slide) -> str:
+    """The slide's title as plain text (pass it through `plain` to show it)."""
     if slide.title:
         return slide.title
     params = slide.params
@@ -103,7 +105,7 @@ def _footer_of(frame: pd.DataFrame, source: str, when: str = "updated_at") -> Fo
 def objective_slide(ctx: PageContext, params: dict) -> Footer:
     number = int(params.get("objective", 1))
     objectives = ctx.load(overview.objectives).set_index("number")
-    st.markdown(f"### {objectives.at[number, 'title']}")
+    st.markdown(f"### {plain(objectives.at[number, 'title'])}")
     initiatives = ctx.load(overview.initiative_status_by_objective)
     statuses = ctx.load(overview.indicator_status_by_objective, thresholds=ctx.settings.thresholds)
     label = f"{number}. {objectives.at[number, 'short_title']}"
@@ -157,7 +159,8 @@ def indicator_slide(ctx: PageContext, params: dict) -> Footer:
     st.vega_lite_chart(spec=chart | {"height": 430}, width="stretch", key="present__indicator")
     st.markdown(
         " · ".join(
-            f"**{row.geo_name}**: {progress_label(row.status)}" for row in statuses.itertuples()
+            f"**{plain(row.geo_name)}**: {progress_label(row.status)}"
+            for row in statuses.itertuples()
         )
     )
     return _footer_of(series, str(ref["source"]))
@@ -185,7 +188,7 @@ def map_slide(ctx: PageContext, params: dict) -> Footer:
         height=520,
         key="present__map",
     )
-    st.caption(maps.values_summary(values, year=year, unit=str(indicator["unit"])))
+    st.caption(plain(maps.values_summary(values, year=year, unit=str(indicator["unit"]))))
     return _footer_of(values.dropna(subset=["value"]), str(indicator["source"]))
 
 
@@ -199,7 +202,7 @@ def regional_slide(ctx: PageContext, params: dict) -> Footer:
         st.warning(_("This regional initiative does not exist."))
         return Footer(source="", as_of=None, is_demo=False)
     panel = panels[0]
-    st.markdown(f"### {panel['title'] or panel['note']}")
+    st.markdown(f"### {plain(panel['title'] or panel['note'])}")
     regional = ctx.load(overview.regional_initiatives)
     rid = int(regional[(regional["code"] == code) & (regional["cycle"] == cycle)]["id"].iloc[0])
     left, right = st.columns([3, 2])
@@ -212,11 +215,11 @@ def regional_slide(ctx: PageContext, params: dict) -> Footer:
     with right:
         st.metric(_("Initiatives"), len(panel["initiatives"]))
         for row in panel["initiatives"].itertuples():
-            st.markdown(f"- {row.name}")
+            st.markdown(f"- {plain(row.name)}")
         table = panel["indicators"]
         for row in table.itertuples():
             status = row.status if isinstance(row.status, str) else "insufficient data"
-            st.markdown(f"**{row.name}**: {progress_label(status)}")
+            st.markdown(f"**{plain(row.name)}**: {progress_label(status)}")
     headline = ctx.load(overview.headline)
     return Footer(
         source=ctx.settings.organisation_name,
@@ -233,7 +236,7 @@ def implementation_map_slide(ctx: PageContext, params: dict) -> Footer:
         width="stretch",
         key="present__matrix",
     )
-    st.markdown(f"#### {initiative_charts.objective_summary(links, objectives)}")
+    st.markdown(f"#### {plain(initiative_charts.objective_summary(links, objectives))}")
     return Footer(source=ctx.settings.organisation_name, as_of=None, is_demo=False)
 
 
@@ -250,7 +253,7 @@ def changes_slide(ctx: PageContext, params: dict) -> Footer:
         )
     listed = ctx.load(changes.changes_since, since=since)
     for row in listed.head(6).itertuples():
-        st.markdown(f"- **{row.kind}**: {row.subject}: {row.detail}")
+        st.markdown(f"- **{plain(row.kind)}**: {plain(row.subject)}: {plain(row.detail)}")
     newest = listed["at"].max() if len(listed) else None
     return Footer(
         source=ctx.settings.organisation_name,
