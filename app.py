@@ -169,7 +169,7 @@ def render() -> None:
         )
     )
     headline = ctx.load(queries.headline)
-    components.demo_notice(int(headline["demo_entries"]))
+    components.demo_notice(int(headline["demo_entries"]), int(headline["published_entries"]))
     headline_figures(headline)
     st.subheader(_("The five objectives"))
     objective_cards(ctx)

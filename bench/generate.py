@@ -754,7 +754,8 @@ class Generator:
                 connection.execute(sa.select(sa.func.count()).select_from(Initiative)).scalar_one()
             )
         now = datetime.now(UTC)
-        statuses = [str(s) for s in InitiativeStatus]
+        # The four stated statuses, as before "not stated" existed: the same store as then.
+        statuses = [str(s) for s in InitiativeStatus if s != InitiativeStatus.NOT_STATED]
         sectors = [str(s) for s in LeadSector]
         rows = []
         for n in range(1, max(0, self.scale.initiatives - start) + 1):

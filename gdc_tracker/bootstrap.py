@@ -1,17 +1,18 @@
 """Getting a store ready: create, migrate and seed a new one; refuse a stale one clearly.
 
 A new database (no tables yet) is created at the latest schema, filled with the reference
-data and, if configured, the demo entries: that is what makes the README's first command
-work on a fresh machine. An existing database behind the latest migration is never
+data, the starter data (real public statistics shipped in data/starter) and, if
+configured, demo entries where no real series exists: that is what makes the README's
+first command work on a fresh machine. An existing database behind the latest migration is never
 migrated silently by a web process: the operator gets a message naming the command.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from gdc_tracker import db, demo
+from gdc_tracker import db, demo, starter
 from gdc_tracker.audit import SYSTEM_ACTOR, record_change
 from gdc_tracker.config import Settings
 from gdc_tracker.models import Objective
@@ -22,10 +23,14 @@ from gdc_tracker.reference import load_reference
 class SeedReport:
     reference_rows: dict[str, int]
     demo_rows: int
+    starter_rows: dict[str, int] = field(default_factory=dict)
 
 
-def seed(engine: Engine, *, with_demo: bool = True) -> SeedReport:
-    """Add missing reference data (and demo entries) in one transaction."""
+def seed(engine: Engine, *, with_demo: bool = True, with_starter: bool = False) -> SeedReport:
+    """Add what is missing: the reference data, then the starter data (public statistics
+    shipped in data/starter, imported as published), then the demo entries for indicators
+    that have no real values. Each part is one transaction and is skipped when already
+    there, so a seed that stopped half-way is finished by running it again."""
     with db.session_scope(engine) as session:
         added = load_reference(session)
         if added:
@@ -37,8 +42,10 @@ def seed(engine: Engine, *, with_demo: bool = True) -> SeedReport:
                 entity_id="*",
                 after=added,
             )
+    loaded = starter.load_starter(engine) if with_starter else {}
+    with db.session_scope(engine) as session:
         demo_rows = demo.seed_demo(session) if with_demo else 0
-    return SeedReport(reference_rows=added, demo_rows=demo_rows)
+    return SeedReport(reference_rows=added, demo_rows=demo_rows, starter_rows=loaded)
 
 
 def check_schema(engine: Engine) -> None:
@@ -50,17 +57,21 @@ def check_schema(engine: Engine) -> None:
         )
 
 
+def _first_seed(engine: Engine, settings: Settings) -> SeedReport:
+    return seed(engine, with_demo=settings.seed_demo_data, with_starter=settings.load_starter_data)
+
+
 def prepare_store(settings: Settings) -> Engine:
     """An engine on a store that is ready to use, creating and seeding a new one."""
     engine = db.make_engine(settings.database_url)
     try:
         if db.is_empty(engine):
             db.upgrade(engine)
-            seed(engine, with_demo=settings.seed_demo_data)
+            _first_seed(engine, settings)
         check_schema(engine)
         with db.session_scope(engine) as session:
             if session.exec(select(Objective.number).limit(1)).first() is None:
-                seed(engine, with_demo=settings.seed_demo_data)
+                _first_seed(engine, settings)
     except db.DatabaseError:
         raise
     except Exception as error:  # a driver error: say what is wrong, not a traceback

@@ -4,11 +4,12 @@ python -m gdc_tracker db upgrade     create or migrate the database to the lates
 python -m gdc_tracker db revision    show the database's schema revision and the latest
 python -m gdc_tracker db recount     count the entries anew (after loading data without triggers)
 python -m gdc_tracker seed           add reference data and the demo progress entries
-python -m gdc_tracker seed --no-demo add reference data only
+python -m gdc_tracker seed --no-demo add reference and starter data, no demo entries
 python -m gdc_tracker import FILE --indicator CODE --as-user NAME [--dry-run]
                                      preview a CSV/Excel file and import its valid rows
                                      (--indicator-map FILE_INDICATOR=CODE for files of
-                                     several indicators, --sheet NAME for workbooks)
+                                     several indicators, --sheet NAME for workbooks,
+                                     --source-org/--source-dataset/... for its source)
 python -m gdc_tracker users add NAME --role ROLE   add a user (password from
                                      GDC_TRACKER_PASSWORD, or asked for twice)
 python -m gdc_tracker users list     list the users and their roles
@@ -20,6 +21,7 @@ import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +30,7 @@ from sqlmodel import Session, select
 
 from gdc_tracker import auth, bootstrap, config, db, importer
 from gdc_tracker.errors import GdcTrackerError, ValidationFailed
-from gdc_tracker.models import Indicator, ReviewState, Role, User
+from gdc_tracker.models import DataSource, Indicator, ReviewState, Role, User
 
 PASSWORD_VARIABLE = "GDC_TRACKER_PASSWORD"
 USER_VARIABLE = "GDC_TRACKER_USER"
@@ -82,9 +84,11 @@ def cmd_seed(args: argparse.Namespace) -> int:
     if db.is_empty(engine):
         db.upgrade(engine)
     bootstrap.check_schema(engine)
-    report = bootstrap.seed(engine, with_demo=not args.no_demo)
+    report = bootstrap.seed(engine, with_demo=not args.no_demo, with_starter=not args.no_starter)
     added = ", ".join(f"{n} {what}" for what, n in report.reference_rows.items()) or "nothing new"
     print(f"reference data: {added}")
+    loaded = ", ".join(f"{n:,} values from {name}" for name, n in report.starter_rows.items())
+    print(f"starter data: {loaded or 'already present or skipped'}")
     demo_text = f"{report.demo_rows} entries" if report.demo_rows else "already present or skipped"
     print(f"demo data: {demo_text}")
     return 0
@@ -190,10 +194,93 @@ def _print_indicator_choices(choices: Sequence[importer.IndicatorChoice]) -> Non
         print(f"  ... and {len(choices) - 50:,} more")
 
 
+SOURCE_OPTIONS = ("key", "org", "dataset", "release", "url", "licence")
+
+
+def _stored_source(session: Session, key: str) -> importer.SourceInfo | None:
+    row = session.exec(select(DataSource).where(DataSource.key == key)).first()
+    if row is None:
+        return None
+    fields = ("key", "organisation", "dataset", "release", "url", "licence", "accessed", "note")
+    return importer.SourceInfo(**{name: getattr(row, name) for name in fields})
+
+
+def _source(session: Session, args: argparse.Namespace, frame: pd.DataFrame) -> importer.SourceInfo:
+    """The file's source: a stored one named by --source-key alone, else what the file
+    says of itself with each part the operator gave (--source-org...) in its place."""
+    proposed = importer.propose_source(frame, date.today())
+    given = {name: getattr(args, f"source_{name}") for name in SOURCE_OPTIONS}
+    if not any(given.values()):
+        return proposed
+    if given["key"] and not any(v for k, v in given.items() if k != "key"):
+        stored = _stored_source(session, given["key"])
+        if stored is not None:
+            return stored
+        if not proposed.known:
+            raise CliError(
+                f"--source-key {given['key']!r}: no such data source yet; give "
+                "--source-org and --source-dataset to add it"
+            )
+    return importer.source_of(
+        given["org"] or proposed.organisation,
+        given["dataset"] or proposed.dataset,
+        key=given["key"] or "",
+        release=given["release"] or proposed.release,
+        url=given["url"] or proposed.url,
+        licence=given["licence"] or proposed.licence,
+        accessed=proposed.accessed or date.today(),
+        note=proposed.note,
+    )
+
+
+def _print_source(source: importer.SourceInfo) -> None:
+    if not source.known:
+        print(f"source: {importer.NOT_STATED} (give --source-org and --source-dataset)")
+        return
+    parts = [f"release {source.release}" if source.release else ""]
+    parts += [source.licence or "", source.url or ""]
+    extra = ", ".join(part for part in parts if part)
+    print(
+        f"source: [{source.key}] {source.organisation}, {source.dataset}"
+        + (f"; {extra}" if extra else "")
+    )
+
+
+def _print_set_aside(result: importer.ImportPreview, show: int) -> None:
+    if not result.set_aside:
+        return
+    print("set aside (no cell for them here), by reason:")
+    for line in result.set_aside_lines():
+        print(f"  {line}")
+    rows = result.set_aside_frame().head(show)
+    if show and len(rows):
+        print("rows set aside:")
+    for row in rows.itertuples(index=False):
+        print(f"  row {row.row}, column '{row.column}' ({row.value!r}): {row.reason}")
+    if show and result.set_aside_rows > show:
+        print(f"  ... and {result.set_aside_rows - show:,} more rows set aside")
+
+
+def _print_statuses(result: importer.ImportPreview) -> None:
+    counts = result.status_counts()
+    if not any(counts):
+        return
+    shown = ", ".join(
+        f"{code or 'not stated'}"
+        + (f" ({result.status_labels[code]})" if result.status_labels.get(code) else "")
+        + f": {count:,}"
+        for code, count in counts.items()
+    )
+    print(f"observation status: {shown}")
+
+
 def _print_preview(result: importer.ImportPreview, show: int) -> None:
     print(f"{result.filename}: {result.rows_read:,} rows read")
     _print_indicator_choices(result.indicator_choices)
+    _print_source(result.source)
     print(f"preview: {result.summary()}")
+    _print_set_aside(result, show)
+    _print_statuses(result)
     groups = result.problem_groups()
     if groups:
         print("rejected, by reason:")
@@ -239,7 +326,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             mapping, **overrides, default_source=args.source or "", indicator_map=chosen
         )
         print(_describe_mapping(mapping))
-        result = importer.preview(session, frame, mapping, by=who)
+        source = _source(session, args, frame)
+        result = importer.preview(session, frame, mapping, by=who, source=source)
         _print_preview(result, args.show)
         if result.accepted == 0:
             print(f"nothing could be imported: {result.nothing_to_import()}")
@@ -355,7 +443,20 @@ def _add_import_parser(commands: argparse._SubParsersAction) -> None:
         "given here are kept for the next import of a file with the same columns",
     )
     parser.add_argument("--sheet", metavar="NAME", help="the sheet of a workbook of several")
-    parser.add_argument("--source", help="source of rows without one (default: the file name)")
+    parser.add_argument(
+        "--source",
+        help="free-text source of rows without one (default: the file's source, else "
+        f"'{importer.NOT_STATED}')",
+    )
+    for name, what in (
+        ("key", "the data source's key: an existing one, or the key of the one added"),
+        ("org", "the organisation that publishes the data (default: what the file says)"),
+        ("dataset", "the dataset (default: what the file says)"),
+        ("release", "the release or vintage (default: what the file says, else today)"),
+        ("url", "where the dataset is published"),
+        ("licence", "the licence of the data, e.g. 'CC BY 4.0'"),
+    ):
+        parser.add_argument(f"--source-{name}", dest=f"source_{name}", metavar="TEXT", help=what)
     parser.add_argument(
         "--show", type=int, default=20, metavar="N", help="rejected rows to list (default 20)"
     )
@@ -398,7 +499,10 @@ def build_parser() -> argparse.ArgumentParser:
         "recount", help="count the entries anew (after loading data with triggers off)"
     ).set_defaults(handler=cmd_db_recount)
     seed = commands.add_parser("seed", help="add reference data and demo progress entries")
-    seed.add_argument("--no-demo", action="store_true", help="add reference data only")
+    seed.add_argument("--no-demo", action="store_true", help="add no demo entries")
+    seed.add_argument(
+        "--no-starter", action="store_true", help="load no starter data (data/starter)"
+    )
     seed.set_defaults(handler=cmd_seed)
     _add_import_parser(commands)
     _add_users_parser(commands)

@@ -23,6 +23,12 @@ DEFAULT_DATABASE_URL = "sqlite:///data/gdc_tracker.db"
 SETTINGS: tuple[tuple[str, str, object, str], ...] = (
     ("database", "url", DEFAULT_DATABASE_URL, "SQLAlchemy URL of the store."),
     ("database", "seed_demo_data", True, "Fill an empty store with demo progress entries."),
+    (
+        "database",
+        "load_starter_data",
+        True,
+        "Load the public statistics shipped in data/starter into a new store.",
+    ),
     ("app", "organisation_name", "International Telecommunication Union", "Shown in footers."),
     ("app", "refresh_seconds", 10, "Seconds between data-version checks on live views."),
     ("app", "cache_ttl_seconds", 600, "Longest time a cached query result is kept."),
@@ -52,6 +58,7 @@ class ConfigError(ValueError):
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     seed_demo_data: bool = True
+    load_starter_data: bool = True
     organisation_name: str = "International Telecommunication Union"
     refresh_seconds: int = 10
     cache_ttl_seconds: int = 600
@@ -118,6 +125,7 @@ def load(path: Path | None = None, env: Mapping[str, str] | None = None) -> Sett
     return Settings(
         database_url=resolve_sqlite_path(url),
         seed_demo_data=bool(get("database", "seed_demo_data")),
+        load_starter_data=bool(get("database", "load_starter_data")),
         organisation_name=str(get("app", "organisation_name")),
         refresh_seconds=int(get("app", "refresh_seconds")),  # type: ignore[call-overload]
         cache_ttl_seconds=int(get("app", "cache_ttl_seconds")),  # type: ignore[call-overload]

@@ -198,7 +198,11 @@ def initiative_rows(initiatives: list[Initiative], rng: random.Random) -> list[d
 
 
 def generate(session: Session, seed: int = DEMO_SEED) -> list[dict]:
-    """The demo rows for the reference data in `session`, without writing them."""
+    """The demo rows for the reference data in `session`, without writing them.
+
+    An indicator that has real values (starter data, an import) gets no demo values:
+    demo data stands in only where no public series exists.
+    """
     rng = random.Random(seed)
     countries = [
         Country(code=g.code, region=g.region_code or "")
@@ -208,9 +212,21 @@ def generate(session: Session, seed: int = DEMO_SEED) -> list[dict]:
             .order_by(Geography.code)
         )
     ]
+    real = set(
+        session.exec(
+            select(ProgressEntry.indicator_id)
+            .where(
+                ProgressEntry.indicator_id.is_not(None),  # type: ignore[union-attr]
+                ProgressEntry.is_demo.is_(False),  # type: ignore[attr-defined]
+            )
+            .distinct()
+        )
+    )
     rows: list[dict] = []
     for indicator in session.exec(select(Indicator).order_by(Indicator.code)):
-        rows += indicator_rows(indicator, countries, rng)
+        made = indicator_rows(indicator, countries, rng)  # drawn either way: the same demo
+        if indicator.id not in real:  # values for the others, with or without starter data
+            rows += made
     rows += initiative_rows(list(session.exec(select(Initiative).order_by(Initiative.slug))), rng)
     return rows
 

@@ -61,7 +61,7 @@ import pycountry
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from gdc_tracker import db
+from gdc_tracker import db, sdmx
 from gdc_tracker.audit import record_change
 from gdc_tracker.auth import Identity, authorize, require
 from gdc_tracker.entries import (
@@ -78,6 +78,7 @@ from gdc_tracker.models import (
     TOTAL,
     WORLD_CODE,
     AuditRecord,
+    DataSource,
     Geography,
     GeographyKind,
     ImportBatch,
@@ -716,9 +717,18 @@ class ColumnMapping:
     source: str | None = None
     evidence_url: str | None = None
     narrative: str | None = None
-    default_source: str = ""  # the source of rows without a source cell (default: the file)
+    default_source: str = ""  # the source of rows without a source cell (default: the file's)
     # What the user chose for the file's own indicators: (file's text, tracked code or SKIP).
     indicator_map: tuple[tuple[str, str], ...] = ()
+    # SDMX-CSV (gdc_tracker.sdmx): the dimension columns that break values down (SEX, AGE,
+    # URBANISATION, COMP_BREAKDOWN_n), the unit (UNIT_MEASURE and its label), the power of
+    # ten the values are in (UNIT_MULT) and the observation status (OBS_STATUS).
+    sdmx: bool = False
+    breakdowns: tuple[str, ...] = ()
+    unit: str | None = None
+    unit_label: str | None = None
+    unit_multiplier: str | None = None
+    status: str | None = None
 
     def columns(self) -> list[str]:
         """Every column the mapping reads."""
@@ -730,6 +740,11 @@ class ColumnMapping:
             self.source,
             self.evidence_url,
             self.narrative,
+            self.unit,
+            self.unit_label,
+            self.unit_multiplier,
+            self.status,
+            *self.breakdowns,
         ]
         named += [self.period, self.value] if self.layout == "long" else list(self.year_columns)
         return [name for name in named if name]
@@ -905,6 +920,8 @@ def guess_mapping(
     for callers of earlier versions and no longer changes the guess.
     """
     columns = [str(name) for name in frame.columns]
+    if sdmx.is_sdmx(columns) and layout in (None, "long"):
+        return _sdmx_mapping(columns, indicator_code)
     taken: set[str] = set()
 
     def take(synonyms: Sequence[str]) -> str | None:
@@ -957,6 +974,29 @@ def guess_mapping(
         value=value if chosen == "long" else None,
         year_columns=year_columns if chosen == "wide" else (),
         **extras,
+    )
+
+
+def _sdmx_mapping(columns: list[str], indicator_code: str | None) -> ColumnMapping:
+    """SDMX-CSV's columns are named by the standard: nothing to guess or to choose."""
+
+    def named(name: str) -> str | None:
+        return sdmx.column(columns, name)
+
+    return ColumnMapping(
+        layout="long",
+        country=named("REF_AREA"),
+        country_name=named("REF_AREA_LABEL"),
+        indicator=named("INDICATOR"),
+        indicator_code=indicator_code,
+        period=named("TIME_PERIOD"),
+        value=named("OBS_VALUE"),
+        sdmx=True,
+        breakdowns=sdmx.breakdown_columns(columns),
+        unit=named("UNIT_MEASURE"),
+        unit_label=named("UNIT_MEASURE_LABEL"),
+        unit_multiplier=named("UNIT_MULT"),
+        status=named("OBS_STATUS"),
     )
 
 
@@ -1068,12 +1108,28 @@ def _iso_lookup() -> dict[str, str]:
     return lookup
 
 
+# The World Bank's regional, income and lending groups (WLD, the world, is a geography of
+# the store): rows of these are set aside and summarised, not rejected one by one.
+WORLD_BANK_AGGREGATES = frozenset(
+    "AFE AFW ARB CEB CSS EAP EAR EAS ECA ECS EMU EUU FCS HIC HPC IBD IBT IDA IDB IDX INX LAC "
+    "LCN LDC LIC LMC LMY LTE MEA MIC MNA NAC OED OSS PRE PSS PST SAS SSA SSF SST TEA TEC TLA "
+    "TMN TSA TSS UMC".split()
+)
+# Economies of World Bank files that are no ISO 3166 country (Channel Islands).
+WORLD_BANK_TERRITORIES = frozenset({"CHI"})
+AGGREGATE = "aggregate"  # Resolution.not_held: another organisation's grouping
+TERRITORY = "territory"  # Resolution.not_held: a country or territory not tracked here
+
+
 @dataclass(frozen=True)
 class Resolution:
-    """A geography code, or why there is none."""
+    """A geography code, or why there is none. `not_held` says when the place is real but
+    not one the tracker holds (AGGREGATE, TERRITORY): such rows are set aside and
+    summarised, not rejected as errors of the file."""
 
     code: str | None
     reason: str | None = None
+    not_held: str | None = None
 
 
 class CountryResolver:
@@ -1087,7 +1143,15 @@ class CountryResolver:
     is refused too.
     """
 
-    def __init__(self, geographies: Iterable[tuple[str, str, str, str | None]]) -> None:
+    def __init__(
+        self,
+        geographies: Iterable[tuple[str, str, str, str | None]],
+        *,
+        world_bank_codes: bool = False,
+    ) -> None:
+        # World Bank codes (SDMX REF_AREA of Data360): ARB is the Arab World, not ITU's
+        # Arab States, even without a name column to tell them apart.
+        self.world_bank_codes = world_bank_codes
         self.kind: dict[str, str] = {}
         self.name: dict[str, str] = {}
         self.by_code: dict[str, str] = {}
@@ -1159,6 +1223,35 @@ class CountryResolver:
         return self._cache[key]
 
     def _resolve(self, code_text: str, name_text: str) -> Resolution:
+        found = self._resolve_text(code_text, name_text)
+        if found.code is not None or not code_text:
+            return found
+        upper = code_text.upper()
+        if upper in WORLD_BANK_AGGREGATES:
+            return replace(found, not_held=AGGREGATE)
+        iso = _iso_lookup().get(upper) if len(upper) == 3 else None
+        if upper in WORLD_BANK_TERRITORIES or (iso is not None and iso not in self.kind):
+            return replace(found, not_held=TERRITORY)
+        return found
+
+    def _resolve_text(self, code_text: str, name_text: str) -> Resolution:
+        if self.world_bank_codes and code_text.upper() in WORLD_BANK_AGGREGATES:
+            name = f" ({name_text})" if name_text and name_text != code_text else ""
+            region = self.by_code.get(code_text.upper())
+            if region is not None:
+                return Resolution(
+                    None,
+                    _(
+                        "'{code}'{name} is the World Bank's aggregate, not the ITU region "
+                        "{region}: other organisations' groupings are not imported"
+                    ).format(code=code_text, name=name, region=self.name[region]),
+                )
+            return Resolution(
+                None,
+                _(
+                    "'{code}'{name} is a World Bank aggregate, not a geography the tracker holds"
+                ).format(code=code_text, name=name),
+            )
         if not code_text:
             if not name_text:
                 return Resolution(None, _("empty country: give a code or a name"))
@@ -1193,11 +1286,14 @@ class CountryResolver:
         return Resolution(found)
 
 
-def resolver_for(session: Session) -> CountryResolver:
+def resolver_for(session: Session, *, world_bank_codes: bool = False) -> CountryResolver:
     rows = session.execute(
         sa.select(Geography.code, Geography.kind, Geography.name, Geography.iso2)
     ).all()
-    return CountryResolver((row.code, row.kind, row.name, row.iso2) for row in rows)
+    return CountryResolver(
+        ((row.code, row.kind, row.name, row.iso2) for row in rows),
+        world_bank_codes=world_bank_codes,
+    )
 
 
 # Indicators: the file's own, matched to the tracked ones
@@ -1409,6 +1505,7 @@ class Existing:
     version: int
     value: float | None
     review_state: str
+    obs_status: str | None = None
 
 
 Key = tuple[int, str, str, str]  # indicator id, geography, period, disaggregation
@@ -1432,10 +1529,233 @@ class Observation:
     evidence_url: str | None
     narrative: str
     existing: Existing | None = None
+    obs_status: str | None = None  # SDMX OBS_STATUS as the file gives it; None: not stated
 
     @property
     def key(self) -> Key:
         return (self.indicator_id, self.geo_code, self.period, self.disaggregation)
+
+
+@dataclass
+class SetAside:
+    """Rows of one reason that the tracker has no cell for, set aside rather than rejected:
+    World Bank aggregates, territories not tracked, breakdowns without a category here.
+    They are summarised in one line (`line`), and every row stays listed (`problems`)."""
+
+    kind: str  # AGGREGATE, TERRITORY, or one of sdmx's NO_CATEGORY, TWO_DIMENSIONS...
+    detail: str = ""  # for a breakdown not tracked for the indicator: the dimension
+    codes: dict[str, int] = field(default_factory=dict)  # code (or breakdown) -> rows
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.problems)
+
+    def line(self) -> str:
+        """'49 rows of 12 aggregates not tracked: AFE, AFW, …', in one sentence."""
+        codes = _codes_listed(list(self.codes))
+        rows, count = self.rows, len(self.codes)
+        # (many rows of many codes, many rows of one code, one row) for each kind
+        templates = {
+            AGGREGATE: (
+                _(
+                    "{rows:,} rows of {count:,} aggregates not tracked (World Bank regions and "
+                    "income groups): {codes}."
+                ),
+                _(
+                    "{rows:,} rows of 1 aggregate not tracked (World Bank regions and income "
+                    "groups): {codes}."
+                ),
+                _(
+                    "1 row of an aggregate not tracked (World Bank regions and income groups): "
+                    "{codes}."
+                ),
+            ),
+            TERRITORY: (
+                _(
+                    "{rows:,} rows of {count:,} territories that are not tracked geographies: "
+                    "{codes}."
+                ),
+                _("{rows:,} rows of 1 territory that is not a tracked geography: {codes}."),
+                _("1 row of a territory that is not a tracked geography: {codes}."),
+            ),
+            sdmx.NO_CATEGORY: (
+                _(
+                    "{rows:,} rows of {count:,} breakdowns the tracker has no category for: "
+                    "{codes}."
+                ),
+                _("{rows:,} rows of a breakdown the tracker has no category for: {codes}."),
+                _("1 row of a breakdown the tracker has no category for: {codes}."),
+            ),
+            sdmx.TWO_DIMENSIONS: (
+                _(
+                    "{rows:,} rows broken down by two dimensions at once, which the tracker "
+                    "does not hold: {codes}."
+                ),
+                _(
+                    "{rows:,} rows broken down by two dimensions at once, which the tracker "
+                    "does not hold: {codes}."
+                ),
+                _(
+                    "1 row broken down by two dimensions at once, which the tracker does not "
+                    "hold: {codes}."
+                ),
+            ),
+            sdmx.NOT_TRACKED_FOR_INDICATOR: (
+                _(
+                    "{rows:,} rows: breakdown by {dimension} not tracked for this indicator "
+                    "({codes})."
+                ),
+                _(
+                    "{rows:,} rows: breakdown by {dimension} not tracked for this indicator "
+                    "({codes})."
+                ),
+                _("1 row: breakdown by {dimension} not tracked for this indicator ({codes})."),
+            ),
+        }
+        many, one_code, one_row = templates[self.kind]
+        template = one_row if rows == 1 else one_code if count == 1 else many
+        return template.format(rows=rows, count=count, codes=codes, dimension=self.detail)
+
+
+def _codes_listed(codes: Sequence[str], limit: int = 12) -> str:
+    """AFE, AFW, ARB (and how many more beyond `limit`): codes, not quoted."""
+    shown = ", ".join(codes[:limit])
+    if len(codes) <= limit:
+        return shown
+    return _("{codes} and {count:,} more").format(codes=shown, count=len(codes) - limit)
+
+
+NOT_STATED = "source not stated"  # the free-text source of a value whose source is unknown
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """The published dataset a file's values come from (models.DataSource, found or
+    created by `key` when the import writes). An empty key: the source is not known, and
+    the values keep no data source (never a made-up one)."""
+
+    key: str
+    organisation: str = ""
+    dataset: str = ""
+    release: str | None = None
+    url: str | None = None
+    licence: str | None = None
+    accessed: date | None = None
+    note: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return bool(self.key.strip())
+
+    def citation(self) -> str:
+        """The free-text source of rows without one: organisation, dataset, release."""
+        if not self.known:
+            return NOT_STATED
+        if self.release:
+            text = _("{organisation}, {dataset}, release {release}").format(
+                organisation=self.organisation, dataset=self.dataset, release=self.release
+            )
+        else:
+            text = _("{organisation}, {dataset}").format(
+                organisation=self.organisation, dataset=self.dataset
+            )
+        return text[:_MAX_SOURCE]
+
+    def check(self) -> None:
+        """Raise MappingError naming each field that the store cannot keep."""
+        if not self.known:
+            return
+        problems = []
+        limits = {"key": 120, "organisation": 200, "dataset": 300, "release": 120}
+        limits |= {"url": 500, "licence": 120}
+        for name, limit in limits.items():
+            text = getattr(self, name) or ""
+            if len(text) > limit:
+                problems.append(
+                    _("the source's {field} is longer than {limit:,} characters").format(
+                        field=name, limit=limit
+                    )
+                )
+        for name in ("organisation", "dataset"):
+            if not getattr(self, name).strip():
+                problems.append(_("give the source's {field}").format(field=name))
+        if self.url:
+            parsed = urlparse(self.url)
+            if parsed.scheme not in ("http", "https") or not parsed.netloc:
+                problems.append(_("the source's url must be a full web address (https://...)"))
+        if problems:
+            text = "; ".join(problems)
+            raise MappingError(text[0].upper() + text[1:] + ".")
+
+
+UNKNOWN_SOURCE = SourceInfo(key="")
+
+
+def source_of(
+    organisation: str,
+    dataset: str,
+    *,
+    key: str = "",
+    release: str | None = None,
+    url: str | None = None,
+    licence: str | None = None,
+    accessed: date | None = None,
+    note: str | None = None,
+) -> SourceInfo:
+    """A SourceInfo from what a person typed; the key defaults to a slug of the others."""
+    stated = (organisation.strip(), dataset.strip())
+    if not any(stated) and not key.strip():
+        return UNKNOWN_SOURCE
+    key = key.strip() or sdmx.slug(" ".join([*stated, release or ""]))
+    return SourceInfo(
+        key=key,
+        organisation=stated[0],
+        dataset=stated[1],
+        release=(release or "").strip() or None,
+        url=(url or "").strip() or None,
+        licence=(licence or "").strip() or None,
+        accessed=accessed,
+        note=note,
+    )
+
+
+_WDI_HEADERS = ("country name", "country code", "indicator name", "indicator code")
+
+
+def propose_source(frame: pd.DataFrame, today: date) -> SourceInfo:
+    """What a file says about where it comes from: an SDMX-CSV export names its database
+    and distributor; a World Bank WDI download is recognised by its four columns and year
+    columns (CC BY 4.0, the World Bank's licence for WDI). Otherwise UNKNOWN_SOURCE."""
+    found = sdmx.proposed_source(frame, today)
+    if found is not None:
+        return SourceInfo(**vars(found), accessed=today)
+    keys = [_header_key(str(c)) for c in frame.columns if header_period(c) is None]
+    if sorted(keys) != sorted(_WDI_HEADERS):
+        return UNKNOWN_SOURCE
+    code_column = next(c for c in frame.columns if _header_key(str(c)) == "indicator code")
+    name_column = next(c for c in frame.columns if _header_key(str(c)) == "indicator name")
+    codes = list(file_indicators(frame, str(code_column)))
+    names = list(file_indicators(frame, str(name_column)))
+    if len(codes) != 1:
+        return UNKNOWN_SOURCE
+    [code] = codes
+    release = today.isoformat()
+    dataset = _("World Development Indicators: {code} {name}").format(
+        code=code, name=names[0] if len(names) == 1 else ""
+    )
+    return SourceInfo(
+        key=sdmx.slug(f"wdi {code} {release}"),
+        organisation="World Bank",
+        dataset=dataset.strip()[:300],
+        release=release,
+        url=f"https://data.worldbank.org/indicator/{code}",
+        licence="CC BY 4.0",
+        accessed=today,
+        note=_("World Bank WDI bulk download; the file states no release: accessed {day}.").format(
+            day=release
+        ),
+    )
 
 
 @dataclass
@@ -1455,6 +1775,10 @@ class ImportPreview:
     source_key: str = ""  # where the matches of the file's indicators are kept
     indicator_choices: list[IndicatorChoice] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # file's indicator -> rows skipped
+    # Rows the tracker has no cell for, by (kind, detail): summarised, not rejected.
+    set_aside: dict[tuple[str, str], SetAside] = field(default_factory=dict)
+    source: SourceInfo = UNKNOWN_SOURCE  # where the values come from (models.DataSource)
+    status_labels: dict[str, str] = field(default_factory=dict)  # OBS_STATUS code -> label
 
     @property
     def counts(self) -> dict[str, int]:
@@ -1492,6 +1816,39 @@ class ImportPreview:
     def skipped_rows(self) -> int:
         return sum(self.skipped.values())
 
+    @property
+    def set_aside_rows(self) -> int:
+        return sum(group.rows for group in self.set_aside.values())
+
+    def set_aside_lines(self) -> list[str]:
+        """One sentence per reason rows were set aside, the most rows first."""
+        groups = sorted(self.set_aside.values(), key=lambda g: -g.rows)
+        return [group.line() for group in groups]
+
+    def set_aside_frame(self) -> pd.DataFrame:
+        """Every row set aside: row, column, value, reason."""
+        problems = sorted(
+            (p for group in self.set_aside.values() for p in group.problems),
+            key=lambda p: p.row_number,
+        )
+        return pd.DataFrame(
+            [(p.row_number, p.column, p.value, p.reason) for p in problems],
+            columns=["row", "column", "value", "reason"],
+        )
+
+    def status_counts(self) -> dict[str, int]:
+        """Accepted observations per observation status ("A", "E"...; "" not stated)."""
+        found = Counter(o.obs_status or "" for o in self.new + self.changed + self.unchanged)
+        return dict(found.most_common())
+
+    def status_frame(self) -> pd.DataFrame:
+        """The status counts for a table: status, its label, observations."""
+        rows = [
+            (code or _("not stated"), self.status_labels.get(code, ""), count)
+            for code, count in self.status_counts().items()
+        ]
+        return pd.DataFrame(rows, columns=["status", "meaning", "observations"])
+
     def summary(self) -> str:
         counts = self.counts
         text = _(
@@ -1504,6 +1861,10 @@ class ImportPreview:
         skipped = self.skipped_message()
         if skipped:
             text = _("{counts}. {skipped}").format(counts=text, skipped=skipped)
+        if self.set_aside:
+            text = _("{counts}. {rows:,} rows set aside: the tracker has no cell for them.").format(
+                counts=text.rstrip("."), rows=self.set_aside_rows
+            )
         return text
 
     def skipped_message(self) -> str | None:
@@ -1535,6 +1896,11 @@ class ImportPreview:
                 "Nothing to import: all {count:,} values of the file were rejected. Correct "
                 "the rows listed and check the file again."
             ).format(count=self.rejected)
+        if self.accepted == 0 and self.set_aside and not self.skipped:
+            return _(
+                "Nothing to import: the tracker has no cell for any row of the file (see the "
+                "rows set aside)."
+            )
         if self.accepted == 0 and self.skipped:
             return _(
                 "Nothing to import: every row is of an indicator not tracked here. Match the "
@@ -1595,6 +1961,7 @@ class ImportPreview:
             "period",
             "disaggregation",
             "value",
+            "obs_status",
             "previous_value",
             "change",
         ]
@@ -1607,6 +1974,7 @@ class ImportPreview:
                 o.period,
                 o.disaggregation,
                 o.value,
+                o.obs_status,
                 o.existing.value if o.existing else None,
                 change,
             )
@@ -1709,6 +2077,8 @@ class _RowFacts:
     disaggregation: str
     evidence_url: str | None
     problems: tuple[tuple[str, str, str], ...]  # (column, value, reason): reject the whole row
+    # Set the whole row aside (no cell for it here): (kind, detail, code, column, reason).
+    set_aside: tuple[str, str, str, str, str] | None = None
     # The indicator's values read once: ORM attribute access is slow in a 200,000-row loop.
     indicator_id: int = 0
     indicator_code: str = ""
@@ -1738,6 +2108,13 @@ class _Reader:
         skipped = self.result.skipped
         skipped[file_indicator] = skipped.get(file_indicator, 0) + 1
 
+    def put_aside(self, row: int, why: tuple[str, str, str, str, str]) -> None:
+        """A row the tracker has no cell for: summarised with its reason, not rejected."""
+        kind, detail, code, column, reason = why
+        group = self.result.set_aside.setdefault((kind, detail), SetAside(kind, detail))
+        group.codes[code] = group.codes.get(code, 0) + 1
+        group.problems.append(RowProblem(row, column, code, reason))
+
     def reject(self, row: int, problems: Iterable[tuple[str, str, str]], observations: int) -> None:
         """Record the problems of a row; its `observations` are rejected (counted once)."""
         for column, text, reason in problems:
@@ -1745,15 +2122,45 @@ class _Reader:
         self._count(observations)
 
     def row_facts(
-        self, code: str, name: str, indicator: str, breakdown: str, evidence: str
+        self, code: str, name: str, indicator: str, breakdown: "str | sdmx.Breakdown", evidence: str
     ) -> _RowFacts:
         key = (code, name, indicator, breakdown, evidence)
         if key not in self.facts:
             self.facts[key] = self._check_row(code, name, indicator, breakdown, evidence)
         return self.facts[key]
 
+    def _breakdown_aside(
+        self, breakdown: sdmx.Breakdown, indicator: Indicator | None
+    ) -> tuple[str, str, str, str, str] | None:
+        """Why an SDMX row's breakdown has no cell here: no category for it, two
+        dimensions at once, or a dimension the indicator does not track."""
+        column = ", ".join(self.mapping.breakdowns)
+        if breakdown.set_aside == sdmx.NO_CATEGORY:
+            reason = _("the tracker has no category for the breakdown {codes}").format(
+                codes=breakdown.codes
+            )
+            return (sdmx.NO_CATEGORY, "", breakdown.codes, column, reason)
+        if breakdown.set_aside == sdmx.TWO_DIMENSIONS:
+            reason = _(
+                "broken down by {codes} at once: the tracker holds one breakdown at a time"
+            ).format(codes=breakdown.codes)
+            return (sdmx.TWO_DIMENSIONS, "", breakdown.codes, column, reason)
+        dimension = breakdown.dimension
+        if indicator is not None and dimension and dimension not in indicator.disaggregations:
+            reason = _("breakdown by {dimension} not tracked for {indicator}").format(
+                dimension=dimension, indicator=indicator.code
+            )
+            code = f"{indicator.code} {breakdown.codes}"
+            return (sdmx.NOT_TRACKED_FOR_INDICATOR, dimension, code, column, reason)
+        return None
+
     def _check_row(
-        self, code: str, name: str, indicator_text: str, breakdown: str, evidence: str
+        self,
+        code: str,
+        name: str,
+        indicator_text: str,
+        breakdown: "str | sdmx.Breakdown",
+        evidence: str,
     ) -> _RowFacts:
         mapping = self.mapping
         problems: list[tuple[str, str, str]] = []
@@ -1761,6 +2168,9 @@ class _Reader:
         country_column = (
             (mapping.country or "") if code or not mapping.country_name else mapping.country_name
         )
+        if resolution.not_held:
+            aside = (resolution.not_held, "", code or name, country_column, resolution.reason or "")
+            return _RowFacts("", None, TOTAL, None, (), set_aside=aside)
         if resolution.code is None:
             problems.append((country_column, code or name, resolution.reason or ""))
         indicator_column = mapping.indicator or _("indicator")
@@ -1775,6 +2185,11 @@ class _Reader:
         elif not indicator.is_active:
             reason = _("'{code}' is no longer in use").format(code=indicator.code)
             problems.append((indicator_column, indicator_text, reason))
+        if isinstance(breakdown, sdmx.Breakdown):
+            aside = self._breakdown_aside(breakdown, indicator)
+            if aside is not None:
+                return _RowFacts("", None, TOTAL, None, (), set_aside=aside)
+            breakdown = breakdown.disaggregation
         disaggregation = _disaggregation_text(breakdown)
         evidence_column = mapping.evidence_url or "evidence_url"
         if indicator is not None:
@@ -1819,6 +2234,7 @@ class _Reader:
         extras: tuple[str, str],
         period_cell: tuple[str, str, Period | None, str | None],
         value_cell: tuple[str, str],
+        status: str | None = None,
     ) -> None:
         """Check one value of a row whose facts passed; accept it or record why not."""
         period_column, period_text, period, period_reason = period_cell
@@ -1866,6 +2282,7 @@ class _Reader:
                 source=source or self.context.default_source,
                 evidence_url=facts.evidence_url,
                 narrative=narrative,
+                obs_status=status,
             )
         )
         self._count(0)
@@ -1882,6 +2299,10 @@ class _Reader:
         evidence = _texts(frame, mapping.evidence_url)
         sources = _texts(frame, mapping.source)
         narratives = _texts(frame, mapping.narrative)
+        multipliers = _texts(frame, mapping.unit_multiplier)
+        statuses = _texts(frame, mapping.status)
+        dimensions = [_texts(frame, name) for name in mapping.breakdowns]
+        breakdown_of: dict[tuple[str, ...], sdmx.Breakdown] = {}
         fixed = (mapping.indicator_code or "").strip()
         matched = {c.file_indicator: c.code for c in self.result.indicator_choices}
         beyond = _cells_beyond_header(frame, mapping)
@@ -1920,13 +2341,19 @@ class _Reader:
                 problem = (overflow[0], overflow[1].strip(), _beyond_header(frame))
                 self.reject(number, [problem], len(filled))
                 continue
+            breakdown: str | sdmx.Breakdown = breakdowns[i].strip()
+            if mapping.sdmx:
+                written_codes = tuple(cells[i] for cells in dimensions)
+                if written_codes not in breakdown_of:
+                    pairs = tuple(zip(mapping.breakdowns, written_codes, strict=True))
+                    breakdown_of[written_codes] = sdmx.read_breakdown(pairs)
+                breakdown = breakdown_of[written_codes]
             facts = self.row_facts(
-                codes[i].strip(),
-                names[i].strip(),
-                tracked,
-                breakdowns[i].strip(),
-                evidence[i].strip(),
+                codes[i].strip(), names[i].strip(), tracked, breakdown, evidence[i].strip()
             )
+            if facts.set_aside:
+                self.put_aside(number, facts.set_aside)
+                continue
             if facts.problems:
                 self.reject(number, facts.problems, len(filled))
                 continue
@@ -1934,6 +2361,7 @@ class _Reader:
             if too_long := _text_problems(mapping, *extras):
                 self.reject(number, too_long, len(filled))
                 continue
+            status = statuses[i].strip() or None
             for name, period, text in filled:
                 if mapping.layout == "long":
                     period_text = periods[i].strip()
@@ -1941,7 +2369,12 @@ class _Reader:
                     period_cell = (mapping.period or "", period_text, found, reason)
                 else:
                     period_cell = (name, name, period, wide_reasons[name])
-                self.cell(number, facts, extras, period_cell, (name, text))
+                text, power_problem = sdmx.scaled(text, multipliers[i])
+                if power_problem:
+                    column = mapping.unit_multiplier or ""
+                    self.reject(number, [(column, multipliers[i].strip(), power_problem)], 1)
+                    continue
+                self.cell(number, facts, extras, period_cell, (name, text), status)
         if progress is not None:
             progress(1.0)
 
@@ -2006,6 +2439,7 @@ def _live_entries(session: Session, observations: Sequence[Observation]) -> dict
             ProgressEntry.value,
             ProgressEntry.version,
             ProgressEntry.review_state,
+            ProgressEntry.obs_status,
         )
         .where(
             ProgressEntry.indicator_id.in_(indicator_ids),  # type: ignore[union-attr]
@@ -2019,12 +2453,83 @@ def _live_entries(session: Session, observations: Sequence[Observation]) -> dict
     for row in session.execute(statement):
         key = (row.indicator_id, row.geo_code, row.period, row.disaggregation)
         if key not in found or found[key].review_state == ReviewState.PUBLISHED:
-            found[key] = Existing(row.id, row.version, row.value, row.review_state)
+            found[key] = Existing(row.id, row.version, row.value, row.review_state, row.obs_status)
     return found
 
 
 def _same(a: float | None, b: float) -> bool:
     return a is not None and abs(a - b) <= VALUE_TOLERANCE
+
+
+def _unchanged(existing: Existing, observation: Observation) -> bool:
+    """The same value, and no other observation status (a file that states none keeps
+    the stored one)."""
+    status = observation.obs_status
+    return _same(existing.value, observation.value) and (
+        status is None or status == existing.obs_status
+    )
+
+
+class UnitMismatch(MappingError):
+    """The file's unit (SDMX UNIT_MEASURE) is not the unit of the indicator it is mapped to."""
+
+
+def _check_units(
+    frame: pd.DataFrame,
+    mapping: ColumnMapping,
+    choices: Sequence[IndicatorChoice],
+    indicators: dict[str, Indicator],
+) -> None:
+    """Refuse the file when the unit of any of its indicators does not fit the tracked
+    indicator it is imported as, naming both units."""
+    if not (mapping.unit or mapping.unit_label):
+        return
+    codes = _texts(frame, mapping.unit)
+    labels = _texts(frame, mapping.unit_label)
+    texts = _texts(frame, None if mapping.indicator_code else mapping.indicator)
+    fixed = (mapping.indicator_code or "").strip().upper()
+    matched = {c.file_indicator: c.code for c in choices}
+    seen: set[tuple[str, str, str]] = set()
+    for text, code, label in zip(texts, codes, labels, strict=True):
+        key = (text.strip(), code.strip(), label.strip())
+        if key in seen:
+            continue
+        seen.add(key)
+        target = fixed or matched.get(key[0]) or ""
+        indicator = indicators.get(target.upper())
+        if indicator is None:
+            continue
+        problem = sdmx.unit_problem(key[1], key[2], indicator.unit)
+        if problem:
+            raise UnitMismatch(
+                _(
+                    "The file cannot be imported as {code}: {problem}. Nothing was imported; "
+                    "choose an indicator measured in the file's unit."
+                ).format(code=indicator.code, problem=problem)
+            )
+
+
+def _world_bank_codes(frame: pd.DataFrame, mapping: ColumnMapping) -> bool:
+    """Whether the file's places are World Bank codes: SDMX from Data360, or a country
+    column holding World Bank aggregates (AFE, HIC...). Then ARB is the Arab World, not
+    ITU's Arab States, even where no name column tells them apart."""
+    if mapping.sdmx:
+        return True
+    codes = {text.strip().upper() for text in _texts(frame, mapping.country)}
+    return bool(codes & (WORLD_BANK_AGGREGATES - {"ARB"}))
+
+
+def _status_labels(frame: pd.DataFrame, mapping: ColumnMapping) -> dict[str, str]:
+    """OBS_STATUS codes with the file's own label (OBS_STATUS_LABEL), where it has one."""
+    if not mapping.status:
+        return {}
+    label_column = sdmx.column([str(c) for c in frame.columns], "OBS_STATUS_LABEL")
+    labels = _texts(frame, label_column)
+    found: dict[str, str] = {}
+    for code, label in zip(_texts(frame, mapping.status), labels, strict=True):
+        if code.strip() and code.strip() not in found:
+            found[code.strip()] = label.strip()
+    return found
 
 
 def _checksum(frame: pd.DataFrame) -> str:
@@ -2044,10 +2549,18 @@ def preview(
     today: date | None = None,
     filename: str | None = None,
     progress: Progress | None = None,
+    source: SourceInfo | None = None,
 ) -> ImportPreview:
-    """Check every observation of `frame` and say what an import would do; writes nothing."""
+    """Check every observation of `frame` and say what an import would do; writes nothing.
+
+    `source` is the dataset the values come from; None: what the file says of itself
+    (`propose_source`), UNKNOWN_SOURCE: not known. A file whose unit does not fit the
+    indicator it is imported as is refused (UnitMismatch)."""
     require(by, Role.EDITOR, "import progress entries")
     mapping.check(frame)
+    today = today or date.today()
+    source = propose_source(frame, today) if source is None else source
+    source.check()
     filename = filename or str(frame.attrs.get("filename", "")) or "import"
     indicators = _tracked(session)
     if mapping.indicator_code:
@@ -2066,11 +2579,12 @@ def preview(
         _check_whole_file_indicator(
             choices, mapping, _match_indicators(found, automatic, indicators, stored)
         )
+    _check_units(frame, mapping, choices, indicators)
     context = _Context(
         indicators=indicators,
-        resolver=resolver_for(session),
-        today=today or date.today(),
-        default_source=(mapping.default_source.strip() or filename)[:_MAX_SOURCE],
+        resolver=resolver_for(session, world_bank_codes=_world_bank_codes(frame, mapping)),
+        today=today,
+        default_source=(mapping.default_source.strip() or source.citation())[:_MAX_SOURCE],
     )
     result = ImportPreview(
         filename=filename,
@@ -2079,6 +2593,8 @@ def preview(
         checksum=_checksum(frame),
         source_key=key,
         indicator_choices=choices,
+        source=source,
+        status_labels=_status_labels(frame, mapping),
     )
     reader = _Reader(context, mapping, result)
     reader.read(frame, progress)
@@ -2087,7 +2603,7 @@ def preview(
         existing = live.get(observation.key)
         if existing is None:
             result.new.append(observation)
-        elif _same(existing.value, observation.value):
+        elif _unchanged(existing, observation):
             observation.existing = existing
             result.unchanged.append(observation)
         else:
@@ -2204,6 +2720,7 @@ class _Writer:
     state: ReviewState
     now: datetime
     batch_id: int  # the ImportBatch every entry this commit writes points to
+    data_source_id: int | None = None  # the DataSource of the values; None: not known
 
     @property
     def connection(self) -> sa.Connection:
@@ -2248,6 +2765,8 @@ class _Writer:
             "reviewer_id": self.by.user_id if published else None,
             "supersedes_id": supersedes,
             "import_batch_id": self.batch_id,
+            "data_source_id": self.data_source_id,
+            "obs_status": o.obs_status,
             "version": 1,
             "created_at": self.now,
             "updated_at": self.now,
@@ -2304,6 +2823,8 @@ class _Writer:
                 "review_state": str(self.state),
                 "review_note": None,
                 "import_batch_id": self.batch_id,
+                "data_source_id": self.data_source_id,
+                "obs_status": o.obs_status,
                 "reviewer_id": self.by.user_id
                 if published
                 else befores[o.existing.id]["reviewer_id"],
@@ -2448,6 +2969,12 @@ def _batch_summary(result: ImportPreview, state: ReviewState) -> dict[str, Any]:
         **result.counts,
         "skipped": result.skipped_rows,
         "skipped_indicators": sorted(result.skipped),
+        "set_aside": {
+            group.kind + (f":{group.detail}" if group.detail else ""): group.rows
+            for group in result.set_aside.values()
+        },
+        "data_source": result.source.key or None,
+        "obs_status": result.status_counts(),
     }
 
 
@@ -2467,6 +2994,46 @@ def _add_batch(
     session.add(batch)
     session.flush()
     return int(batch.id or 0)
+
+
+def _data_source_id(
+    session: Session, source: SourceInfo, *, by: Identity, now: datetime
+) -> int | None:
+    """The DataSource of `source` by its key, added (with its audit record) the first time;
+    None when the source is not known."""
+    if not source.known:
+        return None
+    found = session.execute(
+        sa.select(DataSource.id).where(DataSource.key == source.key)
+    ).scalar_one_or_none()
+    if found is not None:
+        return int(found)
+    row = DataSource(
+        key=source.key,
+        organisation=source.organisation,
+        dataset=source.dataset,
+        release=source.release,
+        url=source.url,
+        licence=source.licence,
+        accessed=source.accessed,
+        note=source.note,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    after = _json_safe(row.model_dump())
+    audit = {
+        "at": now,
+        "user_id": by.user_id,
+        "actor": by.username,
+        "action": "add data source",
+        "entity": "datasource",
+        "entity_id": str(row.id),
+        "before": None,
+        "after": after,
+    }
+    _bulk_insert(session.connection(), _AUDIT_TABLE, [audit])
+    return int(row.id or 0)
 
 
 def _store_indicator_matches(
@@ -2580,7 +3147,10 @@ def commit(
     now = utc_now()
     batch_id = _add_batch(session, result, by=by, state=state, now=now)
     _store_indicator_matches(session, result, by=by, now=now)
-    writer = _Writer(session=session, by=by, state=state, now=now, batch_id=batch_id)
+    source_id = _data_source_id(session, result.source, by=by, now=now)
+    writer = _Writer(
+        session=session, by=by, state=state, now=now, batch_id=batch_id, data_source_id=source_id
+    )
     in_place: list[Observation] = []  # drafts, submissions: changed where they are
     over_published: list[Observation] = []  # published: a correction supersedes them
     for observation in result.changed:
@@ -2667,7 +3237,11 @@ __all__ = [
     "Observation",
     "ProblemGroup",
     "RowProblem",
+    "SetAside",
     "SheetNeeded",
+    "SourceInfo",
+    "UNKNOWN_SOURCE",
+    "UnitMismatch",
     "StoreChanged",
     "UnreadableFile",
     "commit",
@@ -2679,8 +3253,10 @@ __all__ = [
     "limits_in_words",
     "normalise_name",
     "preview",
+    "propose_source",
     "read_table",
     "resolver_for",
     "source_key",
+    "source_of",
     "workbook_sheets",
 ]

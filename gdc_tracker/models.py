@@ -43,6 +43,16 @@ class InitiativeStatus(StrEnum):
     ONGOING = "ongoing"
     COMPLETED = "completed"
     PAUSED = "paused"
+    NOT_STATED = "not stated"  # no source gives a status: never guessed as "ongoing"
+
+
+class Basis(StrEnum):
+    """Where a fact about an initiative comes from."""
+
+    C25_52 = "C25/52"  # stated in ITU Council document C25/52, with its section
+    PUBLIC = "public"  # public information, with a link
+    EDITORIAL = "editorial"  # an editorial choice of the tracker's, never shown as ITU's
+    NOT_STATED = "not stated"  # no source gives it
 
 
 class Direction(StrEnum):
@@ -127,6 +137,9 @@ class Geography(SQLModel, table=True):
     region_code: str | None = Field(default=None, foreign_key="geography.code", max_length=3)
     latitude: float | None = None
     longitude: float | None = None
+    # A country's standing (migration 0008): "member" (an ITU Member State), "territory"
+    # (Hong Kong, China; Macao, China) or "other" (data/reference/README.md says which).
+    status: str | None = Field(default=None, max_length=10)
 
 
 class RegionalInitiative(SQLModel, table=True):
@@ -224,6 +237,9 @@ class Indicator(SQLModel, table=True):
     baseline_year: int | None = None
     target_value: float | None = None
     target_year: int | None = None
+    # A two-sided target (parity): met only within [target_low, target_high] (migration 0008).
+    target_low: float | None = None
+    target_high: float | None = None
     min_value: float | None = None
     max_value: float | None = None
     disaggregations: list[str] = Field(default_factory=list, sa_column=Column(JSON))
@@ -321,6 +337,7 @@ class ProgressEntry(SQLModel, table=True):
             postgresql_where=sa.text(OPEN_CORRECTION_WHERE),
         ),
         sa.Index("ix_progressentry_import_batch", "import_batch_id"),
+        sa.Index("ix_progressentry_data_source", "data_source_id"),
         sa.Index(
             "ix_progressentry_submitted",
             "updated_at",
@@ -352,9 +369,46 @@ class ProgressEntry(SQLModel, table=True):
     # An initiative update: the milestones it marks done when it is published.
     milestones_done: list[int] | None = Field(default=None, sa_column=Column(JSON))
     import_batch_id: int | None = Field(default=None, foreign_key="importbatch.id")
+    # Provenance (migration 0008): the dataset the value comes from, and the observation
+    # status its publisher gave it (SDMX OBS_STATUS: A normal, E estimated, P provisional,
+    # B break in series...). None: not stated.
+    data_source_id: int | None = Field(default=None, foreign_key="datasource.id")
+    obs_status: str | None = Field(default=None, max_length=20)
     version: int = 1
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
+
+
+class DataSource(SQLModel, table=True):
+    """A published dataset values come from: who publishes it, which release, under what
+    licence, where it is, when it was taken. `key` names it in files and the CLI."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120, unique=True)
+    organisation: str = Field(max_length=200)
+    dataset: str = Field(max_length=300)
+    release: str | None = Field(default=None, max_length=120)  # vintage, edition, version
+    url: str | None = Field(default=None, max_length=500)
+    licence: str | None = Field(default=None, max_length=120)
+    accessed: date | None = None
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: datetime = _timestamp()
+
+
+class FactBasis(SQLModel, table=True):
+    """The basis of one fact about an initiative (its status, dates, partners, lead sector,
+    objective links...): stated in C25/52 with its section, public information with a
+    link, an editorial choice, or not stated."""
+
+    __table_args__ = (sa.UniqueConstraint("initiative_id", "fact"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    initiative_id: int = Field(foreign_key="initiative.id", index=True, ondelete="CASCADE")
+    fact: str = Field(max_length=40)  # status, start_date, end_date, partners, lead_sector...
+    basis: str = Field(max_length=12)  # a Basis
+    section: str | None = Field(default=None, max_length=120)  # of C25/52
+    url: str | None = Field(default=None, max_length=500)
+    note: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class ImportBatch(SQLModel, table=True):

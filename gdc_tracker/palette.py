@@ -30,8 +30,11 @@ INITIATIVE_COLOURS: dict[str, str] = {
     InitiativeStatus.ONGOING: "#0072B2",
     InitiativeStatus.COMPLETED: "#009E73",
     InitiativeStatus.PAUSED: "#999999",
+    # No source gives a status: a colour of its own, never one of the statuses above.
+    InitiativeStatus.NOT_STATED: "#E69F00",
 }
 INITIATIVE_ORDER: list[str] = [str(s) for s in InitiativeStatus]
+"""Every initiative status, "not stated" last (it is the absence of a status, not a rating)."""
 
 
 def progress_label(status: str) -> str:

@@ -18,6 +18,8 @@ from sqlmodel import Session, select
 
 from gdc_tracker.models import (
     WORLD_CODE,
+    Basis,
+    FactBasis,
     Geography,
     GeographyKind,
     Indicator,
@@ -37,6 +39,25 @@ from gdc_tracker.models import (
 )
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "data" / "reference"
+
+BASIS_FACTS = (
+    "status",
+    "start_date",
+    "end_date",
+    "partners",
+    "lead_sector",
+    "objectives",
+    "regional_initiatives",
+    "countries",
+)
+"""The facts of an initiative that must each state their basis."""
+OPTIONAL_BASIS_FACTS = ("milestones",)
+"""Facts whose basis may be given (the milestones' dates are often public information)."""
+
+
+COUNTRY_STATUSES = ("member", "territory", "other")
+"""countries.csv `status`: an ITU Member State, a territory (Hong Kong, China; Macao, China),
+or another geography that is neither (Kosovo; the State of Palestine, an ITU observer)."""
 
 
 class ReferenceDataError(ValueError):
@@ -111,6 +132,92 @@ def _objective_numbers(item: dict[str, Any], where: str) -> list[tuple[int, bool
     return numbers
 
 
+@dataclass(frozen=True)
+class Fact:
+    """The basis of one fact as read from initiatives.yaml."""
+
+    fact: str
+    basis: str
+    section: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+def _one_basis(fact: str, entry: Any, where: str) -> Fact:
+    """`entry` is the basis word alone or a mapping {basis, section, url, note}."""
+    spec = {"basis": entry} if isinstance(entry, str) else entry
+    if not isinstance(spec, dict):
+        raise ReferenceDataError(f"{where}, basis of {fact}: expected a basis or a mapping")
+    unknown = set(spec) - {"basis", "section", "url", "note"}
+    if unknown:
+        raise ReferenceDataError(
+            f"{where}, basis of {fact}: unknown key(s) {', '.join(sorted(unknown))}"
+        )
+    basis = _check_choice(spec.get("basis"), Basis, f"{where}, basis of {fact}")
+    found = Fact(
+        fact=fact,
+        basis=basis,
+        section=(str(spec["section"]).strip() or None) if spec.get("section") else None,
+        url=(str(spec["url"]).strip() or None) if spec.get("url") else None,
+        note=(str(spec["note"]).strip() or None) if spec.get("note") else None,
+    )
+    if basis == Basis.C25_52 and not found.section:
+        raise ReferenceDataError(f"{where}, basis of {fact}: C25/52 needs the section")
+    if basis == Basis.PUBLIC and not (found.url or "").startswith(("https://", "http://")):
+        raise ReferenceDataError(f"{where}, basis of {fact}: public information needs a url")
+    return found
+
+
+def fact_bases(item: dict[str, Any]) -> list[Fact]:
+    """The basis of every fact of one initiative from initiatives.yaml, checked: every fact
+    in BASIS_FACTS present, no unknown fact, a section for C25/52 and a url for public
+    information, and a status that is "not stated" exactly when its basis is."""
+    where = f"initiatives.yaml, {item.get('slug')}"
+    given = item.get("basis")
+    if not isinstance(given, dict):
+        raise ReferenceDataError(
+            f"{where}: no basis: give one for each of {', '.join(BASIS_FACTS)}"
+        )
+    unknown = [fact for fact in given if fact not in BASIS_FACTS + OPTIONAL_BASIS_FACTS]
+    if unknown:
+        raise ReferenceDataError(
+            f"{where}: basis of unknown fact '{unknown[0]}' "
+            f"(known: {', '.join(BASIS_FACTS + OPTIONAL_BASIS_FACTS)})"
+        )
+    missing = [fact for fact in BASIS_FACTS if fact not in given]
+    if missing:
+        raise ReferenceDataError(f"{where}: no basis for fact '{missing[0]}'")
+    facts = [_one_basis(fact, entry, where) for fact, entry in given.items()]
+    status_basis = next(f.basis for f in facts if f.fact == "status")
+    unstated = item.get("status") == InitiativeStatus.NOT_STATED
+    if unstated != (status_basis == Basis.NOT_STATED):
+        raise ReferenceDataError(
+            f"{where}, basis of status: the status is '{item.get('status')}' but its basis is "
+            f"'{status_basis}' (use status and basis 'not stated' together, or neither)"
+        )
+    return facts
+
+
+def target_band(item: dict[str, Any], where: str) -> tuple[float, float] | None:
+    """An indicator's two-sided target (`target: {band: [low, high]}`), or None.
+
+    A value within [low, high] meets the target (gender parity: 0.98 to 1.02); the band
+    must hold the target value itself.
+    """
+    band = (item.get("target") or {}).get("band")
+    if band is None:
+        return None
+    if not isinstance(band, list) or len(band) != 2:
+        raise ReferenceDataError(f"{where}: target band must be [low, high]")
+    low, high = (float(v) for v in band)
+    value = (item.get("target") or {}).get("value")
+    if not low < high or (value is not None and not low <= float(value) <= high):
+        raise ReferenceDataError(
+            f"{where}: target band [{low}, {high}] must be low < high and hold the target {value}"
+        )
+    return low, high
+
+
 class _Loader:
     """Adds what is missing, remembering keys so links resolve without extra queries."""
 
@@ -129,6 +236,8 @@ class _Loader:
         regional = self._regional_initiatives()
         self.session.flush()
         self._initiatives(regional)
+        self.session.flush()
+        self._fact_bases()
         self._indicators(regional)
         self.session.flush()
         return self.added
@@ -157,6 +266,11 @@ class _Loader:
         for r in self.data.countries:
             if r["itu_region"] not in region_codes:
                 raise ReferenceDataError(f"countries.csv, {r['iso3']}: unknown ITU region")
+            if r.get("status") not in COUNTRY_STATUSES:
+                raise ReferenceDataError(
+                    f"countries.csv, {r['iso3']}: status '{r.get('status')}' is not one of "
+                    f"{', '.join(COUNTRY_STATUSES)}"
+                )
             rows.append(
                 Geography(
                     code=r["iso3"],
@@ -166,6 +280,7 @@ class _Loader:
                     region_code=r["itu_region"],
                     latitude=float(r["latitude"]),
                     longitude=float(r["longitude"]),
+                    status=r["status"],
                 )
             )
         for geography in rows:
@@ -205,6 +320,7 @@ class _Loader:
         countries = {r["iso3"] for r in self.data.countries}
         for item in self.data.initiatives:
             where = f"initiatives.yaml, {item.get('slug')}"
+            fact_bases(item)  # checked for every item, also those already in the store
             if item["slug"] in existing:
                 continue
             initiative = Initiative(
@@ -256,10 +372,33 @@ class _Loader:
                 )
             self._count("initiatives")
 
+    def _fact_bases(self) -> None:
+        """Add the basis of each fact the store lacks (an older store gets them on reseed;
+        a basis already stored, perhaps edited, is kept)."""
+        ids = dict(self.session.exec(select(Initiative.slug, Initiative.id)).all())
+        stored = set(self.session.exec(select(FactBasis.initiative_id, FactBasis.fact)).all())
+        for item in self.data.initiatives:
+            initiative_id = ids[item["slug"]]
+            for fact in fact_bases(item):
+                if (initiative_id, fact.fact) in stored:
+                    continue
+                self.session.add(
+                    FactBasis(
+                        initiative_id=initiative_id,
+                        fact=fact.fact,
+                        basis=fact.basis,
+                        section=fact.section,
+                        url=fact.url,
+                        note=fact.note,
+                    )
+                )
+                self._count("fact bases")
+
     def _indicators(self, regional: dict[str, int]) -> None:
         existing = set(self.session.exec(select(Indicator.code)).all())
         for item in self.data.indicators:
             where = f"indicators.yaml, {item.get('code')}"
+            band = target_band(item, where)
             if item["code"] in existing:
                 continue
             baseline = item.get("baseline") or {}
@@ -283,6 +422,8 @@ class _Loader:
                 geographies=list(item.get("geographies") or ["world"]),
                 note=item.get("note"),
             )
+            if band is not None:
+                indicator.target_low, indicator.target_high = band
             self.session.add(indicator)
             self.session.flush()
             assert indicator.id is not None
@@ -297,6 +438,12 @@ class _Loader:
                     )
                 )
             self._count("indicators")
+
+
+def country_statuses(directory: Path = REFERENCE_DIR) -> dict[str, str]:
+    """ISO alpha-3 -> member, territory or other, from the shipped countries.csv (the store
+    does not hold it yet)."""
+    return {row["iso3"]: row["status"] for row in _read_csv(directory / "countries.csv")}
 
 
 def load_reference(session: Session, directory: Path = REFERENCE_DIR) -> dict[str, int]:

@@ -9,6 +9,12 @@ moderate, limited, deterioration).
 When the baseline, latest or target value is zero or negative a growth rate is
 undefined, so a linear rate (change in value per year) is used instead.
 
+A two-sided target (a band, such as gender parity: a score within 0.98 to 1.02) is met
+only inside the band, so overshooting it (1.1) is not "target met". Progress towards a
+band is measured on the distance to its nearer edge: the distance closed per year since
+the baseline against the distance that had to be closed per year to reach the band by
+the target year.
+
 This module is pure Python so that it can be tested and reused without Streamlit.
 """
 
@@ -18,13 +24,14 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
+    "target_band_of",
     "STATUS_ORDER",
     "Assessment",
     "ProgressStatus",
@@ -126,6 +133,7 @@ def assess(
     higher_is_better: bool = True,
     baseline_year: int | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    target_band: tuple[float, float] | None = None,
 ) -> Assessment:
     """Rate the progress of one indicator towards its target.
 
@@ -133,6 +141,8 @@ def assess(
     (``None``, NaN, infinities) are ignored; for a repeated year the last pair
     given wins. If ``baseline_year`` is given the baseline is the first
     observation in or after that year, otherwise the earliest observation.
+    ``target_band`` ``(low, high)`` makes the target two-sided: only a value within
+    the band meets it, whatever ``higher_is_better`` says.
     """
     series = _clean(observations)
     if not series:
@@ -166,6 +176,11 @@ def assess(
         ratio=None,
         method=COMPOUND,
     )
+
+    if target_band is not None:
+        return _assess_band(
+            facts, from_baseline, target_band, target_year, baseline_year, thresholds
+        )
 
     if target is not None and _meets(latest_value, target, higher_is_better):
         bound = "or more" if higher_is_better else "or less"
@@ -269,6 +284,93 @@ def assess(
     )
 
 
+def _assess_band(
+    facts: Assessment,
+    from_baseline: list[tuple[int, float]],
+    band: tuple[float, float],
+    target_year: int | None,
+    baseline_year: int | None,
+    thresholds: Thresholds,
+) -> Assessment:
+    """`assess` for a two-sided target: the distance to the band's nearer edge must close."""
+    low, high = band
+    latest_year, latest_value = facts.latest_year, facts.latest_value
+    assert latest_year is not None and latest_value is not None  # an empty series returned
+    within = f"within the target band {_num(low)} to {_num(high)}"
+    if _distance(latest_value, band) == 0:
+        by = f" set for {target_year}" if target_year is not None else ""
+        return _outcome(
+            facts,
+            ProgressStatus.TARGET_MET,
+            f"The latest value, {_num(latest_value)} in {latest_year}, is {within}{by}.",
+            method=LINEAR,
+        )
+    if target_year is None:
+        return _outcome(
+            facts,
+            ProgressStatus.INSUFFICIENT_DATA,
+            "No target year is set for this indicator, so progress cannot be rated.",
+            method=LINEAR,
+        )
+    if len(from_baseline) < 2:
+        since = f" since the {baseline_year} baseline" if baseline_year is not None else ""
+        return _outcome(
+            facts,
+            ProgressStatus.INSUFFICIENT_DATA,
+            f"Fewer than two observations{since}: at least two years are needed to measure "
+            "a trend.",
+            method=LINEAR,
+        )
+    start_year, start_value = from_baseline[0]
+    if target_year <= start_year:
+        return _outcome(
+            facts,
+            ProgressStatus.INSUFFICIENT_DATA,
+            f"The target year ({target_year}) is not after the baseline year "
+            f"({start_year}), so the rate needed to reach the target cannot be computed.",
+            method=LINEAR,
+        )
+    start_gap, latest_gap = _distance(start_value, band), _distance(latest_value, band)
+    outside = f"{_num(latest_value)} in {latest_year} ({_num(latest_gap)} outside the band)"
+    if start_gap == 0:
+        return _outcome(
+            facts,
+            ProgressStatus.DETERIORATION,
+            f"The baseline, {_num(start_value)} in {start_year}, was {within}, but the latest "
+            f"value is {outside}: deterioration.",
+            method=LINEAR,
+        )
+    actual = (start_gap - latest_gap) / (latest_year - start_year)
+    required = start_gap / (target_year - start_year)
+    ratio = actual / required + 0.0
+    status = classify_ratio(ratio, thresholds)
+    change = (
+        "did not change"
+        if actual == 0
+        else f"{'narrowed' if actual > 0 else 'widened'} by {_num(abs(actual))} a year"
+    )
+    verb = "needed" if target_year <= latest_year else "needs"
+    return _outcome(
+        facts,
+        status,
+        f"The target is a value {within}. From {_num(start_value)} in {start_year} "
+        f"({_num(start_gap)} outside the band) to {outside} the distance to the band "
+        f"{change}; reaching the band by {target_year} {verb} closing it by "
+        f"{_num(required)} a year. Actual/required = "
+        f"{_ratio_text(ratio, status, thresholds)}: {status}.",
+        actual_rate=actual,
+        required_rate=required,
+        ratio=ratio,
+        method=LINEAR,
+    )
+
+
+def _distance(value: float, band: tuple[float, float]) -> float:
+    """How far `value` lies outside the band (0 inside it or on an edge)."""
+    low, high = band
+    return max(low - value, value - high, 0.0)
+
+
 def assess_frame(
     frame: pd.DataFrame,
     *,
@@ -277,6 +379,7 @@ def assess_frame(
     higher_is_better: bool = True,
     baseline_year: int | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    target_band: tuple[float, float] | None = None,
 ) -> Assessment:
     """Convenience: :func:`assess` for a frame with columns ``year`` and ``value``."""
     missing = {"year", "value"} - set(frame.columns)
@@ -294,6 +397,7 @@ def assess_frame(
         higher_is_better=higher_is_better,
         baseline_year=baseline_year,
         thresholds=thresholds,
+        target_band=target_band,
     )
 
 
@@ -308,7 +412,10 @@ def rule_in_words(thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
         "rate needed to reach the target by the target year (compound annual growth "
         "rates; a linear rate is used when a value is zero or negative). "
         "**Ratio = actual rate ÷ required rate.**\n\n"
-        f"- **{ProgressStatus.TARGET_MET}**: the latest value already meets the target.\n"
+        f"- **{ProgressStatus.TARGET_MET}**: the latest value already meets the target; "
+        "for a two-sided target (a band, such as gender parity within 0.98 to 1.02) only a "
+        "value within the band meets it, and progress is measured on the distance to the "
+        "band.\n"
         f"- **{ProgressStatus.ON_TRACK}**: ratio ≥ {_num(t.on_track)}.\n"
         f"- **{ProgressStatus.MODERATE}**: ratio ≥ {_num(t.moderate)} "
         f"and < {_num(t.on_track)}.\n"
@@ -413,3 +520,12 @@ def _ratio_text(ratio: float, status: ProgressStatus, thresholds: Thresholds) ->
         if classify_ratio(rounded, thresholds) == status:
             return f"{rounded:.{decimals}f}"
     return f"{ratio:.6g}"
+
+
+def target_band_of(indicator: Any) -> tuple[float, float] | None:
+    """An indicator's two-sided target (target_low, target_high), or None: from a reference
+    row (a mapping or a pandas row) that may lack the columns or hold NaN."""
+    low, high = indicator.get("target_low"), indicator.get("target_high")
+    if low is None or high is None or low != low or high != high:  # None or NaN
+        return None
+    return float(low), float(high)

@@ -25,9 +25,10 @@ def render() -> None:
         return
     st.subheader(_("1. Columns"))
     mapping = import_forms.mapping_form(table, ctx.load(overview.indicators))
+    source = import_forms.source_form(table)
     st.subheader(_("2. Preview"))
     preview = import_forms.check(
-        table, mapping, ctx.identity, str(table.attrs.get("filename", "upload"))
+        table, mapping, ctx.identity, str(table.attrs.get("filename", "upload")), source
     )
     if preview is None:
         return

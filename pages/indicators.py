@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import gdc_tracker.queries.indicators as queries
+from gdc_tracker import provenance
 from gdc_tracker.auth import has_role
 from gdc_tracker.charts import indicators as charts
 from gdc_tracker.i18n import _
@@ -32,11 +33,14 @@ def show_internet_use() -> None:
 
 
 def draw(chart: ChartSpec, summary: str, data: pd.DataFrame, name: str, source: str) -> None:
-    """The chart with its summary and data, then its source and "as of" line."""
+    """The chart with its summary and data (each value with its source), then the sources
+    of the values drawn and the "as of" line; `source` where the data do not say theirs."""
     key = "indicators__" + name.rsplit("_", 1)[-1]
     table = data.drop(columns="updated_at")
     components.chart_with_summary(chart, summary, table, key=key, name=name)
     as_of, is_demo = queries.as_of(data)
+    if "source" in data.columns:
+        source = provenance.sources_in_words(data["source"])
     components.source_caption(source, as_of, is_demo=is_demo)
 
 

@@ -179,16 +179,29 @@ def detail_view(ctx: PageContext, parts: dict[str, pd.DataFrame]) -> None:
     profile = parts["profile"].iloc[0]
     st.header(components.plain(profile["name"]), anchor=False)
     st.markdown(components.plain(profile["summary"]))
-    facts = [_("Lead sector"), _("Status"), _("Start"), _("End")]
-    values = [profile["lead_sector"], profile["status"], profile["start_date"], profile["end_date"]]
-    for column, label, value in zip(st.columns(4), facts, values, strict=True):
-        column.metric(label, when(value) if label in facts[2:] else components.plain(value))
+    if pd.notna(profile["note"]) and profile["note"]:
+        st.markdown(_("**Note:** {note}").format(note=charts.escape_markdown(profile["note"])))
+    basis = charts.fact_captions(parts["basis"])
+    facts = {
+        "lead_sector": _("Lead sector"),
+        "status": _("Status"),
+        "start_date": _("Start"),
+        "end_date": _("End"),
+    }
+    for column, (fact, label) in zip(st.columns(4), facts.items(), strict=True):
+        value = profile[fact]
+        column.metric(label, when(value) if fact.endswith("_date") else components.plain(value))
+        column.caption(charts.caption_of(basis, fact))
     text = charts.detail_markdown(parts)
     left, right = st.columns(2)
     left.markdown(f"**{_('GDC objectives')}**\n\n{text['objectives']}")
+    left.caption(charts.caption_of(basis, "objectives"))
     left.markdown(f"**{_('Regional initiatives')}**\n\n{text['regional']}")
+    left.caption(charts.caption_of(basis, "regional_initiatives"))
     left.markdown(f"**{_('Countries')}:** {text['countries']}")
+    left.caption(charts.caption_of(basis, "countries"))
     right.markdown(f"**{_('Partners')}**\n\n{text['partners']}")
+    right.caption(charts.caption_of(basis, "partners"))
     right.markdown(f"**{_('Links')}**\n\n{text['links']}")
     source = profile["source"] or ctx.settings.organisation_name
     components.source_caption(source, profile["updated_at"], is_demo=False)
@@ -198,6 +211,8 @@ def detail_view(ctx: PageContext, parts: dict[str, pd.DataFrame]) -> None:
     else:
         shown = parts["milestones"][["title", "due_date", "done", "state"]]
         milestone_table(shown, key="initiatives__detail_milestones")
+        if "milestones" in basis:
+            st.caption(basis["milestones"])
     updates_and_indicators(ctx, parts["updates"], parts["indicators"])
     if has_role(ctx.identity, Role.EDITOR):  # the audit trail holds unpublished values
         with st.expander(_("Changelog")):

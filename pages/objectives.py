@@ -13,7 +13,11 @@ from gdc_tracker.ui import components, filters
 from gdc_tracker.ui.frame import PageContext, page_frame
 
 ALL = "all"
-GAP = {"none": "⚠ " + _("none"), "few": "△ " + _("few"), "": ""}
+GAP = {
+    detail.NOT_RECORDED: "⚠ " + _("not recorded in the reference data"),
+    "few": "△ " + _("few"),
+    "": "",
+}
 Column = st.column_config
 COLUMNS = {  # headers of every table on the page, by column name
     "name": _("Name"),
@@ -196,7 +200,9 @@ def gaps(ctx: PageContext, objective: int, region: str | None, data: pd.DataFram
             "**Stale**: the latest value is more than {n} years older than {year}, the newest "
             "year with published indicator data in the store at this level ({where}). "
             "**No data**: nothing published yet. "
-            "Regions: initiatives acting in the region itself; global ones reach every region."
+            "Regions: initiatives acting in the region itself; global ones reach every region. "
+            "**Not recorded in the reference data** says what this store holds, not that ITU "
+            "does no work there."
         ).format(
             n=detail.STALE_AFTER_YEARS,
             year=data["newest_year"].max() if len(data) else "-",
@@ -205,7 +211,7 @@ def gaps(ctx: PageContext, objective: int, region: str | None, data: pd.DataFram
     )
     left, right = st.columns(2)
     with left:
-        st.markdown("**" + _("ITU regions with few or no initiatives of their own") + "**")
+        st.markdown("**" + _("ITU regions with few or no initiatives of their own recorded") + "**")
         regions = ctx.load(detail.region_gaps, objective=objective)
         show(
             regions.assign(gap=regions["gap"].map(GAP)),
@@ -229,7 +235,7 @@ def gaps(ctx: PageContext, objective: int, region: str | None, data: pd.DataFram
         st.caption(_("No regional initiative is recorded for this region yet."))
         return
     regional = regional.assign(
-        gap=(regional["initiatives"] == 0).map({True: GAP["none"], False: ""})
+        gap=(regional["initiatives"] == 0).map({True: GAP[detail.NOT_RECORDED], False: ""})
     )
     show(
         regional,

@@ -22,9 +22,9 @@ pytestmark = pytest.mark.browser
 
 # One shared link per page: (name, path and query, text the view must show).
 SHARED_VIEWS = [
-    ("overview", "/", ["Objective 1 ·", "AMS2 (2023-2025)", "Demo data."]),
+    ("overview", "/", ["Objective 1 ·", "AMS2 (2023-2025)", "Demo data, not official statistics."]),
     ("objectives", "/objectives?objective=5", ["Enhance international governance of artificial"]),
-    ("initiatives", "/initiatives?q=giga", ["1 of 36 initiatives"]),
+    ("initiatives", "/initiatives?q=giga", ["1 of 44 initiatives"]),
     ("initiative-detail", "/initiatives?initiative=giga", ["UNICEF"]),
     (
         "indicators",

@@ -61,7 +61,7 @@ def test_enter_submit_review_publish_and_see_it_on_the_chart(office_store: str) 
         sign_in(editor, base, "ana.editor")
         editor.get_by_role("link", name="Update").click()
         wait_until_rendered(editor)
-        choose(editor, "^Indicator", "Individuals aged 15+ using the Internet")
+        choose(editor, "^Indicator", "Individuals using the Internet")
         choose(editor, "^Geography", "El Salvador")
         value_tab = editor.get_by_role("tabpanel").first
         value_tab.get_by_label("Period").fill("2025")

@@ -103,8 +103,11 @@ def test_a_dry_run_prints_the_preview_and_writes_nothing(store: str, tmp_path: P
     path = write_csv(tmp_path / "values.csv", ROWS)
     result = run_cli("import", str(path), "--as-user", "editor.one", "--dry-run", url=store)
     assert result.returncode == 0, result.stderr
-    assert "2 new, 0 changed, 0 unchanged, 2 rejected" in result.stdout
-    assert "row 4, column 'ISO3' ('AFE'): unknown country 'AFE'" in result.stdout
+    assert "2 new, 0 changed, 0 unchanged, 1 rejected" in result.stdout
+    assert "1 row of an aggregate not tracked (World Bank regions and income groups): AFE" in (
+        result.stdout
+    )
+    assert "row 4, column 'ISO3' ('AFE'): 'AFE' is a World Bank aggregate" in result.stdout
     assert "row 5, column 'Value' ('NULL')" in result.stdout
     assert "dry run: nothing was written" in result.stdout
     assert count(store, "progressentry") == 0

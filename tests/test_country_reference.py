@@ -13,7 +13,9 @@ COUNTRIES_CSV = PROJECT_ROOT / "data" / "reference" / "countries.csv"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 MLEDOZE_CSV = SHARED_DATA / "mledoze_countries.csv"
 
-COLUMNS = ["iso3", "iso2", "name", "itu_region", "latitude", "longitude"]
+COLUMNS = ["iso3", "iso2", "name", "itu_region", "latitude", "longitude", "status"]
+README = PROJECT_ROOT / "data" / "reference" / "README.md"
+M49_CSV = SHARED_DATA / "all.csv"
 ITU_REGIONS = {"AFR", "AMS", "ARB", "ASP", "CIS", "EUR"}
 
 # Codes that pycountry (ISO 3166-1) does not know: Kosovo's user-assigned codes.
@@ -113,13 +115,86 @@ def test_codes_known_to_pycountry(countries: pd.DataFrame) -> None:
         assert country.alpha_2 == iso2, iso3
 
 
-def test_names_follow_pycountry(countries: pd.DataFrame) -> None:
+# Names that no ISO form gives: ITU's names for the two territories, the UN's current short
+# names of the Netherlands and the Holy See (ISO: "Netherlands", "Holy See (Vatican City
+# State)"), and Kosovo, which ISO 3166 does not list.
+NOT_FROM_ISO = {
+    "HKG": "Hong Kong, China",
+    "MAC": "Macao, China",
+    "NLD": "Netherlands (Kingdom of the)",
+    "VAT": "Holy See",
+    "XKX": "Kosovo",
+}
+
+
+def un_style_forms(iso_name: str) -> set[str]:
+    """The UN short-name forms of an ISO name: "Korea, Republic of" is "Republic of Korea",
+    "Iran, Islamic Republic of" is "Iran (Islamic Republic of)"."""
+    forms = {iso_name}
+    if ", " in iso_name:
+        head, tail = iso_name.split(", ", 1)
+        tail = tail.removeprefix("The ")
+        forms |= {f"{tail[0].upper()}{tail[1:]} {head}", f"{head} ({tail})"}
+    return forms
+
+
+def test_names_are_official_short_names_never_colloquial(countries: pd.DataFrame) -> None:
     for iso3, name in zip(countries["iso3"], countries["name"], strict=True):
-        if iso3 == "XKX":
-            assert name == "Kosovo"
+        if iso3 in NOT_FROM_ISO:
+            assert name == NOT_FROM_ISO[iso3], iso3
             continue
         country = pycountry.countries.get(alpha_3=iso3)
-        assert name == (getattr(country, "common_name", None) or country.name), iso3
+        official = {country.name, getattr(country, "official_name", country.name)}
+        allowed = set().union(*(un_style_forms(n) for n in official))
+        assert name in allowed, f"{iso3}: {name!r} is not one of {sorted(allowed)}"
+        colloquial = getattr(country, "common_name", None)
+        if colloquial and colloquial not in official:
+            assert name != colloquial, f"{iso3}: {name!r} is the colloquial name"
+
+
+def test_the_names_a_council_delegate_checks(countries: pd.DataFrame) -> None:
+    name = dict(zip(countries["iso3"], countries["name"], strict=True))
+    assert name["KOR"] == "Republic of Korea"
+    assert name["PRK"] == "Democratic People's Republic of Korea"
+    assert name["IRN"] == "Iran (Islamic Republic of)"
+    assert name["VNM"] == "Viet Nam"
+    assert name["LAO"] == "Lao People's Democratic Republic"
+    assert name["SYR"] == "Syrian Arab Republic"
+    assert name["TZA"] == "United Republic of Tanzania"
+    assert name["BOL"] == "Bolivia (Plurinational State of)"
+    assert name["VEN"] == "Venezuela (Bolivarian Republic of)"
+    assert name["USA"] == "United States of America"
+    assert name["GBR"] == "United Kingdom of Great Britain and Northern Ireland"
+
+
+def test_names_match_the_un_m49_list(countries: pd.DataFrame) -> None:
+    if not M49_CSV.is_file():
+        message = f"../shared/data not present: {M49_CSV} is missing"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    m49 = pd.read_csv(M49_CSV, keep_default_na=False, dtype=str)
+    iso_names = dict(zip(m49["alpha-3"], m49["name"], strict=True))
+    for iso3, name in zip(countries["iso3"], countries["name"], strict=True):
+        if iso3 in NOT_FROM_ISO:
+            continue
+        country = pycountry.countries.get(alpha_3=iso3)
+        forms = un_style_forms(iso_names[iso3]) | {getattr(country, "official_name", "")}
+        assert name in forms, f"{iso3}: {name!r} is not a form of {iso_names[iso3]!r}"
+
+
+def test_statuses_mark_territories_and_non_members(countries: pd.DataFrame) -> None:
+    status = dict(zip(countries["iso3"], countries["status"], strict=True))
+    assert set(status.values()) == {"member", "territory", "other"}
+    assert {c for c, s in status.items() if s == "territory"} == {"HKG", "MAC"}
+    assert {c for c, s in status.items() if s == "other"} == {"PSE", "XKX"}
+    assert {c for c, s in status.items() if s != "member"} == NON_MEMBERS
+    assert sum(s == "member" for s in status.values()) == 194
+
+
+def test_the_kosovo_choice_is_documented() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert "**Kosovo**" in text and "resolution 1244" in text and "`other`" in text
 
 
 def test_coordinates_in_range(countries: pd.DataFrame) -> None:

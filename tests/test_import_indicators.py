@@ -24,9 +24,7 @@ from tests.factories import TODAY, make_user
 HEADER = ["Indicator", "ISO3", "Economy", "Year", "Value"]
 MOBILE_BB = "Active mobile-broadband subscriptions per 100 inhabitants"
 FIXED_BB = "Fixed-broadband subscriptions per 100 inhabitants"
-INTERNET_NAME = (
-    "individuals AGED 15+ using  the Internet"  # the tracked name, case and spaces aside
-)
+INTERNET_NAME = "INDIVIDUALS using  the Internet"  # the tracked name, case and spaces aside
 INTERNET = "UMC_INTERNET_USE"
 OWNERSHIP = "UMC_MOBILE_OWNERSHIP"  # written as its tracked code in the file
 COUNTRIES = [("SLV", "El Salvador"), ("GTM", "Guatemala"), ("BRA", "Brazil")]

@@ -394,7 +394,6 @@ GOOD = ["SLV", "UMC_INTERNET_USE", "2020", "54.6"]
     ("row", "column", "words"),
     [
         (["XYZ", "UMC_INTERNET_USE", "2020", "1"], "Country", "unknown country 'XYZ'"),
-        (["AFE", "UMC_INTERNET_USE", "2020", "1"], "Country", "unknown country 'AFE'"),
         (["SLV", "UMC_INTERNET_USE", "2020", "abc"], "Value", "'abc' is not a number"),
         (["SLV", "UMC_INTERNET_USE", "2020", "1,5"], "Value", "decimal point"),
         (["SLV", "UMC_INTERNET_USE", "2020", "inf"], "Value", "not a number"),
@@ -423,6 +422,32 @@ def test_each_rejection_names_the_row_the_column_and_the_reason(
     assert {p.row_number for p in found.problems} == {3}
     reasons = [p.reason for p in found.problems if p.column == column]
     assert reasons and words in reasons[0], found.problems
+
+
+def test_world_bank_aggregates_and_untracked_territories_are_set_aside_not_rejected(
+    preview_store: tuple[Engine, Identity],
+) -> None:
+    rows = [
+        GOOD,
+        ["AFE", "UMC_INTERNET_USE", "2020", "1"],
+        ["AFE", "UMC_INTERNET_USE", "2021", "2"],
+        ["HIC", "UMC_INTERNET_USE", "2020", "3"],
+        ["ABW", "UMC_INTERNET_USE", "2020", "4"],  # Aruba: ISO, not a tracked geography
+        ["XYZ", "UMC_INTERNET_USE", "2020", "5"],  # no place at all: an error of the file
+    ]
+    found = run_preview(*preview_store, csv_bytes(rows))
+    assert found.counts == {"new": 1, "changed": 0, "unchanged": 0, "rejected": 1}
+    assert [p.row_number for p in found.problems] == [7]
+    assert found.set_aside_lines() == [
+        "3 rows of 2 aggregates not tracked (World Bank regions and income groups): AFE, HIC.",
+        "1 row of a territory that is not a tracked geography: ABW.",
+    ]
+    listed = found.set_aside_frame()
+    assert listed["row"].tolist() == [3, 4, 5, 6]
+    assert (
+        listed["reason"].iloc[0]
+        == "'AFE' is a World Bank aggregate, not a geography the tracker holds"
+    )
 
 
 def test_a_breakdown_the_indicator_does_not_have_is_rejected(
@@ -524,7 +549,9 @@ def test_accepted_rows_are_written_with_one_audit_record_each_and_one_version_bu
     entry = saved[("SLV", "2020", "total")]
     assert entry.value == 54.6 and entry.year == 2020 and entry.period_end == date(2020, 12, 31)
     assert entry.review_state == ReviewState.SUBMITTED and entry.version == 1
-    assert entry.author_id == editor.user_id and entry.source == "upload.csv"
+    # A plain file says nothing of its source: none is made up (not even its file name).
+    assert entry.author_id == editor.user_id and entry.source == "source not stated"
+    assert entry.data_source_id is None and entry.obs_status is None
     assert db.read_data_version(reference_engine) == version + 1
     assert audit_count(reference_engine) == audits + 3
     with db.session_scope(reference_engine) as session:

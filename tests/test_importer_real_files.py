@@ -107,10 +107,13 @@ def test_the_world_bank_wide_csv_imports_its_exact_values(
     assert (found.mapping.country, found.mapping.country_name) == ("Country Code", "Country Name")
     assert result.added == found.counts["new"] > 6_000 and result.updated == 0
     assert_world_bank_values(reference_engine)
+    # Aggregates are set aside in one line, not rejected row by row; each row stays listed.
     grouped = problems_by_row(found)
-    assert "unknown country 'AFE'" in grouped[3][0].reason  # Africa Eastern and Southern
-    assert grouped[3][0].column == "Country Code"
-    assert "ITU region Arab States" in grouped[9][0].reason  # "Arab World" is not ITU's ARB
+    assert 3 not in grouped and 9 not in grouped
+    aside = found.set_aside_frame().set_index("row")
+    assert "'AFE' (Africa Eastern and Southern) is a World Bank aggregate" in aside.loc[3, "reason"]
+    assert aside.loc[3, "column"] == "Country Code"
+    assert "ITU region Arab States" in aside.loc[9, "reason"]  # "Arab World" is not ITU's ARB
     slv_row = next(
         row
         for row, cells in enumerate(csv.reader(io.StringIO(data.decode("utf-8-sig"))), 1)
@@ -141,7 +144,11 @@ def test_the_world_bank_preamble_is_skipped_and_row_numbers_follow_the_file(
         )
     observed = {(o.geo_code, o.period): o.value for o in found.new}
     assert {key: observed.get(key) for key in WORLD_BANK_VALUES} == WORLD_BANK_VALUES
-    assert "unknown country 'AFE'" in problems_by_row(found)[3 + 4][0].reason
+    aside = found.set_aside_frame().set_index("row")
+    assert (
+        "'AFE' (Africa Eastern and Southern) is a World Bank aggregate"
+        in aside.loc[3 + 4, "reason"]
+    )
 
 
 def test_an_excel_workbook_of_the_world_bank_rows_imports_the_same_values(
@@ -162,7 +169,7 @@ def test_an_excel_workbook_of_the_world_bank_rows_imports_the_same_values(
     found, result = import_file(sqlite_store, who, buffer.getvalue(), "wdi.xlsx")
     assert found.mapping.layout == "wide" and result.added > 6_000
     assert_world_bank_values(sqlite_store)
-    assert "unknown country 'AFE'" in problems_by_row(found)[3][0].reason
+    assert "is a World Bank aggregate" in found.set_aside_frame().set_index("row").loc[3, "reason"]
 
 
 def owid_row(path: Path, entity: str, year: str) -> int:

@@ -108,6 +108,8 @@ def test_series_is_one_published_value_a_year_the_latest_period_standing_for_the
         "value",
         "is_demo",
         "updated_at",
+        "source",
+        "obs_status",
     ]
     world = series[series["geo_code"] == "WLD"]
     assert world["year"].is_unique
@@ -142,7 +144,8 @@ def test_series_status_rates_each_geography_in_the_order_asked_and_skips_unknown
     first = statuses.iloc[0]
     assert first["status"] == str(expected.status)
     assert first["explanation"] == expected.explanation
-    assert first["baseline_year"] == expected.baseline_year
+    baseline = first["baseline_year"]
+    assert (None if pd.isna(baseline) else int(baseline)) == expected.baseline_year
     assert queries.series_status(
         session, code="NOPE", geo_codes=("WLD",), thresholds=thresholds
     ).empty
@@ -405,10 +408,15 @@ def test_connectivity_chart_colours_regions_outside_the_status_palette() -> None
     assert encoding["shape"]["field"] == "region_name"
     rules = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
     assert len(rules) == 2
-    text = json.dumps(spec)
-    assert "Universal and meaningful" in text and "Neither universal nor meaningful" in text
+    text = json.dumps(spec, ensure_ascii=False)
+    # 50 % online is half of people, not universal connectivity, and the score is ours.
+    assert "Universal and meaningful" not in text
+    assert "Half or more online · score 50+" in text and "own composite" in text
     summary = charts.connectivity_summary(frame)
-    assert summary.startswith("2 countries plotted (1 left out for lack of data); 1 are both")
+    assert summary.startswith(
+        "2 countries plotted (1 left out for lack of data); 1 have half or more of people online"
+    )
+    assert "0 have reached universal use (100 %)" in summary
 
 
 # --- the page ---------------------------------------------------------------------------------

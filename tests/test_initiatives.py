@@ -6,10 +6,12 @@ import re
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+import yaml
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
@@ -37,6 +39,25 @@ from gdc_tracker.status import Thresholds
 F = queries.InitiativeFilters.build
 TODAY = date(2026, 11, 23)
 KIT = "digital-transformation-kit"
+
+# Counts read from the reference file itself, not from the code under test.
+REFERENCE = yaml.safe_load(
+    (Path(__file__).resolve().parents[1] / "data" / "reference" / "initiatives.yaml").read_text(
+        encoding="utf-8"
+    )
+)
+ALL = len(REFERENCE)
+ITU_T = sum(item["lead_sector"] == "ITU-T" for item in REFERENCE)
+ONGOING_ITU_T = sum(i["lead_sector"] == "ITU-T" and i["status"] == "ongoing" for i in REFERENCE)
+ONGOING = sum(item["status"] == "ongoing" for item in REFERENCE)
+UNDATED = sum(item["start_date"] is None for item in REFERENCE)
+
+
+def _objectives_of(item: dict) -> set[int]:
+    return {item["objectives"]["primary"], *item["objectives"]["also"]}
+
+
+ON_OBJECTIVE_5 = sum(5 in _objectives_of(item) for item in REFERENCE)
 
 
 @pytest.fixture(
@@ -132,7 +153,7 @@ def test_the_table_has_one_row_per_initiative_with_its_lists_joined(session: Ses
     table = queries.initiatives_table(session)
     total = session.exec(select(sa.func.count()).select_from(Initiative)).one()
     assert list(table.columns) == queries.TABLE_COLUMNS
-    assert len(table) == total == 36
+    assert len(table) == total == ALL == 44
     assert table["slug"].is_unique
     academy = table.set_index("slug").loc["itu-academy"]
     assert academy["objectives"] == "1, 2"
@@ -156,7 +177,7 @@ def test_an_initiative_with_many_links_is_still_one_row(session: Session) -> Non
         partners=("Zeta", "alpha", "Beta"),
     )
     table = queries.initiatives_table(session).set_index("slug")
-    assert len(table) == 37
+    assert len(table) == ALL + 1
     row = table.loc["many-links"]
     assert row["objectives"] == "1, 3, 5"
     assert row["primary_objective"] == 3
@@ -232,11 +253,11 @@ def test_regional_status_lead_partner_and_country_filters(session: Session) -> N
     assert slugs(session, regional=["AMS1/2023-2025"]) == []
     assert slugs(session, regional=["not-a-key"]) == []
     assert slugs(session, status=["paused"]) == ["paused-one"]
-    assert len(slugs(session, status=["ongoing", "paused"])) == 37
+    assert len(slugs(session, status=["ongoing", "paused"])) == ONGOING + 1
     lead = session.exec(
         select(sa.func.count()).select_from(Initiative).where(Initiative.lead_sector == "ITU-T")
     ).one()
-    assert len(slugs(session, lead=["ITU-T"])) == lead == 7
+    assert len(slugs(session, lead=["ITU-T"])) == lead == ITU_T
     assert slugs(session, partner=["UNICEF"]) == ["giga"]
     assert sorted(slugs(session, partner=["UN Women"])) == sorted(["equals", KIT])
     assert slugs(session, country=["SLV"]) == [KIT]
@@ -244,9 +265,9 @@ def test_regional_status_lead_partner_and_country_filters(session: Session) -> N
 
 def test_filters_combine_so_that_every_one_applies(session: Session) -> None:
     ongoing_itu_t = slugs(session, status=["ongoing"], lead=["ITU-T"])
-    assert len(ongoing_itu_t) == 7
+    assert len(ongoing_itu_t) == ONGOING_ITU_T
     assert slugs(session, status=["paused"], lead=["ITU-T"]) == []
-    ai = set(slugs(session, objective=["5"], lead=["ITU-T"]))
+    ai = set(slugs(session, objective=["5"], lead=["ITU-T"], status=["ongoing"]))
     assert ai == set(slugs(session, objective=["5"])) & set(ongoing_itu_t)
     assert slugs(session, q="giga", objective=["1"], partner=["UNICEF"]) == ["giga"]
     assert slugs(session, q="giga", objective=["5"]) == []
@@ -259,7 +280,7 @@ def test_filter_options_offer_every_filter(session: Session) -> None:
     assert set(options) == set(queries.FILTER_PARAMS)
     assert options["objective"]["1"] == "1. Digital divides"
     assert options["regional"]["AMS2/2023-2025"] == "AMS2 (2023-2025)"
-    assert list(options["status"]) == ["planned", "ongoing", "completed", "paused"]
+    assert list(options["status"]) == ["planned", "ongoing", "completed", "paused", "not stated"]
     assert "UNICEF" in options["partner"]
     assert options["country"] == {"SLV": "El Salvador"}
     assert {"AFR", "AMS", "ARB", "ASP", "CIS", "EUR"} <= set(options["region"])
@@ -267,7 +288,7 @@ def test_filter_options_offer_every_filter(session: Session) -> None:
 
 def test_facts_count_every_initiative_and_the_demo_updates(session: Session) -> None:
     facts = queries.initiative_facts(session)
-    assert facts["total"] == 36
+    assert facts["total"] == ALL
     assert facts["demo_updates"] > 0
     assert facts["as_of"] is not None
 
@@ -287,6 +308,40 @@ def test_detail_of_giga_has_its_partner_link_objective_and_updates(session: Sess
     assert parts["objectives"][["number", "is_primary"]].values.tolist() == [[1, True]]
     assert len(parts["updates"]) >= 2 and parts["updates"]["is_demo"].all()
     assert parts["updates"]["period_end"].is_monotonic_decreasing
+
+
+def test_detail_carries_the_basis_of_every_fact_as_the_reference_file_gives_it(
+    session: Session,
+) -> None:
+    giga = next(item for item in REFERENCE if item["slug"] == "giga")
+    basis = detail(session, "giga")["basis"].set_index("fact")
+    assert set(basis.index) == set(giga["basis"])
+    assert basis.loc["status", "basis"] == "C25/52"
+    assert basis.loc["status", "section"] == giga["basis"]["status"]["section"]
+    assert basis.loc["start_date", "url"] == "https://giga.global"
+    assert basis.loc["end_date", "basis"] == "not stated"
+    assert basis.loc["lead_sector", "basis"] == "editorial"
+
+
+def test_basis_captions_name_the_section_link_the_page_and_keep_the_note() -> None:
+    basis = pd.DataFrame(
+        {
+            "fact": ["status", "start_date", "lead_sector", "end_date"],
+            "basis": ["C25/52", "public", "editorial", "not stated"],
+            "section": ["section 2.1", None, None, None],
+            "url": [None, "https://example.org/x", None, None],
+            "note": [None, "Year-level: *2016*.", "ITU-D is an assumption.", None],
+        }
+    )
+    captions = charts.fact_captions(basis)
+    assert captions["status"] == "basis: C25/52, section 2\\.1"
+    assert captions["start_date"].startswith(
+        "basis: public information, [source](https://example.org/x)"
+    )
+    assert captions["start_date"].endswith(" · Year\\-level\\: \\*2016\\*\\.")
+    assert captions["lead_sector"].startswith("basis: editorial choice · ")
+    assert captions["end_date"] == "basis: not stated in any source"
+    assert charts.caption_of(captions, "countries") == "basis not recorded"
 
 
 def test_detail_of_an_unknown_slug_is_empty_in_every_part(session: Session) -> None:
@@ -473,8 +528,9 @@ def test_timeline_draws_dated_initiatives_as_bars_and_milestones_as_points(
     assert summary == (
         "12 initiatives have a start date, from 2001 to 2024 (12 with no end date); "
         "6 dated milestones (6 done, 0 due, 0 slipped); "
-        "24 initiatives have no start date recorded."
+        f"{UNDATED} initiatives have no start date recorded."
     )
+    assert UNDATED == 32  # 44 initiatives, 12 with a start date
 
 
 def test_escaped_markdown_shows_text_as_written() -> None:
@@ -536,13 +592,13 @@ def count_line(at: AppTest) -> str:
 def test_page_lists_all_initiatives_with_a_count() -> None:
     at = open_page()
     assert at.title[0].value == "Initiatives"
-    assert count_line(at) == "**36** of 36 initiatives"
-    assert len(at.dataframe[0].value) == 36
+    assert count_line(at) == f"**{ALL}** of {ALL} initiatives"
+    assert len(at.dataframe[0].value) == ALL
 
 
 def test_page_search_from_the_url() -> None:
     at = open_page(q="giga")
-    assert count_line(at) == "**1** of 36 initiatives"
+    assert count_line(at) == f"**1** of {ALL} initiatives"
     assert at.dataframe[0].value["name"].tolist() == ["Giga"]
     assert at.text_input(key="url__q").value == "giga"
 
@@ -550,14 +606,14 @@ def test_page_search_from_the_url() -> None:
 def test_page_objective_filter_from_the_url() -> None:
     at = open_page(objective="5")
     table = at.dataframe[0].value
-    assert count_line(at) == "**7** of 36 initiatives"
+    assert count_line(at) == f"**{ON_OBJECTIVE_5}** of {ALL} initiatives"
     assert table["objectives"].str.split(", ").map(lambda o: "5" in o).all()
 
 
 def test_page_status_and_lead_filters_from_the_url() -> None:
     at = open_page(status="ongoing", lead="ITU-T")
     table = at.dataframe[0].value
-    assert len(table) == 7
+    assert len(table) == ONGOING_ITU_T
     assert set(table["lead_sector"]) == {"ITU-T"} and set(table["status"]) == {"ongoing"}
 
 
@@ -573,6 +629,29 @@ def test_page_opens_the_detail_of_giga_with_its_partners() -> None:
     assert any("Demo data" in c.value for c in at.caption)
 
 
+def test_page_shows_each_fact_with_its_basis_and_the_notes() -> None:
+    at = open_page(initiative="early-warnings-for-all")
+    statuses = {m.label: m.value for m in at.metric}
+    assert statuses["Status"] == "not stated"
+    captions = [c.value for c in at.caption]
+    assert any(
+        c.startswith("basis: not stated in any source · C25/52 \\(section 2\\.2\\)")
+        for c in captions
+    )
+    assert any(
+        c.startswith("basis: public information, [source](https://www.un.org/en/climatechange/")
+        and "Year\\-level" in c
+        for c in captions
+    )
+    assert any(c.startswith("basis: editorial choice · ") for c in captions)
+
+
+def test_page_shows_the_general_note_of_an_initiative() -> None:
+    at = open_page(initiative="working-group-digital-technologies")
+    assert any(m.value.startswith("**Note:** The GDC Implementation Map") for m in at.markdown)
+    assert any(c.value.startswith("basis: C25/52, section 2\\.1") for c in at.caption)
+
+
 def test_choosing_an_initiative_opens_it_and_puts_it_in_the_url() -> None:
     at = open_page()
     at.selectbox(key="url__initiative").set_value("equals").run()
@@ -584,7 +663,7 @@ def test_choosing_an_initiative_opens_it_and_puts_it_in_the_url() -> None:
 def test_page_with_an_unknown_slug_says_so_and_shows_the_table() -> None:
     at = open_page(initiative="no-such-thing")
     assert "“no-such-thing”" in at.warning[0].value.replace("\\", "")  # shown as text
-    assert count_line(at) == "**36** of 36 initiatives"
+    assert count_line(at) == f"**{ALL}** of {ALL} initiatives"
 
 
 def test_page_map_view_shows_both_matrices_and_the_summary() -> None:
@@ -600,26 +679,26 @@ def test_page_map_view_honours_the_filters() -> None:
     specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
     assert len(specs) == 1  # no ITU-T initiative serves a regional initiative
     summary = next(c.value for c in at.caption if c.value.startswith("Objective "))
-    assert "; 7 initiatives," in summary
+    assert f"; {ITU_T} initiatives," in summary
     assert any("regional initiative" in i.value for i in at.info)
 
 
 def test_page_timeline_view_draws_and_lists_the_undated() -> None:
     at = open_page(view="timeline")
     assert len(at.get("vega_lite_chart")) == 1
-    assert any(m.value.startswith("**No start date recorded (24):**") for m in at.markdown)
+    assert any(m.value.startswith(f"**No start date recorded ({UNDATED}):**") for m in at.markdown)
 
 
 def test_page_shows_a_slug_from_the_url_as_text_only() -> None:
     at = open_page(initiative="[click](https://evil.example) <b>x</b>")
     warning = at.warning[0].value
     assert "[click](" not in warning and "<b>" not in warning
-    assert count_line(at) == "**36** of 36 initiatives"
+    assert count_line(at) == f"**{ALL}** of {ALL} initiatives"
 
 
 def test_page_ignores_unknown_codes_in_the_url() -> None:
     at = open_page(objective="9", status="bogus", view="nowhere", region="XYZ")
-    assert count_line(at) == "**36** of 36 initiatives"
+    assert count_line(at) == f"**{ALL}** of {ALL} initiatives"
 
 
 def test_page_shows_an_empty_state_when_nothing_matches() -> None:

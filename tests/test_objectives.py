@@ -173,7 +173,7 @@ def test_region_gaps_flag_regions_with_none_or_few_initiatives(session: Session)
     assert gaps.loc["AMS", "initiatives"] >= 1
     for code, row in gaps.iterrows():
         n = int(row["initiatives"])
-        expected = "none" if n == 0 else "few" if n < detail.FEW_INITIATIVES else ""
+        expected = "not recorded" if n == 0 else "few" if n < detail.FEW_INITIATIVES else ""
         assert row["gap"] == expected, code
     assert (gaps["global_initiatives"] == gaps["global_initiatives"].iloc[0]).all()
 
@@ -533,6 +533,11 @@ def test_gaps_list_regions_with_no_initiatives_of_their_own(app_store: str) -> N
     regions = _table(at, "region", {"initiatives", "global_initiatives", "gap"})
     assert len(regions) == 6
     assert regions["gap"].str.startswith("⚠").all()  # objective 5's initiatives are all global
+    # absence of a record is not absence of ITU work: never "none"
+    assert set(regions["gap"]) == {"⚠ not recorded in the reference data"}
+    regional = _table(at, "code", {"cycle", "indicators", "gap"})
+    assert set(regional["gap"]) <= {"⚠ not recorded in the reference data", ""}
+    assert not any(c.value.endswith("none") for c in at.caption)
 
 
 def test_unknown_codes_in_the_url_fall_back_to_objective_1_and_the_world(app_store: str) -> None:

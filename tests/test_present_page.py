@@ -64,7 +64,7 @@ def test_an_editor_builds_orders_and_saves_a_deck(store: str) -> None:
 def test_presenter_mode_opens_at_the_slide_in_the_url_and_moves_on(saved_deck: str) -> None:
     at = open_page(PAGE, deck=saved_deck, mode="show", slide="2")
     assert not at.exception
-    assert at.title[0].value == "Individuals aged 15+ using the Internet"
+    assert at.title[0].value == "Individuals using the Internet"
     assert any(m.value == "**2 / 3**" for m in at.markdown)
     assert any("As of" in c.value and "Source" in c.value for c in at.caption)
     assert at.get("vega_lite_chart"), "the indicator chart is drawn"
@@ -109,6 +109,6 @@ def test_a_map_slide_without_a_year_shows_the_latest_and_links_to_it(store: str)
         decks.save_deck(session, deck, by=editor)
     at = open_page(PAGE, deck="maps", mode="show")
     assert not at.exception
-    assert at.title[0].value == "Individuals aged 15+ using the Internet, latest year"
+    assert at.title[0].value == "Individuals using the Internet, latest year"
     link = next(c.value for c in at.caption if "/map?" in c.value)
     assert "indicator=UMC_INTERNET_USE" in link and "year=" not in link

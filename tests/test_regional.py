@@ -86,7 +86,7 @@ def test_region_country_values_are_the_latest_year_of_each_linked_indicator(
 
     table = geo.regional_country_table(session, regional_initiative_id=ams3)
     assert list(table.columns[:2]) == ["country", "code"] and len(table) == 35
-    assert "Individuals aged 15+ using the Internet (percent, 2024)" in table.columns
+    assert "Individuals using the Internet (percent, 2024)" in table.columns
 
     ams4 = regional_id(session, "AMS4")
     assert geo.regional_country_values(session, regional_initiative_id=ams4).empty

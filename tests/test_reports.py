@@ -271,7 +271,8 @@ def test_pdf_has_the_title_objective_headings_and_demo_notice(
         assert f"Objective {section.number}:" in flat
     assert DEMO_PHRASE in flat
     assert "Giga" in flat and "Table 2. Indicators of Objective 1" in flat
-    assert re.search(r"\b4\.\s+15 ITU initiatives", flat)  # numbering continues
+    first = data.objectives[0].initiative_status["initiatives"].sum()
+    assert re.search(rf"\b4\.\s+{first} ITU initiatives", flat)  # numbering continues
     assert PdfReader(io.BytesIO(content)).metadata.title == REPORT_TITLE
 
 

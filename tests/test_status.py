@@ -4,9 +4,11 @@ Expected rates are worked out by hand in the comments: CAGR = (end/start)^(1/yea
 """
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from gdc_tracker.status import (
     STATUS_ORDER,
@@ -422,3 +424,63 @@ def test_assess_frame_matches_assess_and_skips_missing_values() -> None:
 def test_assess_frame_without_value_column_raises() -> None:
     with pytest.raises(KeyError):
         assess_frame(pd.DataFrame({"year": [2020]}), target=100, target_year=2030)
+
+
+# Two-sided targets: gender parity is a band (0.98 to 1.02), not "1.0 or more".
+
+PARITY_BAND = (0.98, 1.02)
+
+
+def assess_parity(observations: list[tuple[int, float]]) -> Assessment:
+    return assess(observations, target=1.0, target_year=2030, target_band=PARITY_BAND)
+
+
+def test_overshooting_parity_is_not_target_met() -> None:
+    # 1.1: ten women online for every nine men, outside the band on the other side.
+    result = assess_parity([(2023, 0.92), (2025, 1.1)])
+    assert result.status != ProgressStatus.TARGET_MET
+    # 0.06 below the band in 2023, 0.08 above it in 2025: the gap widened.
+    assert result.status == ProgressStatus.DETERIORATION
+    assert result.actual_rate == pytest.approx((0.06 - 0.08) / 2)
+    assert result.required_rate == pytest.approx(0.06 / 7)
+    assert "within the target band 0.98 to 1.02" in result.explanation
+
+
+def test_a_score_within_the_band_meets_the_parity_target_on_either_side_of_one() -> None:
+    for latest in (0.98, 0.995, 1.0, 1.02):
+        assert assess_parity([(2023, 0.92), (2025, latest)]).status == ProgressStatus.TARGET_MET
+    assert assess_parity([(2023, 0.92), (2025, 1.021)]).status != ProgressStatus.TARGET_MET
+
+
+def test_progress_towards_the_band_is_the_gap_closed_against_the_gap_to_close() -> None:
+    # 0.92 to 0.95 in two years: 0.015 a year of the 0.06/7 a year needed by 2030.
+    result = assess_parity([(2023, 0.92), (2025, 0.95)])
+    assert result.ratio == pytest.approx(0.015 / (0.06 / 7))
+    assert result.status == ProgressStatus.ON_TRACK
+    # From above the band: 1.10 to 1.09 in two years closes 0.005 a year of 0.08/7 needed.
+    above = assess_parity([(2023, 1.10), (2025, 1.09)])
+    assert above.ratio == pytest.approx(0.005 / (0.08 / 7))
+    assert above.status == ProgressStatus.LIMITED
+
+
+def test_leaving_the_band_after_a_baseline_within_it_is_deterioration() -> None:
+    result = assess_parity([(2023, 1.0), (2025, 0.9)])
+    assert result.status == ProgressStatus.DETERIORATION
+    assert "was within the target band" in result.explanation
+
+
+def test_without_a_band_the_one_sided_rule_is_unchanged() -> None:
+    assert assess([(2023, 0.92), (2025, 1.1)], target=1.0, target_year=2030).status == (
+        ProgressStatus.TARGET_MET
+    )
+
+
+def test_the_parity_indicator_declares_its_band_in_the_reference_file() -> None:
+    indicators = yaml.safe_load(
+        (Path(__file__).resolve().parents[1] / "data/reference/indicators.yaml").read_text(
+            encoding="utf-8"
+        )
+    )
+    parity = next(i for i in indicators if i["code"] == "UMC_GENDER_PARITY_INTERNET")
+    assert parity["target"]["band"] == [0.98, 1.02]
+    assert "above 1.0 count as target met" not in parity["note"]

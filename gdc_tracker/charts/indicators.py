@@ -75,6 +75,7 @@ UNIT_LABELS: dict[str, str] = {
     "count": "count",
 }
 QUADRANT = 50.0
+UNIVERSAL = 100.0  # universal connectivity: everyone online (the UMC 2030 target)
 
 
 def unit_label(unit: str) -> str:
@@ -176,6 +177,16 @@ def _year_axis(first: float, last: float) -> alt.X:
     )
 
 
+def provenance_tooltips(values: pd.DataFrame) -> list[alt.Tooltip]:
+    """The source and observation status of the value under the pointer, where known."""
+    tips = []
+    if "source" in values.columns:
+        tips.append(alt.Tooltip("source:N", title=_("Source")))
+    if "obs_status" in values.columns and values["obs_status"].astype(bool).any():
+        tips.append(alt.Tooltip("obs_status:N", title=_("Observation status")))
+    return tips
+
+
 def series_chart(
     series: pd.DataFrame,
     *,
@@ -216,6 +227,7 @@ def series_chart(
                 alt.Tooltip("geo_name:N", title=_("Geography")),
                 alt.Tooltip("year:Q", title=_("Year"), format="d"),
                 alt.Tooltip("value:Q", title=y_title, format=",.2f"),
+                *provenance_tooltips(series),
             ],
         )
     ]
@@ -405,6 +417,7 @@ def compare_chart(
                 alt.Tooltip("geo_name:N", title=_("Geography")),
                 alt.Tooltip("year:Q", title=_("Year"), format="d"),
                 alt.Tooltip("value:Q", title=unit_label(unit), format=",.2f"),
+                *provenance_tooltips(frame),
             ],
         )
     )
@@ -546,7 +559,11 @@ def connectivity_chart(frame: pd.DataFrame) -> alt.LayerChart:
                 title=_("Universality: individuals using the Internet (%)"),
                 scale=scale,
             ),
-            y=alt.Y("meaningfulness:Q", title=_("Meaningfulness score (0-100)"), scale=scale),
+            y=alt.Y(
+                "meaningfulness:Q",
+                title=_("Meaningfulness score (GDC Tracker's own composite, 0-100)"),
+                scale=scale,
+            ),
             color=alt.Color(
                 "region_name:N",
                 title=_("ITU region"),
@@ -580,10 +597,10 @@ def connectivity_chart(frame: pd.DataFrame) -> alt.LayerChart:
             "y": [98, 98, 2, 2],
             "align": ["left", "right", "left", "right"],
             "label": [
-                _("Meaningful, not yet universal"),
-                _("Universal and meaningful"),
-                _("Neither universal nor meaningful"),
-                _("Widely used, not yet meaningful"),
+                _("Under half online · score 50+"),
+                _("Half or more online · score 50+"),
+                _("Under half online · score under 50"),
+                _("Half or more online · score under 50"),
             ],
         }
     )
@@ -613,9 +630,16 @@ def connectivity_summary(frame: pd.DataFrame) -> str:
     both = int(
         ((plotted["universality"] >= QUADRANT) & (plotted["meaningfulness"] >= QUADRANT)).sum()
     )
-    return (
-        f"{len(plotted)} {_('countries plotted')} ({left_out} {_('left out for lack of data')}); "
-        f"{both} {_('are both universal and meaningful (50 or more on each axis)')}; "
-        f"{_('median universality')} {number(plotted['universality'].median())}, "
-        f"{_('median meaningfulness')} {number(plotted['meaningfulness'].median())}."
+    universal = int((plotted["universality"] >= UNIVERSAL).sum())
+    return _(
+        "{plotted} countries plotted ({left_out} left out for lack of data); {both} have half "
+        "or more of people online and 50 or more on the tracker's own score; {universal} have "
+        "reached universal use (100 %); median Internet use {use}, median score {score}."
+    ).format(
+        plotted=len(plotted),
+        left_out=left_out,
+        both=both,
+        universal=universal,
+        use=number(plotted["universality"].median()),
+        score=number(plotted["meaningfulness"].median()),
     )

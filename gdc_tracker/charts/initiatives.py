@@ -407,3 +407,40 @@ def detail_markdown(parts: dict[str, pd.DataFrame]) -> dict[str, str]:
             [_safe_link(k.label, k.url) for k in parts["links"].itertuples()], _("None recorded")
         ),
     }
+
+
+def _present(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value != ""
+
+
+def basis_line(basis: str, section: object = None, url: object = None) -> str:
+    """Where a fact comes from, as one escaped Markdown line: "basis: C25/52, section 2.1",
+    "basis: public information" linked to its page, "basis: editorial choice", or
+    "basis: not stated in any source"."""
+    if basis == "C25/52":
+        return _("basis: C25/52, {section}").format(section=escape_markdown(section))
+    if basis == "public" and _present(url):
+        return _("basis: public information, {link}").format(link=_safe_link(_("source"), str(url)))
+    if basis == "editorial":
+        return _("basis: editorial choice")
+    if basis == "not stated":
+        return _("basis: not stated in any source")
+    return _("basis: {basis}").format(basis=escape_markdown(basis))
+
+
+def fact_captions(basis: pd.DataFrame) -> dict[str, str]:
+    """fact -> the caption shown under it: its basis line, then its note (escaped).
+
+    A fact without a recorded basis reads "basis not recorded", never a guess.
+    """
+    captions: dict[str, str] = {}
+    for row in basis.itertuples():
+        line = basis_line(str(row.basis), row.section, row.url)
+        if _present(row.note):
+            line = f"{line} · {escape_markdown(row.note)}"
+        captions[str(row.fact)] = line
+    return captions
+
+
+def caption_of(captions: dict[str, str], fact: str) -> str:
+    return captions.get(fact, _("basis not recorded"))

@@ -23,7 +23,7 @@ from gdc_tracker.models import (
     RegionalInitiative,
 )
 from gdc_tracker.queries.overview import frame, indicators, published
-from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds, assess
+from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds, assess, target_band_of
 
 __all__ = [
     "country_values",
@@ -183,6 +183,7 @@ def country_values(
                 higher_is_better=indicator["direction"] == "higher_is_better",
                 baseline_year=_int(indicator["baseline_year"]),
                 thresholds=thresholds,
+                target_band=target_band_of(indicator),
             ).status
         )
         for geo, rows in series.groupby("geo_code")

@@ -22,13 +22,15 @@ from sqlmodel import Session
 from gdc_tracker.i18n import _
 from gdc_tracker.models import (
     TOTAL,
+    DataSource,
     Geography,
     GeographyKind,
     Indicator,
     ProgressEntry,
 )
+from gdc_tracker.provenance import with_source_columns
 from gdc_tracker.queries.overview import frame, published
-from gdc_tracker.status import Thresholds, assess_frame
+from gdc_tracker.status import Thresholds, assess_frame, target_band_of
 
 __all__ = [
     "AFFORDABILITY_BEST",
@@ -67,6 +69,8 @@ REFERENCE_COLUMNS = [
     "baseline_year",
     "target_value",
     "target_year",
+    "target_low",
+    "target_high",
     "disaggregations",
     "note",
 ]
@@ -86,14 +90,28 @@ MIN_COMPONENTS = 2
 
 # --- building blocks -------------------------------------------------------------------------
 
+PROVENANCE = (
+    "source",
+    "obs_status",
+    "source_organisation",
+    "source_dataset",
+    "source_release",
+    "source_licence",
+)
+
+
+def _provenance(subquery: sa.Subquery) -> list[sa.ColumnElement]:
+    return [subquery.c[name] for name in PROVENANCE]
+
 
 def _yearly(
     codes: Sequence[str],
     *conditions: sa.ColumnElement[bool],
     disaggregations: Sequence[str] = (TOTAL,),
 ) -> sa.Subquery:
-    """indicator_code, geo_code, disaggregation, year, value, is_demo, updated_at: one
-    published value per indicator, geography, disaggregation and year."""
+    """indicator_code, geo_code, disaggregation, year, value, is_demo, updated_at and the
+    provenance columns (`PROVENANCE`): one published value per indicator, geography,
+    disaggregation and year."""
     entry = ProgressEntry
     ranked = (
         sa.select(
@@ -104,6 +122,12 @@ def _yearly(
             entry.value,
             entry.is_demo,
             entry.updated_at,
+            entry.source,
+            entry.obs_status,
+            DataSource.organisation.label("source_organisation"),
+            DataSource.dataset.label("source_dataset"),
+            DataSource.release.label("source_release"),
+            DataSource.licence.label("source_licence"),
             sa.func.row_number()
             .over(
                 partition_by=(entry.indicator_id, entry.geo_code, entry.disaggregation, entry.year),
@@ -112,6 +136,7 @@ def _yearly(
             .label("period_rank"),
         )
         .join(Indicator, Indicator.id == entry.indicator_id)
+        .join(DataSource, DataSource.id == entry.data_source_id, isouter=True)
         .where(
             published,
             entry.value.is_not(None),  # type: ignore[union-attr]
@@ -201,7 +226,8 @@ def years_with_data(session: Session, *, code: str, disaggregation: str = TOTAL)
 def indicator_series(
     session: Session, *, code: str, geo_codes: Sequence[str], disaggregation: str = TOTAL
 ) -> pd.DataFrame:
-    """geo_code, geo_name, geo_kind, year, value, is_demo, updated_at: one value a year."""
+    """geo_code, geo_name, geo_kind, year, value, is_demo, updated_at, source, obs_status:
+    one value a year, each with its source and observation status in words."""
     yearly = _yearly(
         (code,),
         ProgressEntry.geo_code.in_(tuple(geo_codes)),  # type: ignore[attr-defined]
@@ -217,11 +243,12 @@ def indicator_series(
             yearly.c.value,
             yearly.c.is_demo,
             yearly.c.updated_at,
+            *_provenance(yearly),
         )
         .join(Geography, Geography.code == yearly.c.geo_code)
         .order_by(yearly.c.geo_code, yearly.c.year),
     )
-    return _timestamps(result)
+    return with_source_columns(_timestamps(result))
 
 
 def assess_series(
@@ -239,6 +266,7 @@ def assess_series(
             higher_is_better=reference["direction"] == "higher_is_better",
             baseline_year=_whole(reference["baseline_year"]),
             thresholds=thresholds,
+            target_band=target_band_of(reference),
         )
         rows.append(
             {
@@ -300,9 +328,9 @@ def _whole(value: object) -> int | None:
 def compare_values(
     session: Session, *, code: str, year: int | None = None, region: str | None = None
 ) -> pd.DataFrame:
-    """geo_code, geo_name, geo_kind, region_code, year, value, is_demo, updated_at: the latest
-    value at or before `year` of the world and every ITU region (no `region`), or of every
-    country of `region`; sorted by value, highest first."""
+    """geo_code, geo_name, geo_kind, region_code, year, value, is_demo, updated_at, source,
+    obs_status: the latest value at or before `year` of the world and every ITU region (no
+    `region`), or of every country of `region`; sorted by value, highest first."""
     if region:
         scope = sa.select(Geography.code).where(Geography.region_code == region)
     else:
@@ -322,11 +350,12 @@ def compare_values(
             latest.c.value,
             latest.c.is_demo,
             latest.c.updated_at,
+            *_provenance(latest),
         )
         .join(Geography, Geography.code == latest.c.geo_code)
         .order_by(latest.c.value.desc(), latest.c.geo_code),
     )
-    return _timestamps(result)
+    return with_source_columns(_timestamps(result))
 
 
 # --- the gender gap --------------------------------------------------------------------------
@@ -519,8 +548,10 @@ def connectivity_method() -> str:
         "share of individuals with at least basic digital skills (UMC_BASIC_DIGITAL_SKILLS). "
         "A country needs at least {needed} of the 3 components to be plotted. Each component "
         "is the country's latest published value at or before the chosen year, so components "
-        "may come from different years (see the data table). The dashed lines at 50 split the "
-        "chart into quadrants."
+        "may come from different years (see the data table). This score is GDC Tracker's own "
+        "composite, not an ITU or UN index. Universal connectivity means connectivity for all "
+        "(UMC target: 100 % of people online): the dashed line at 50 only marks half of "
+        "people online."
     ).format(
         best=f"{AFFORDABILITY_BEST:g}", worst=f"{AFFORDABILITY_WORST:g}", needed=MIN_COMPONENTS
     )

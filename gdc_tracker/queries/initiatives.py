@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from gdc_tracker.models import (
     WORLD_CODE,
+    FactBasis,
     Geography,
     GeographyKind,
     Indicator,
@@ -553,6 +554,8 @@ def initiative_detail(
     - regional: regional_key, code, cycle, region_code, title;
     - countries: code, name, region_code;  partners: partner;  links: label, url;
     - milestones: title, due_date, done, done_date, state (done, due, slipped on `today`);
+    - basis: fact, basis, section, url, note (where each fact comes from, in the order the
+      reference file gives them);
     - updates: period, period_end, status, narrative, source, evidence_url, is_demo,
       updated_at (published narrative updates, newest first);
     - indicators: indicator_id, code, name, unit, objectives (shared), latest_year,
@@ -600,6 +603,14 @@ def initiative_detail(
             .order_by(InitiativeLink.id),
         ),
         "milestones": _milestones_of(session, initiative_id, today),
+        "basis": frame(
+            session,
+            sa.select(
+                FactBasis.fact, FactBasis.basis, FactBasis.section, FactBasis.url, FactBasis.note
+            )
+            .where(FactBasis.initiative_id == initiative_id)
+            .order_by(FactBasis.id),
+        ),
         "updates": _updates_of(session, initiative_id),
     }
     parts["indicators"] = _indicators_sharing(

@@ -306,17 +306,24 @@ def initiatives_by_region(
     return result
 
 
+NOT_RECORDED = "not recorded"
+"""A region or regional initiative with no initiative in the reference data: that says
+what the data holds, not that ITU does nothing there."""
+
+
 def region_gaps(session: Session, *, objective: int) -> pd.DataFrame:
     """region_code, region, initiatives, global_initiatives, gap: for each ITU region, the
     objective's initiatives acting there and the global ones that reach it too; `gap` is
-    "none" (no initiative of its own), "few" (fewer than FEW_INITIATIVES) or ""."""
+    "not recorded" (no initiative of its own in the reference data: absence of a record is
+    not absence of ITU work), "few" (fewer than FEW_INITIATIVES) or ""."""
     counts = initiatives_by_region(session, objective=objective)
     is_global = counts["region_code"] == GLOBAL
     global_count = int(counts.loc[is_global, "initiatives"].sum())
     regions = counts[~is_global].reset_index(drop=True)
     regions["global_initiatives"] = global_count
     regions["gap"] = [
-        "none" if n == 0 else "few" if n < FEW_INITIATIVES else "" for n in regions["initiatives"]
+        NOT_RECORDED if n == 0 else "few" if n < FEW_INITIATIVES else ""
+        for n in regions["initiatives"]
     ]
     return regions
 

@@ -24,7 +24,7 @@ from gdc_tracker.models import (
     RegionalInitiative,
     ReviewState,
 )
-from gdc_tracker.status import STATUS_ORDER, Assessment, Thresholds, assess
+from gdc_tracker.status import STATUS_ORDER, Assessment, Thresholds, assess, target_band_of
 
 __all__ = [
     "assess_indicators",
@@ -179,6 +179,8 @@ def indicators(session: Session) -> pd.DataFrame:
             Indicator.baseline_year,
             Indicator.target_value,
             Indicator.target_year,
+            Indicator.target_low,
+            Indicator.target_high,
         )
         .where(Indicator.is_active)
         .order_by(Indicator.code),
@@ -258,6 +260,7 @@ def assess_indicators(
                 higher_is_better=indicator.direction == "higher_is_better",
                 baseline_year=_int_or_none(indicator.baseline_year),
                 thresholds=thresholds,
+                target_band=target_band_of(indicator._asdict()),
             )
             rows.append(
                 {

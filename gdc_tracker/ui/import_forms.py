@@ -9,6 +9,7 @@ Markdown, or in tables, which do not.
 
 import dataclasses
 import hashlib
+from datetime import date
 
 import pandas as pd
 import sqlalchemy as sa
@@ -101,6 +102,14 @@ def mapping_form(table: pd.DataFrame, indicators: pd.DataFrame) -> importer.Colu
             rows=len(table), columns=len(columns)
         )
     )
+    if guess.sdmx:
+        st.caption(
+            _(
+                "Recognised as SDMX-CSV (World Bank Data360 / ITU DataHub): the columns are "
+                "read by their standard names, breakdowns from {dimensions}, values times "
+                "10 to the power UNIT_MULT, the unit checked against the indicator's."
+            ).format(dimensions=components.plain(", ".join(guess.breakdowns) or NONE))
+        )
     st.dataframe(table.head(8), key="import__sample", width="stretch")
     layout = st.radio(
         _("Layout"),
@@ -165,6 +174,12 @@ def mapping_form(table: pd.DataFrame, indicators: pd.DataFrame) -> importer.Colu
         evidence_url=guess.evidence_url,
         narrative=guess.narrative,
         default_source=default_source,
+        sdmx=guess.sdmx,
+        breakdowns=guess.breakdowns,
+        unit=guess.unit,
+        unit_label=guess.unit_label,
+        unit_multiplier=guess.unit_multiplier,
+        status=guess.status,
     )
     if mapping.indicator and not mapping.indicator_code:
         matches = indicator_matches(table, mapping, codes, names)
@@ -228,13 +243,63 @@ def indicator_matches(
     return tuple(chosen)
 
 
+SOURCE_FIELDS = ("organisation", "dataset", "release", "url", "licence", "key")
+
+
+def source_form(table: pd.DataFrame) -> importer.SourceInfo:
+    """ "Source of this file": what the file says of itself (SDMX, World Bank WDI), which
+    the user completes or corrects. Left empty, the values are stored as "source not
+    stated", never with an invented source."""
+    proposed = importer.propose_source(table, date.today())
+    upload = hashlib.sha256(str(st.session_state[TABLE][0]).encode()).hexdigest()[:12]
+    labels = {
+        "organisation": _("Organisation"),
+        "dataset": _("Dataset"),
+        "release": _("Release or vintage"),
+        "url": _("Web address"),
+        "licence": _("Licence"),
+        "key": _("Key (names the source in the store)"),
+    }
+    typed: dict[str, str] = {}
+    with st.expander(_("Source of this file"), expanded=True):
+        if not proposed.known:
+            st.caption(
+                _(
+                    "The file does not say where its values come from: name the source, or "
+                    "its values are stored as '{text}'."
+                ).format(text=importer.NOT_STATED)
+            )
+        grid = st.columns(3)
+        for n, name in enumerate(SOURCE_FIELDS):
+            with grid[n % 3]:
+                typed[name] = st.text_input(
+                    labels[name],
+                    value=getattr(proposed, name) or "",
+                    key=f"import__source_{name}__{upload}",
+                )
+    return importer.source_of(
+        typed["organisation"],
+        typed["dataset"],
+        key=typed["key"],
+        release=typed["release"],
+        url=typed["url"],
+        licence=typed["licence"],
+        accessed=proposed.accessed or date.today(),
+        note=proposed.note,
+    )
+
+
 def check(
-    table: pd.DataFrame, mapping: importer.ColumnMapping, identity: Identity, filename: str
+    table: pd.DataFrame,
+    mapping: importer.ColumnMapping,
+    identity: Identity,
+    filename: str,
+    source: importer.SourceInfo = importer.UNKNOWN_SOURCE,
 ) -> importer.ImportPreview | None:
-    """Run the preview when asked; keep it while file and mapping stay the same."""
+    """Run the preview when asked; keep it while file, mapping and source stay the same."""
     kept = st.session_state.get(PREVIEW)
     read_as = st.session_state[TABLE][0]
-    if kept and kept[0] == read_as and kept[1] == mapping:
+    if kept and kept[0] == read_as and kept[1] == (mapping, source):
         return kept[2]
     if not st.button(_("Check the file"), type="primary", key="import__check"):
         return None
@@ -248,13 +313,14 @@ def check(
                 by=identity,
                 filename=filename,
                 progress=lambda done: bar.progress(min(done, 1.0)),
+                source=source,
             )
     except GdcTrackerError as error:
         bar.empty()
         st.error(components.plain(str(error)), icon="⚠️")
         return None
     bar.empty()
-    st.session_state[PREVIEW] = (read_as, mapping, preview)
+    st.session_state[PREVIEW] = (read_as, (mapping, source), preview)
     return preview
 
 
@@ -275,6 +341,27 @@ def show_preview(preview: importer.ImportPreview) -> None:
     skipped = preview.skipped_message()
     if skipped:
         st.info(components.plain(skipped), icon="⏭️")
+    if preview.set_aside:
+        lines = "\n".join(f"- {components.plain(line)}" for line in preview.set_aside_lines())
+        st.info(
+            _("**Set aside: the tracker has no cell for these rows.**\n\n{lines}").format(
+                lines=lines
+            ),
+            icon="⏭️",
+        )
+        with st.expander(_("Every row set aside")):
+            components.table(preview.set_aside_frame(), name="set-aside-rows", key="import__aside")
+    if any(preview.status_counts()):
+        st.markdown(_("**Observation status** (kept with each value)"))
+        components.table(preview.status_frame(), name="observation-status", key="import__status")
+    source = preview.source
+    st.caption(
+        components.plain(
+            _("Source of the values: {source}.").format(source=source.citation())
+            if source.known
+            else _("Source of the values: {text}.").format(text=importer.NOT_STATED)
+        )
+    )
     if preview.problems:
         st.markdown(_("**Rejected rows** ({rows:,}), by reason").format(rows=preview.rejected_rows))
         components.table(
