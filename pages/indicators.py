@@ -37,10 +37,15 @@ def draw(chart: ChartSpec, summary: str, data: pd.DataFrame, name: str, source: 
     of the values drawn and the "as of" line; `source` where the data do not say theirs."""
     key = "indicators__" + name.rsplit("_", 1)[-1]
     table = data.drop(columns="updated_at")
-    components.chart_with_summary(chart, summary, table, key=key, name=name)
     as_of, is_demo = queries.as_of(data)
     if "source" in data.columns:
         source = provenance.sources_in_words(data["source"])
+    elif is_demo:  # no per-value sources: never lend the demo values the indicator's source
+        source = provenance.demo_label()
+    # The chart image carries the same sources, date and demo notice as the page.
+    components.chart_with_summary(
+        chart, summary, table, key=key, name=name, source=source, as_of=as_of
+    )
     components.source_caption(source, as_of, is_demo=is_demo)
 
 

@@ -265,7 +265,8 @@ def chart_downloads(
     framing = {
         "title": chart_title(chart) or summary,
         "filters": page_filters,
-        "source": source or _("GDC Tracker"),
+        # Never the product itself: a chart that names no source says so.
+        "source": source or provenance.not_stated_label(),
         "timestamp": as_of if isinstance(as_of, datetime | str) else datetime.now(UTC),
     }
     row = st.container(horizontal=True)
