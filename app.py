@@ -1,162 +1,117 @@
 """GDC Tracker: the home page (Overview) and the entry point of `streamlit run app.py`."""
 
-import pandas as pd
 import streamlit as st
 
-from gdc_tracker import charts, queries
 from gdc_tracker.i18n import _
-from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER, progress_label
 from gdc_tracker.ui import components
 from gdc_tracker.ui.frame import PageContext, page_frame
+from gdc_tracker.views import View
+from gdc_tracker.views import overview as screen
 
-AMERICAS_PANEL = ("AMS2", "AMS3")
-AMERICAS_CYCLE = "2023-2025"
-PANEL_INITIATIVES = 8  # listed per regional initiative; the others are a link away
+HEADLINE_WIDTHS = [1, 1, 1, 1.3, 1.6]  # room for "924,188" and "2025-Q3"
+RECENT_COLUMNS = {
+    "updated_at": st.column_config.DatetimeColumn(_("Stored"), format="D MMM YYYY"),
+    "subject": _("Indicator or initiative"),
+    "geography": _("Geography"),
+    "period": _("Period"),
+    "value": st.column_config.NumberColumn(_("Value"), format="%.2f"),
+    "unit": _("Unit"),
+    "status": _("Status"),
+    "narrative": st.column_config.TextColumn(_("Narrative"), width="large"),
+    "source": st.column_config.TextColumn(_("Source"), width="medium"),
+    "publisher": _("Publisher"),
+    "added_by": _("Added by"),
+    "real_or_demo": _("Data"),
+}
+PANEL_COLUMNS = {
+    "name": _("Indicator (Americas region)"),
+    "latest_year": st.column_config.NumberColumn(_("Year"), format="%d"),
+    "latest_value": st.column_config.NumberColumn(_("Latest"), format="%.1f"),
+    "unit": _("Unit"),
+    "status": _("Status"),
+}
 
 
-def headline_figures(headline: dict[str, object]) -> None:
-    columns = st.columns([1, 1, 1, 1.3, 1.6])  # room for "924,188" and "27 Aug 2025"
-    columns[0].metric(
-        _("Initiatives"), headline["initiatives"], help=_("ITU actions and programmes tracked")
-    )
-    columns[1].metric(_("Ongoing"), headline["ongoing_initiatives"])
-    columns[2].metric(_("Indicators"), headline["indicators"])
-    columns[3].metric(_("Published entries"), f"{headline['published_entries']:,}")
-    columns[4].metric(_("Last update"), components.format_when(headline["last_update"]))
+HEADLINE_HELP = {
+    _("Initiatives"): _("ITU actions and programmes tracked"),
+    _("Data as of"): _(
+        "The newest period a published value covers; not the time values were stored."
+    ),
+}
 
 
-def _counts(frame: pd.DataFrame, number: int, column: str) -> dict[str, int]:
-    rows = frame[frame["objective_number"] == number]
-    return dict(zip(rows["status"], rows[column].astype(int), strict=True))
+def headline_figures(view: View) -> None:
+    for column, figure in zip(st.columns(HEADLINE_WIDTHS), view.figures, strict=True):
+        label = components.plain(figure.label)
+        column.metric(label, figure.value, help=HEADLINE_HELP.get(figure.label))
 
 
 def objective_cards(ctx: PageContext) -> None:
-    objectives = ctx.load(queries.objectives)
-    initiatives = ctx.load(queries.initiative_status_by_objective)
-    indicators = ctx.load(queries.indicator_status_by_objective, thresholds=ctx.settings.thresholds)
-    latest = ctx.load(queries.latest_update_by_objective).set_index("objective_number")
-    for column, objective in zip(st.columns(len(objectives)), objectives.itertuples(), strict=True):
+    cards = ctx.load(screen.objective_cards_view, thresholds=ctx.settings.thresholds).data
+    for column, card in zip(st.columns(len(cards)), cards.itertuples(), strict=True):
         with column:
             components.objective_card(
-                objective.number,
-                objective.title,
-                objective.short_title,
-                _counts(initiatives, objective.number, "initiatives"),
-                _counts(indicators, objective.number, "indicators"),
-                latest["last_update"].get(objective.number),
+                card.number,
+                card.title,
+                card.short_title,
+                card.initiatives,
+                card.indicators,
+                card.last_update,
             )
 
 
 def status_charts(ctx: PageContext) -> None:
-    labels = ctx.load(queries.objectives).assign(
-        objective_label=lambda f: f["number"].astype(str) + ". " + f["short_title"]
-    )[["number", "objective_label"]]
-    for column, (frame, count, kind, order, title) in zip(
-        st.columns(2),
-        [
-            (
-                ctx.load(queries.initiative_status_by_objective),
-                "initiatives",
-                "initiative",
-                INITIATIVE_ORDER,
-                _("Initiatives by objective and status"),
-            ),
-            (
-                ctx.load(queries.indicator_status_by_objective, thresholds=ctx.settings.thresholds),
-                "indicators",
-                "progress",
-                PROGRESS_ORDER,
-                _("Indicators by objective and progress status (world)"),
-            ),
-        ],
-        strict=True,
+    views = (
+        ctx.load(screen.initiative_status_view),
+        ctx.load(screen.indicator_status_view, thresholds=ctx.settings.thresholds),
+    )
+    for column, view, count in zip(
+        st.columns(2), views, ("initiatives", "indicators"), strict=True
     ):
-        data = frame.merge(labels, left_on="objective_number", right_on="number")
-        data = data.assign(status_rank=data["status"].map({s: i for i, s in enumerate(order)}))
         with column:
-            components.chart_with_summary(
-                ctx.chart(charts.status_bars, data, count=count, status_kind=kind, title=title),
-                charts.status_bars_summary(data, count=count, noun=count),
-                data[["objective_label", "status", count]],
-                key=f"overview__{count}",
-            )
+            components.show_view(view, key=f"overview__{count}", name=f"overview__{count}")
 
 
 def recent_updates(ctx: PageContext) -> None:
-    updates = ctx.load(queries.recent_updates, limit=10)
-    if updates.empty:
-        st.info(_("No published updates yet. Editors add them on the Update page."))
+    view = ctx.load(screen.recent_updates_view, limit=10)
+    if view.problem:
+        st.info(view.problem)
         return
-    st.dataframe(
-        updates.assign(demo=updates["is_demo"].map({True: "demo", False: ""}))[
-            [
-                "updated_at",
-                "subject",
-                "geography",
-                "period",
-                "value",
-                "unit",
-                "status",
-                "narrative",
-                "demo",
-            ]
-        ],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "updated_at": st.column_config.DatetimeColumn(_("Updated"), format="D MMM YYYY"),
-            "subject": _("Indicator or initiative"),
-            "geography": _("Geography"),
-            "period": _("Period"),
-            "unit": _("Unit"),
-            "status": _("Status"),
-            "value": st.column_config.NumberColumn(_("Value"), format="%.2f"),
-            "narrative": st.column_config.TextColumn(_("Narrative"), width="large"),
-            "demo": _("Data"),
-        },
+    st.caption(_("Stored: when the value entered this store. Period: what the value covers."))
+    components.table(
+        view.short_table(),
+        name="overview_recent_updates",
         key="overview__recent",
+        about=view.about,
+        download=view.data,
+        column_config=RECENT_COLUMNS,
     )
+    components.source_caption(view.about)
 
 
 def americas_panel(ctx: PageContext) -> None:
-    panels = ctx.load(
-        queries.regional_panel,
-        codes=AMERICAS_PANEL,
-        cycle=AMERICAS_CYCLE,
-        thresholds=ctx.settings.thresholds,
-    )
+    panels = ctx.load(screen.americas_panel_view, thresholds=ctx.settings.thresholds)
     for column, panel in zip(st.columns(len(panels) or 1), panels, strict=False):
         with column, st.container(border=True):
-            heading = "{code} ({cycle})".format(code=panel["code"], cycle=panel["cycle"])
-            st.markdown(f"**{components.plain(heading)}**")
-            st.caption(components.plain(panel["title"] or panel["note"] or _("Title not recorded")))
-            initiatives = panel["initiatives"]
-            st.markdown(f"{_('Initiatives')}: **{len(initiatives)}**")
-            lines, more = charts.initiative_lines(initiatives, limit=PANEL_INITIATIVES)
-            st.markdown(lines)
-            if more:
+            st.markdown(f"**{components.plain(panel.view.title)}**")
+            st.caption(components.plain(panel.caption))
+            st.markdown(f"{_('Initiatives')}: **{panel.initiatives}**")
+            st.markdown(panel.lines)
+            if panel.more:
                 st.page_link(
                     "pages/regional.py",
-                    label=_("{n} more: all of {code} on Regional initiatives").format(
-                        n=more, code=panel["code"]
-                    ),
+                    label=panel.more,
                     icon="➡️",
-                    query_params={"ri": f"{panel['code']}/{panel['cycle']}"},
+                    query_params={"ri": panel.key},
                 )
-            table = panel["indicators"].assign(
-                status=lambda f: f["status"].fillna("insufficient data").map(progress_label)
-            )
             st.dataframe(
-                table[["name", "latest_year", "latest_value", "unit", "status"]],
+                panel.view.data,
                 hide_index=True,
                 width="stretch",
-                column_config={
-                    "name": _("Indicator (Americas region)"),
-                    "latest_year": st.column_config.NumberColumn(_("Year"), format="%d"),
-                    "latest_value": st.column_config.NumberColumn(_("Latest"), format="%.1f"),
-                },
-                key=f"overview__{panel['code']}",
+                column_config=PANEL_COLUMNS,
+                key=f"overview__{panel.key.partition('/')[0]}",
             )
+            components.source_caption(panel.view.about)
 
 
 def render() -> None:
@@ -168,8 +123,8 @@ def render() -> None:
             "the five GDC objectives and the Americas regional initiatives."
         )
     )
-    headline = ctx.load(queries.headline)
-    components.demo_notice(int(headline["demo_entries"]), int(headline["published_entries"]))
+    headline = ctx.load(screen.headline_view)
+    components.demo_notice(headline.about.demo_values, headline.about.values)
     headline_figures(headline)
     st.subheader(_("The five objectives"))
     objective_cards(ctx)
@@ -181,11 +136,7 @@ def render() -> None:
     with right:
         st.subheader(_("Americas: AMS2 and AMS3"))
         americas_panel(ctx)
-    components.source_caption(
-        ctx.settings.organisation_name,
-        headline["last_update"],
-        is_demo=bool(headline["demo_entries"]),
-    )
+    components.source_caption(headline.about)
 
 
 render()

@@ -497,7 +497,7 @@ def memory_of(pid: int) -> dict[str, float]:
 
 
 def _published_count(page: Any) -> int | None:
-    metric = page.locator("[data-testid='stMetric']").filter(has_text="Published entries")
+    metric = page.locator("[data-testid='stMetric']").filter(has_text="Published values")
     text = metric.locator("[data-testid='stMetricValue']").inner_text()
     digits = "".join(ch for ch in text if ch.isdigit())
     return int(digits) if digits else None

@@ -488,8 +488,9 @@ def values_summary(values: pd.DataFrame, *, year: int, unit: str, where: str = "
     with_data = values.dropna(subset=["value"])
     if with_data.empty:
         return f"{_('No values for the')} {len(values)} {_('countries')}{place} {_('in')} {year}."
-    ranked = with_data.sort_values(["value", "name"])
-    highest, lowest = ranked.iloc[-1], ranked.iloc[0]
+    # Ranked as the table beside the map is: ties in name order, so both name the same.
+    ranked = with_data.sort_values(["value", "name"], ascending=[False, True])
+    highest, lowest = ranked.iloc[0], ranked.iloc[-1]
     return (
         f"{_('Values for')} {len(with_data)} {_('of')} {len(values)} {_('countries')}{place} "
         f"{_('in')} {year}; {_('highest')} {highest['name']} "

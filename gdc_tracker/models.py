@@ -159,6 +159,18 @@ class RegionalInitiative(SQLModel, table=True):
         return f"{self.code}/{self.cycle}"
 
 
+class CouncilSession(SQLModel, table=True):
+    """A session of the ITU Council, as a document states it: "What changed" counts from
+    the start of the latest one by default."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    starts_on: date
+    ends_on: date
+    place: str = Field(default="", max_length=200)
+    source: str = Field(default="", max_length=300)  # the document stating the dates
+
+
 # What is tracked
 
 

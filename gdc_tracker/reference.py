@@ -4,7 +4,9 @@ The files are meant to be edited by people (CSV and YAML), so loading them check
 person could get wrong: an unknown objective number, a regional initiative that does not
 exist, a country code that is not in the country list. Loading is idempotent: rows already
 in the store (by their natural key) are left as they are, so a reseed never overwrites
-an admin's edits.
+an admin's edits. A load is a data load, not ITU's work: its caller records it ("load
+reference data", with the counts `load_reference` returns), and "What changed" lists it
+apart from the initiatives people added.
 """
 
 import csv
@@ -19,6 +21,7 @@ from sqlmodel import Session, select
 from gdc_tracker.models import (
     WORLD_CODE,
     Basis,
+    CouncilSession,
     FactBasis,
     Geography,
     GeographyKind,
@@ -72,6 +75,7 @@ class ReferenceData:
     regional_initiatives: list[dict[str, str]]
     initiatives: list[dict[str, Any]]
     indicators: list[dict[str, Any]]
+    council_sessions: list[dict[str, str]] = field(default_factory=list)
     added: dict[str, int] = field(default_factory=dict)
 
 
@@ -79,6 +83,11 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
     # Plain csv, not pandas: "NA" is Namibia's ISO code, not a missing value.
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def _read_optional_csv(path: Path) -> list[dict[str, str]]:
+    """A reference file a store can do without (a test's own reference folder may lack it)."""
+    return _read_csv(path) if path.exists() else []
 
 
 def _read_yaml(path: Path) -> list[dict[str, Any]]:
@@ -97,6 +106,7 @@ def read_reference(directory: Path = REFERENCE_DIR) -> ReferenceData:
         regional_initiatives=_read_csv(directory / "regional_initiatives.csv"),
         initiatives=_read_yaml(directory / "initiatives.yaml"),
         indicators=_read_yaml(directory / "indicators.yaml"),
+        council_sessions=_read_optional_csv(directory / "council_sessions.csv"),
     )
 
 
@@ -239,6 +249,7 @@ class _Loader:
         self.session.flush()
         self._fact_bases()
         self._indicators(regional)
+        self._council_sessions()
         self.session.flush()
         return self.added
 
@@ -438,6 +449,29 @@ class _Loader:
                     )
                 )
             self._count("indicators")
+
+    def _council_sessions(self) -> None:
+        existing = set(self.session.exec(select(CouncilSession.name)).all())
+        for row in self.data.council_sessions:
+            where = f"council_sessions.csv, {row.get('name')}"
+            starts = _as_date(row.get("starts_on"), where)
+            ends = _as_date(row.get("ends_on"), where)
+            if starts is None or ends is None or ends < starts:
+                raise ReferenceDataError(f"{where}: needs starts_on and a later or equal ends_on")
+            if not (row.get("source") or "").strip():
+                raise ReferenceDataError(f"{where}: name the document that states the session")
+            if row["name"] in existing:
+                continue
+            self.session.add(
+                CouncilSession(
+                    name=row["name"],
+                    starts_on=starts,
+                    ends_on=ends,
+                    place=(row.get("place") or "").strip(),
+                    source=row["source"].strip(),
+                )
+            )
+            self._count("council sessions")
 
 
 def country_statuses(directory: Path = REFERENCE_DIR) -> dict[str, str]:

@@ -1,6 +1,7 @@
-"""What changed since a date: new and corrected entries, statuses, milestones, initiatives."""
+"""What changed since a date (the last Council session by default): new values, corrections,
+statuses, milestones, initiatives; data loads apart."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import streamlit as st
 
@@ -8,53 +9,44 @@ from gdc_tracker.i18n import _
 from gdc_tracker.queries import changes
 from gdc_tracker.ui import components, filters
 from gdc_tracker.ui.frame import page_frame
+from gdc_tracker.views.changes import changes_view
 
-DEFAULT_LOOKBACK = timedelta(days=180)  # about one Council working-group cycle
+
+def since_caption(council: changes.SessionStart | None, since: date) -> str:
+    """Names the Council session the date stands for, or the one to pick."""
+    if council is None:
+        return _("No Council session is recorded: showing the last 180 days by default.")
+    day = changes.day_in_words(council.starts_on)
+    if since == council.starts_on:
+        return _("Since {name} ({day}).").format(name=council.name, day=day)
+    return _("The last Council session, {name}, started on {day}.").format(
+        name=council.name, day=day
+    )
 
 
 def render() -> None:
     ctx = page_frame(__file__)
     st.title(_("What changed"))
     components.share_link()
+    council = ctx.load(changes.last_council_session)
+    today = date.today()
     since = filters.day(
         _("Changes since"),
         param="since",
-        default=date.today() - DEFAULT_LOOKBACK,
-        max_value=date.today(),
+        default=council.starts_on if council else today - changes.DEFAULT_LOOKBACK,
+        max_value=today,
     )
+    st.caption(since_caption(council, since))
     st.caption(
         _(
-            "Pick the date of the last Council session to see what is new or different "
-            "since then. Only published entries count."
+            "Only published entries count. Loading reference data, starter data or demo data "
+            "is a data load, listed apart: it is not ITU's work."
         )
     )
-    summary = ctx.load(changes.change_summary, since=since)
-    columns = st.columns(len(summary))
-    for column, row in zip(columns, summary.itertuples(), strict=True):
-        column.metric(_(changes.CHANGE_LABELS.get(row.kind, row.kind)), f"{row.count:,}")
-    st.subheader(_("New published entries, by indicator or initiative"))
-    added = ctx.load(changes.entries_added, since=since)
-    if added.empty:
-        components.empty_state(
-            _("No entries were published since this date."),
-            _("Pick an earlier date to look further back."),
-        )
-    else:
-        components.table(added, name=f"entries-added-since-{since}", key="changes__added")
-    st.subheader(_("Corrections, statuses, milestones and new initiatives"))
-    listed = ctx.load(changes.changes_since, since=since)
-    if listed.empty:
-        components.empty_state(
-            _("Nothing else changed since this date."),
-            _("Pick an earlier date to look further back."),
-        )
-    else:
-        components.table(
-            listed,
-            name=f"changes-since-{since}",
-            key="changes__list",
-            column_config={"at": st.column_config.DatetimeColumn(_("When"), format="D MMM YYYY")},
-        )
+    view = ctx.load(changes_view, since=since, thresholds=ctx.settings.thresholds)
+    components.figure_rows(view.figures)
+    st.markdown(components.plain(view.summary))
+    components.show_sections(view, key="changes")
 
 
 render()

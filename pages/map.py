@@ -5,10 +5,12 @@ import streamlit as st
 
 from gdc_tracker import maps
 from gdc_tracker.i18n import _
-from gdc_tracker.queries import geo, overview
+from gdc_tracker.queries import geo
 from gdc_tracker.status import rule_in_words
 from gdc_tracker.ui import components, filters
 from gdc_tracker.ui.frame import PageContext, page_frame
+from gdc_tracker.views import View
+from gdc_tracker.views.map import map_regions, map_view
 
 DEFAULT_INDICATOR = "UMC_INTERNET_USE"
 INITIATIVES_KEY = "url__initiatives"
@@ -27,10 +29,10 @@ def initiatives_toggle() -> bool:
     return st.toggle(_("Initiative locations"), key=INITIATIVES_KEY, on_change=write_back)
 
 
-def choose(ctx: PageContext, indicators: pd.DataFrame) -> tuple[pd.Series, int, str, str, bool]:
-    """The indicator, year, region (code and name) and initiative layer the URL asks for."""
-    regions = ctx.load(overview.geographies).query("kind == 'region'")
-    region_names = dict(zip(regions["code"], regions["name"], strict=True))
+def choose(ctx: PageContext, indicators: pd.DataFrame) -> dict[str, object]:
+    """The indicator, year, region and initiative layer the URL asks for: `map_view`'s
+    arguments."""
+    region_names = ctx.load(map_regions)
     columns = st.columns([4, 1, 2, 2], vertical_alignment="bottom")
     with columns[0]:
         code = filters.select(
@@ -51,39 +53,62 @@ def choose(ctx: PageContext, indicators: pd.DataFrame) -> tuple[pd.Series, int, 
             labels={"": _("World"), **region_names},
         )
     with columns[3]:
-        shown = initiatives_toggle()
-    indicator = indicators.set_index("code").loc[code]
-    year = year or int(years["year"].max())
-    return indicator, year, region or "", region_names.get(region or "", ""), shown
+        initiatives = initiatives_toggle()
+    return {"code": code, "year": year, "region": region or "", "initiatives": initiatives}
 
 
-def legend(
-    ctx: PageContext, values: pd.DataFrame, indicator: pd.Series, year: int, shown: bool
-) -> None:
-    present = values["value"].dropna()
+def legend(view: View) -> None:
     left, right = st.columns([2, 3], vertical_alignment="center")
-    with left:
-        if len(present):
-            st.vega_lite_chart(
-                spec=ctx.chart(
-                    maps.legend_chart,
-                    float(present.min()),
-                    float(present.max()),
-                    unit=indicator["unit"],
-                    higher_is_better=indicator["direction"] == "higher_is_better",
-                ),
-                width="stretch",
-                key="map__legend",
-            )
-    with right:
-        notes = [
-            _("Dark purple is better, light yellow worse."),
-            _("Grey: no value for") + f" {year}.",
-            _("Dots: countries too small for an outline at this scale."),
-        ]
-        if shown:
-            notes.append(_("Orange rings: countries where initiatives act, sized by how many."))
-        st.caption(" ".join(notes))
+    if view.map_options["legend"]:
+        left.vega_lite_chart(spec=view.map_options["legend"], width="stretch", key="map__legend")
+    right.caption(view.map_options["legend_notes"])
+
+
+def world_map(view: View) -> None:
+    """The map drawn by deck.gl, then the same map as an image for papers and slides."""
+    options = view.map_options
+    st.pydeck_chart(
+        maps.choropleth_deck(
+            view.places,
+            unit=options["unit"],
+            higher_is_better=options["higher_is_better"],
+            year=options["year"],
+            locations=options["locations"],
+            view=options["view_state"],
+        ),
+        height=540,
+        key="map__deck",
+    )
+    st.caption(components.plain(view.summary))
+    if options["unplaced"]:
+        st.caption(options["unplaced"])
+    if view.chart is not None:
+        components.chart_downloads(
+            view.chart,
+            name=view.map_options["name"],
+            key="map__image",
+            summary=view.summary,
+            about=view.about,
+        )
+
+
+def values_table(view: View) -> None:
+    options = view.map_options
+    st.subheader(components.plain(view.title))
+    components.table(
+        view.data,
+        name=view.map_options["name"],
+        key="map__table",
+        about=view.about,
+        column_config={
+            "rank": st.column_config.NumberColumn(_("Rank"), format="%d"),
+            "value": st.column_config.NumberColumn(options["value_label"], format="%.2f"),
+            "year": st.column_config.NumberColumn(_("Year"), format="%d"),
+            "source": _("Source"),
+            "real_or_demo": _("Data"),
+            "is_demo": None,  # in the files, where it marks demo values; said by "Data" here
+        },
+    )
 
 
 def render() -> None:
@@ -98,55 +123,15 @@ def render() -> None:
             _("Editors add country values on the Update or Import pages."),
         )
         return
-    indicator, year, region, region_name, shown = choose(ctx, indicators)
-    code, unit = str(indicator.name), str(indicator["unit"])
-    values = ctx.load(
-        geo.country_values, indicator_code=code, year=year, thresholds=ctx.settings.thresholds
-    )
-    in_view = values[values["region_code"] == region] if region else values
-    legend(ctx, values, indicator, year, shown)
-    locations = ctx.load(geo.initiative_locations) if shown else None
-    st.pydeck_chart(
-        maps.choropleth_deck(
-            values,
-            unit=unit,
-            higher_is_better=indicator["direction"] == "higher_is_better",
-            year=year,
-            locations=locations,
-            view=maps.region_view(in_view) if region else None,
-        ),
-        height=540,
-        key="map__deck",
-    )
-    where = _("in") + f" {region_name}" if region else ""
-    st.caption(components.plain(maps.values_summary(in_view, year=year, unit=unit, where=where)))
-    if shown:
-        global_count = ctx.load(geo.initiatives_without_location)
-        st.caption(
-            f"{global_count} " + _("initiatives name no country (they act globally): not drawn.")
-        )
-    shown_values = in_view.dropna(subset=["value"])
-    components.source_caption(
-        "; ".join(sorted(set(shown_values["source"].dropna()) - {""})) or indicator["source"],
-        shown_values["updated_at"].max() if len(shown_values) else None,
-        is_demo=bool(shown_values["is_demo"].fillna(False).any()),
-    )
-    missing = maps.missing_names(in_view)
-    if missing:
-        with st.expander(f"{_('No value for')} {year}: {len(missing)} {_('countries')}"):
-            st.text(", ".join(missing))
-    st.subheader(_("{name}, {year}").format(name=components.plain(indicator["name"]), year=year))
-    components.table(
-        maps.values_table(in_view),
-        name=f"map_{code}_{year}",
-        key="map__table",
-        column_config={
-            "value": st.column_config.NumberColumn(
-                _("Value") + f" ({unit.replace('_', ' ')})", format="%.2f"
-            ),
-            "year": st.column_config.NumberColumn(_("Year"), format="%d"),
-        },
-    )
+    view = ctx.load(map_view, **choose(ctx, indicators), thresholds=ctx.settings.thresholds)
+    legend(view)
+    world_map(view)
+    components.figure_rows(view.figures)
+    components.source_caption(view.about)
+    if view.map_options["missing"]:
+        with st.expander(view.map_options["missing_title"]):
+            st.text(", ".join(view.map_options["missing"]))
+    values_table(view)
     with st.expander(_("How progress status is computed")):
         st.markdown(rule_in_words(ctx.settings.thresholds))
 

@@ -1,23 +1,14 @@
 """Objectives: one GDC objective in depth, optionally seen from one ITU region."""
 
-import pandas as pd
 import streamlit as st
 
-from gdc_tracker import queries
-from gdc_tracker.charts import objectives as charts
 from gdc_tracker.i18n import _
-from gdc_tracker.palette import progress_label
-from gdc_tracker.queries import objective_detail as detail
-from gdc_tracker.status import rule_in_words
 from gdc_tracker.ui import components, filters
 from gdc_tracker.ui.frame import PageContext, page_frame
+from gdc_tracker.views import View
+from gdc_tracker.views import objective as screen
+from gdc_tracker.views.objective import ObjectivePage
 
-ALL = "all"
-GAP = {
-    detail.NOT_RECORDED: "⚠ " + _("not recorded in the reference data"),
-    "few": "△ " + _("few"),
-    "": "",
-}
 Column = st.column_config
 COLUMNS = {  # headers of every table on the page, by column name
     "name": _("Name"),
@@ -38,7 +29,7 @@ COLUMNS = {  # headers of every table on the page, by column name
     "geography": _("Geography"),
     "period": _("Period"),
     "value": Column.NumberColumn(_("Value"), format="%.2f"),
-    "demo": _("Data"),
+    "real_or_demo": _("Data"),
     "narrative": Column.TextColumn(_("Narrative"), width="large"),
     "region": Column.TextColumn(_("ITU region"), width="medium"),
     "initiatives": _("Initiatives"),
@@ -52,223 +43,119 @@ COLUMNS = {  # headers of every table on the page, by column name
 }
 
 
-def show(frame: pd.DataFrame, columns: list[str], name: str, **options: object) -> None:
-    """A table of `columns` with the page's headers and its downloads."""
+def show(view: View, name: str, **options: object) -> None:
+    """The view's table with the page's headers, its files holding `view.data`."""
     components.table(
-        frame[columns],
+        view.short_table(),
         name=f"objective_{name}",
         key=f"objectives__{name}",
+        about=view.about,
+        download=view.data,
         column_config=COLUMNS,
         **options,
     )
 
 
-def choose(ctx: PageContext) -> tuple[int, str | None, str, str]:
-    """From the URL: (objective number, region code or None, full title, where)."""
-    objectives = ctx.load(queries.objectives)
-    labels = {str(o.number): f"{o.number}. {o.short_title}" for o in objectives.itertuples()}
-    regions = {ALL: _("All regions (world)")} | {
-        r.code: f"{r.name} ({r.code})" for r in ctx.load(detail.itu_regions).itertuples()
-    }
+def choose(ctx: PageContext) -> tuple[int, str | None]:
+    """From the URL: the objective number and the region code (None: the world)."""
+    objectives = ctx.load(screen.objective_options)
+    regions = ctx.load(screen.region_options)
     left, right, share = st.columns([2, 2, 1], vertical_alignment="bottom")
     with left:
-        chosen = filters.select(_("Objective"), list(labels), param="objective", labels=labels)
+        number = filters.select(
+            _("Objective"), list(objectives), param="objective", labels=objectives
+        )
     with right:
         region = filters.select(
-            _("ITU region"), list(regions), param="region", labels=regions, default=ALL
+            _("ITU region"), list(regions), param="region", labels=regions, default=screen.ALL
         )
     with share:
         components.share_link()
-    number, code = int(chosen or 1), None if region in (None, ALL) else region
-    title = objectives.set_index("number")["title"].get(number, "")
-    return number, code, title, _("World") if code is None else regions[str(code)]
+    return int(number or 1), None if region in (None, screen.ALL) else region
 
 
-def initiatives(ctx: PageContext, objective: int, region: str | None) -> None:
+def initiatives(page: ObjectivePage, number: int) -> None:
     st.subheader(_("Initiatives"))
-    args = {"objective": objective, "region": region}
-    counts = ctx.load(detail.initiative_status_counts, **args)
-    columns = st.columns(len(counts) + 1)
-    columns[0].metric(_("Initiatives"), int(counts["initiatives"].sum()))
-    for column, row in zip(columns[1:], counts.itertuples(), strict=True):
-        column.metric(_(row.status).capitalize(), int(row.initiatives))
-    table = ctx.load(detail.objective_initiatives, **args)
-    if table.empty:
+    figures = page.initiative_figures
+    for column, figure in zip(st.columns(len(figures)), figures, strict=True):
+        column.metric(figure.label, figure.value)
+    if page.initiatives.problem:
         components.empty_state(
-            _("No initiative is recorded under this objective for this region."),
+            page.initiatives.problem,
             _("Choose another region, or add initiatives on the Update page."),
         )
         return
-    charts_drawn = (
-        (detail.initiative_status_by_sector, charts.initiatives_by_sector,
-         charts.initiatives_by_sector_summary, _("By lead sector and status")),
-        (detail.initiatives_by_region, charts.initiatives_by_region,
-         charts.initiatives_by_region_summary, _("By ITU region of action")),
-    )  # fmt: skip
-    for column, (query, builder, summary, title) in zip(st.columns(2), charts_drawn, strict=True):
-        data = ctx.load(query, **args)
+    for column, view in zip(st.columns(2), (page.by_sector, page.by_region), strict=True):
         with column:
-            components.chart_with_summary(
-                ctx.chart(builder, data, title=title),
-                summary(data),
-                data,
-                key=f"objectives__{query.__name__}",
-            )
-    shown = table.assign(
-        primary=table["is_primary"].map({True: _("yes"), False: _("no")}),
-        regions=table["regions"].mask(table["is_global"], _("global")),
-    )
-    show(
-        shown,
-        ["name", "lead_sector", "status", "primary", "partners", "regions", "source"],
-        f"{objective}_initiatives",
-    )
+            key = f"objectives__{view.kind}"
+            components.show_view(view, key=key, name=key)
+    show(page.initiatives, f"{number}_initiatives")
     st.caption(_("Regions of action: from an initiative's countries and regional initiatives."))
-    components.source_caption(
-        ctx.settings.organisation_name, table["updated_at"].max(), is_demo=False
-    )
+    components.source_caption(page.initiatives.about)
 
 
-def indicators(ctx: PageContext, objective: int, region: str | None, where: str) -> pd.DataFrame:
-    st.subheader(_("Indicators ({where})").format(where=components.plain(where)))
-    thresholds = ctx.settings.thresholds
-    data = ctx.load(
-        detail.objective_indicators, objective=objective, region=region, thresholds=thresholds
-    )
-    if data.empty:
+def indicators(page: ObjectivePage, number: int) -> None:
+    st.subheader(_("Indicators ({where})").format(where=components.plain(page.where)))
+    if page.indicators.problem:
         components.empty_state(
-            _("No indicator evidences this objective yet."),
+            page.indicators.problem,
             _("Administrators link indicators to objectives in the reference data."),
         )
-        return data
-    targets = zip(data["target_value"], data["target_year"], strict=True)
-    shown = data.assign(
-        status=data["status"].map(progress_label),
-        unit=data["unit"].str.replace("_", " "),
-        target=[
-            f"{v:g} {_('by')} {y:.0f}" if pd.notna(v) and pd.notna(y) else _("none set")
-            for v, y in targets
-        ],
-    )
-    show(
-        shown,
-        ["name", "status", "latest_value", "latest_year", "unit", "target", "trend", "explanation"],
-        f"{objective}_indicators",
-        height="content",
-    )
+        return
+    show(page.indicators, f"{number}_indicators", height="content")
+    components.source_caption(page.indicators.about)
     left, right = st.columns([2, 3])
     with left:
-        components.chart_with_summary(
-            ctx.chart(  # the one column it counts: a smaller key to hash
-                charts.indicator_statuses,
-                data[["status"]],
-                title=_("Indicators by progress status"),
-            ),
-            charts.indicator_statuses_summary(data),
-            data[["code", "name", "status"]],
-            key="objectives__statuses",
-        )
+        components.show_view(page.statuses, key="objectives__statuses", name="objectives__statuses")
     with right, st.expander(_("How the progress status is computed")):
-        st.markdown(rule_in_words(thresholds))
-    return data
+        st.markdown(page.rule)
 
 
-def updates(ctx: PageContext, objective: int, region: str | None) -> pd.DataFrame:
+def updates(page: ObjectivePage, number: int) -> None:
     st.subheader(_("Recent updates on this objective"))
-    data = ctx.load(detail.objective_updates, objective=objective, region=region, limit=10)
-    if data.empty:
+    if page.updates.problem:
         components.empty_state(
-            _("No published update touches this objective's indicators or initiatives yet."),
+            page.updates.problem,
             _("Editors add updates on the Update page; reviewers publish them."),
         )
-        return data
-    shown = data.assign(
-        demo=data["is_demo"].map({True: _("demo"), False: ""}), unit=data["unit"].fillna("")
-    )
-    show(
-        shown,
-        ["updated_at", "subject", "geography", "period", "value", "unit", "demo", "narrative"],
-        f"{objective}_updates",
-    )
-    return data
+        return
+    show(page.updates, f"{number}_updates")
 
 
-def gaps(ctx: PageContext, objective: int, region: str | None, data: pd.DataFrame) -> None:
+def gaps(page: ObjectivePage, number: int) -> None:
     st.subheader(_("Gaps"))
-    st.caption(
-        _(
-            "**Stale**: the latest value is more than {n} years older than {year}, the newest "
-            "year with published indicator data in the store at this level ({where}). "
-            "**No data**: nothing published yet. "
-            "Regions: initiatives acting in the region itself; global ones reach every region. "
-            "**Not recorded in the reference data** says what this store holds, not that ITU "
-            "does no work there."
-        ).format(
-            n=detail.STALE_AFTER_YEARS,
-            year=data["newest_year"].max() if len(data) else "-",
-            where=components.plain(region or _("world")),
-        )
-    )
+    st.caption(page.gaps_caption)
     left, right = st.columns(2)
     with left:
-        st.markdown("**" + _("ITU regions with few or no initiatives of their own recorded") + "**")
-        regions = ctx.load(detail.region_gaps, objective=objective)
-        show(
-            regions.assign(gap=regions["gap"].map(GAP)),
-            ["region", "initiatives", "global_initiatives", "gap"],
-            f"{objective}_region_gaps",
-        )
+        st.markdown(f"**{components.plain(page.region_gaps.title)}**")
+        show(page.region_gaps, f"{number}_region_gaps")
     with right:
-        st.markdown(
-            _("**Indicators with no data or stale data ({where})**").format(
-                where=components.plain(region or "WLD")
-            )
-        )
-        missing = data[data["data_state"] != "current"] if len(data) else data
-        if missing.empty:
-            st.caption(_("None: every indicator has recent data."))
+        st.markdown(f"**{components.plain(page.data_gaps.title)}**")
+        if page.data_gaps.problem:
+            st.caption(page.data_gaps.problem)
         else:
-            show(missing, ["name", "latest_year", "data_state"], f"{objective}_data_gaps")
-    st.markdown("**" + _("Regional initiatives (ITU-D commitments) with few actions") + "**")
-    regional = ctx.load(detail.regional_initiative_coverage, objective=objective, region=region)
-    if regional.empty:
-        st.caption(_("No regional initiative is recorded for this region yet."))
-        return
-    regional = regional.assign(
-        gap=(regional["initiatives"] == 0).map({True: GAP[detail.NOT_RECORDED], False: ""})
-    )
-    show(
-        regional,
-        ["code", "cycle", "title", "initiatives", "indicators", "gap"],
-        f"{objective}_regional_gaps",
-    )
+            show(page.data_gaps, f"{number}_data_gaps")
+    st.markdown(f"**{components.plain(page.regional_gaps.title)}**")
+    if page.regional_gaps.problem:
+        st.caption(page.regional_gaps.problem)
+    else:
+        show(page.regional_gaps, f"{number}_regional_gaps")
 
 
 def render() -> None:
     ctx = page_frame(__file__)
     st.title(_("Objectives"))
-    objective, region, title, where = choose(ctx)
-    st.subheader(
-        _("Objective {number}: {title}").format(number=objective, title=components.plain(title)),
-        anchor=False,
+    number, region = choose(ctx)
+    page = ctx.load(
+        screen.objective_page_view, number=number, region=region, thresholds=ctx.settings.thresholds
     )
-    notice = st.container()  # filled once the page knows how much demo data it shows
-    initiatives(ctx, objective, region)
-    data = indicators(ctx, objective, region, where)
-    as_of = ctx.load(detail.objective_updates, objective=objective, region=region, limit=10)[
-        "updated_at"
-    ].max()
-    sources = "; ".join(sorted(set(data["source"].dropna()))) if len(data) else ""
-    demo_values = int(data["demo_values"].sum()) if len(data) else 0
-    components.source_caption(
-        sources or ctx.settings.organisation_name, as_of, is_demo=demo_values > 0
-    )
-    recent = updates(ctx, objective, region)
-    gaps(ctx, objective, region, data)
-    demo_entries = demo_values + int(recent["is_demo"].sum())
-    components.source_caption(ctx.settings.organisation_name, as_of, is_demo=demo_entries > 0)
-    with notice:
-        components.demo_notice(demo_entries)
+    st.subheader(components.plain(page.heading), anchor=False)
+    components.demo_notice(page.about.demo_values)
+    initiatives(page, number)
+    indicators(page, number)
+    updates(page, number)
+    gaps(page, number)
+    components.source_caption(page.about)
 
 
 render()

@@ -28,7 +28,7 @@ def deck_list(ctx: PageContext) -> None:
             "pages/present.py",
             label=_("Present"),
             icon="▶️",
-            query_params={"deck": slug, "mode": "show"},
+            query_params={"deck": slug, "mode": "show", "slide": "1"},
         )
         if has_role(ctx.identity, Role.EDITOR):
             row[2].page_link(

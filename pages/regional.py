@@ -7,11 +7,11 @@ from streamlit.delta_generator import DeltaGenerator
 
 from gdc_tracker import maps
 from gdc_tracker.i18n import _
-from gdc_tracker.palette import PROGRESS_ORDER, progress_label
-from gdc_tracker.queries import geo, overview
 from gdc_tracker.status import rule_in_words
 from gdc_tracker.ui import components, filters
 from gdc_tracker.ui.frame import PageContext, page_frame
+from gdc_tracker.views import View
+from gdc_tracker.views.regional import regional_choices, regional_view
 
 DEFAULT_KEY = "AMS2/2023-2025"
 NOT_GIVEN = "Title not given in the source documents."
@@ -28,13 +28,10 @@ INDICATOR_COLUMNS = {
     "explanation": st.column_config.TextColumn(_("Why"), width="large"),
     "latest_year": st.column_config.NumberColumn(_("Year"), format="%d"),
     "latest_value": st.column_config.NumberColumn(_("Latest"), format="%.2f"),
+    "source": _("Source of the latest value"),
+    "real_or_demo": _("Data"),
+    "is_demo": None,  # in the files, where it marks demo values; said by "Data" here
 }
-
-
-def label(row: pd.Series) -> str:
-    """ "AMS2 (2023-2025) · Enhancement and expansion of…": short enough for a select box."""
-    title = row["title"] if len(row["title"]) <= 60 else row["title"][:59].rstrip() + "…"
-    return f"{row['code']} ({row['cycle']})" + (f" · {title}" if title else "")
 
 
 def choose(regional: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -48,12 +45,26 @@ def choose(regional: pd.DataFrame) -> tuple[pd.DataFrame, str]:
             labels={"": _("All cycles")},
         )
     listed = regional[regional["cycle"] == cycle] if cycle else regional
-    labels = {row["key"]: label(row) for _i, row in listed.iterrows()}
+    labels = dict(zip(listed["key"], listed["label"], strict=True))
     with right:
         key = filters.select(
             _("Regional initiative"), list(labels), param="ri", labels=labels, default=DEFAULT_KEY
         )
+    keep_in_url("cycle", cycle or "", default="")
+    keep_in_url("ri", str(key), default=DEFAULT_KEY)
     return listed, str(key)
+
+
+def keep_in_url(param: str, value: str, *, default: str) -> None:
+    """Write the view shown into the URL on every run.
+
+    A card's "Show …" link opens this very page: Streamlit runs it with the link's
+    parameters but leaves the address bar as it was, so a copied link (or the next
+    rerun) would show the previous initiative. A value the URL had wrong is dropped."""
+    if value == default:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = value
 
 
 def cards(listed: pd.DataFrame, chosen: str) -> None:
@@ -79,118 +90,98 @@ def card(row: pd.Series, chosen: str, column: DeltaGenerator) -> None:
         if row["key"] == chosen:
             st.caption("⬇️ " + _("Shown below"))
         else:
+            cycle = st.query_params.get("cycle")
             st.page_link(
                 "pages/regional.py",
                 label=_("Show {code}").format(code=code),
-                query_params={"ri": row["key"]},
+                query_params={"ri": row["key"]} | ({"cycle": cycle} if cycle else {}),
             )
 
 
-def purpose(chosen: pd.Series, region_name: str) -> None:
-    heading = f"{chosen['code']} ({chosen['cycle']}) · {region_name}"
-    st.subheader(components.plain(heading))
-    if chosen["title"] or chosen["note"]:  # the note says why a title is missing
-        st.text(chosen["title"] or chosen["note"])
+def purpose(view: View) -> None:
+    st.subheader(components.plain(view.map_options["heading"]))
+    if view.summary:  # its title, or the note saying why a title is missing
+        st.text(view.summary)
     else:
         st.caption(_(NOT_GIVEN))
 
 
-def initiatives_and_countries(ctx: PageContext, chosen: pd.Series, region_name: str) -> None:
-    rid = int(chosen["id"])
+def initiatives(view: View) -> None:
     st.markdown("#### " + _("Initiatives"))
-    initiatives = ctx.load(geo.regional_initiative_initiatives, regional_initiative_id=rid)
-    if initiatives.empty:
+    code = view.map_options["code"]
+    if view.map_options["initiatives"].empty:
         components.empty_state(
-            _("No initiative is linked to {code} yet.").format(
-                code=components.plain(chosen["code"])
-            ),
+            _("No initiative is linked to {code} yet.").format(code=components.plain(code)),
             _("Editors link initiatives to regional initiatives on the Update page."),
         )
-    else:
-        components.table(
-            initiatives.drop(columns="id"),
-            name=f"{chosen['code']}_initiatives",
-            key="regional__initiatives",
-            column_config=INITIATIVE_COLUMNS,
-        )
-    members = ctx.load(geo.regional_countries, regional_initiative_id=rid)
-    acting = members[members["initiatives"] > 0]
+        return
+    components.table(
+        view.map_options["initiatives"],
+        name=f"{code}_initiatives",
+        key="regional__initiatives",
+        about=view.map_options["reference_about"],
+        column_config=INITIATIVE_COLUMNS,
+    )
+
+
+def countries(view: View) -> None:
     st.markdown("#### " + _("Countries"))
+    acting = view.map_options["acting"]
     left, right = st.columns([3, 2])
-    with left:
-        st.pydeck_chart(maps.region_deck(members), height=380, key="regional__deck")
+    left.pydeck_chart(maps.region_deck(view.places), height=380, key="regional__deck")
     with right:
-        st.caption(
-            f"{_('Light blue')}: {len(members)} {_('countries of the region')} "
-            f"({components.plain(region_name)}). "
-            f"{_('Dark blue, ringed')}: {len(acting)} {_('where its initiatives act')}. "
-            + _("Dots: countries too small for an outline.")
-        )
+        st.caption(components.plain(view.map_options["countries_note"]))
         if acting.empty:
             st.caption(_("None of its initiatives names a country: they act region-wide."))
-        else:
-            components.table(
-                acting[["name", "code", "initiatives", "initiative_names"]],
-                name=f"{chosen['code']}_countries",
-                key="regional__countries",
-                column_config={"name": _("Country"), "initiative_names": _("Which")},
-            )
+            return
+        components.table(
+            acting,
+            name=f"{view.map_options['code']}_countries",
+            key="regional__countries",
+            about=view.map_options["reference_about"],
+            column_config={"name": _("Country"), "initiative_names": _("Which")},
+        )
 
 
-def indicators(ctx: PageContext, chosen: pd.Series, region_name: str) -> None:
+def indicators(ctx: PageContext, view: View) -> None:
     st.markdown("#### " + _("Indicators"))
-    panels = ctx.load(
-        overview.regional_panel,
-        codes=(chosen["code"],),
-        cycle=chosen["cycle"],
-        thresholds=ctx.settings.thresholds,
-    )
-    linked = panels[0]["indicators"] if panels else pd.DataFrame()
-    if linked.empty:
+    code, region_name = view.map_options["code"], view.map_options["region_name"]
+    if view.data.empty:
         components.empty_state(
-            _("No indicator is linked to {code} yet.").format(
-                code=components.plain(chosen["code"])
-            ),
+            _("No indicator is linked to {code} yet.").format(code=components.plain(code)),
             _("Admins link indicators to regional initiatives in the reference data."),
         )
         return
-    counts = maps.status_counts(linked["status"])
-    st.markdown(
-        _("Progress of {region} on its {n} indicators:").format(
-            region=components.plain(region_name), n=len(linked)
-        )
-        + " "
-        + components.count_phrase(counts, PROGRESS_ORDER, labels=True)
-    )
-    table = linked.assign(status=linked["status"].fillna("insufficient data").map(progress_label))
+    st.markdown(components.plain(view.map_options["status_line"]))
     components.table(
-        table[["name", "unit", "latest_year", "latest_value", "status", "explanation"]],
-        name=f"{chosen['code']}_indicators",
+        view.data,
+        name=f"{code}_indicators",
         key="regional__indicators",
+        about=view.about,
         column_config={"name": _("Indicator") + f" ({region_name})", **INDICATOR_COLUMNS},
     )
     with st.expander(_("How progress status is computed")):
         st.markdown(rule_in_words(ctx.settings.thresholds))
-    country_values(ctx, chosen)
+    country_values(view)
 
 
-def country_values(ctx: PageContext, chosen: pd.Series) -> None:
-    rid = int(chosen["id"])
+def country_values(view: View) -> None:
     st.markdown("#### " + _("Values of the region's countries, latest year"))
-    table = ctx.load(geo.regional_country_table, regional_initiative_id=rid)
+    table = view.map_options["country_table"]
     if len(table.columns) <= 2:
         components.empty_state(
             _("None of its indicators has values for the region's countries."),
             _("Its indicators are reported for the region or the world only."),
         )
     else:
-        components.table(table, name=f"{chosen['code']}_country_values", key="regional__values")
-    sources = ctx.load(geo.regional_sources, regional_initiative_id=rid)
-    components.source_caption(
-        "; ".join(sources["sources"]) or ctx.settings.organisation_name,
-        sources["as_of"],
-        is_demo=bool(sources["is_demo"]),
-    )
+        components.table(
+            table,
+            name=f"{view.map_options['code']}_country_values",
+            key="regional__values",
+            about=view.about,
+            download=view.map_options["countries"],
+        )
+    components.source_caption(view.about)
 
 
 def render() -> None:
@@ -200,26 +191,20 @@ def render() -> None:
     st.caption(
         _("ITU-D regional initiatives: the initiatives under each, its countries and indicators.")
     )
-    regional = ctx.load(overview.regional_initiatives)
+    regional = ctx.load(regional_choices)
     if regional.empty:
         components.empty_state(
             _("No regional initiative is recorded yet."),
             _("Admins add them to the reference data (regional_initiatives.csv)."),
         )
         return
-    regional = regional.assign(
-        key=regional["code"] + "/" + regional["cycle"],
-        title=regional["title"].fillna(""),
-        note=regional["note"].fillna(""),
-    )
     listed, key = choose(regional)
     cards(listed, key)
-    chosen = listed.set_index("key").loc[key]
-    regions = ctx.load(overview.geographies).set_index("code")["name"]
-    region_name = str(regions.get(chosen["region_code"], chosen["region_code"]))
-    purpose(chosen, region_name)
-    initiatives_and_countries(ctx, chosen, region_name)
-    indicators(ctx, chosen, region_name)
+    view = ctx.load(regional_view, key=key, thresholds=ctx.settings.thresholds)
+    purpose(view)
+    initiatives(view)
+    countries(view)
+    indicators(ctx, view)
 
 
 render()

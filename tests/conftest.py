@@ -8,7 +8,7 @@ CI can never pass by skipping them.
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -170,3 +170,20 @@ def writable_app(
     st.cache_data.clear()
     st.cache_resource.clear()
     engine.dispose()
+
+
+@pytest.fixture
+def offered(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], bytes]]:
+    """The files a page's download buttons would send, by file name. Streamlit makes a
+    download's file only when it is clicked; the callables it keeps are recorded here."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    files: dict[str, Callable[[], bytes]] = {}
+    keep = MediaFileManager.add_deferred
+
+    def record(self: MediaFileManager, data: Callable[[], bytes], *args, **kwargs) -> str:  # noqa: ANN002, ANN003
+        files[kwargs.get("file_name") or args[2]] = data
+        return keep(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return files

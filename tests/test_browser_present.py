@@ -1,7 +1,9 @@
-"""A rehearsal of a meeting in Chromium: a deck on screen while a value arrives from a
-terminal; the slide updates by itself, on the same slide, without a reload."""
+"""Rehearsals of a meeting in Chromium: a deck on screen while a value arrives from a
+terminal (the slide updates by itself, on the same slide, without a reload); and a
+clicker driving a deck opened with the app's own Present button."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -111,4 +113,76 @@ def test_a_value_imported_from_a_terminal_appears_on_the_open_slide(
         page.wait_for_url("**slide=2", timeout=30_000)
         wait_until_rendered(page)
         assert "El Salvador" in page.locator("[data-testid='stMain']").inner_text()
+        browser.close()
+
+
+@pytest.fixture
+def council_deck(seeded_sqlite_file: str, tmp_path: Path) -> Iterator[str]:
+    """A writable copy of the seeded store with a four-slide deck."""
+    target = tmp_path / "council.db"
+    shutil.copy(Path(seeded_sqlite_file.removeprefix("sqlite:///")), target)
+    url = f"sqlite:///{target}"
+    engine = db.make_engine(url)
+    presenter = make_user(engine, "presenter", "reviewer")
+    deck = DeckContent(
+        slug="council",
+        title="Council WG",
+        slides=tuple(Slide("objective", {"objective": str(n)}) for n in (1, 2, 3, 4)),
+    )
+    with db.session_scope(engine) as session:
+        decks.save_deck(session, deck, by=presenter)
+    engine.dispose()
+    yield url
+
+
+def counter(page: object) -> str:
+    return page.locator(".st-key-present__counter").inner_text().strip()  # type: ignore[attr-defined]
+
+
+def press(page: object, key: str) -> None:
+    page.keyboard.press(key)  # type: ignore[attr-defined]
+    wait_until_rendered(page)
+
+
+def test_a_clicker_drives_a_deck_opened_with_the_present_button(council_deck: str) -> None:
+    chromium = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with streamlit_server(council_deck) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(base + "/present")
+        wait_until_rendered(page)
+        main = page.locator("[data-testid='stMain']")
+        main.get_by_role("link", name="Present").click()
+        page.wait_for_url(re.compile(r"deck=council&mode=show&slide=1$"), timeout=30_000)
+        wait_until_rendered(page)
+        assert counter(page) == "1 / 4"
+        assert page.get_by_role("button", name="Previous slide").is_visible()
+        assert page.get_by_role("button", name="Next slide").is_visible()
+        assert page.get_by_role("img", name="QR code: link to the live view").is_visible()
+
+        press(page, "PageDown")
+        press(page, "PageDown")
+        assert counter(page) == "3 / 4"
+        assert re.search(r"mode=show&slide=3$", page.url)
+        page.screenshot(path=str(SCREENSHOTS / "present-clicker-slide-3.png"))
+
+        page.reload()
+        wait_until_rendered(page)
+        assert counter(page) == "3 / 4"
+
+        press(page, "Home")
+        assert counter(page) == "1 / 4" and page.url.endswith("slide=1")
+
+        press(page, "b")
+        assert main.get_by_text("Screen blanked — press B to return").is_visible()
+        assert page.locator(".st-key-present__counter").count() == 0
+        background = page.locator("[data-testid='stApp']").evaluate(
+            "e => getComputedStyle(e).backgroundColor"
+        )
+        assert background == "rgb(0, 0, 0)"
+        page.screenshot(path=str(SCREENSHOTS / "present-clicker-blank.png"))
+        press(page, ".")  # the other blank key of a clicker brings the slide back
+        assert counter(page) == "1 / 4"
         browser.close()

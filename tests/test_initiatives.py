@@ -1,10 +1,12 @@
 """The Initiatives page: its queries (on SQLite and PostgreSQL), its chart builders and
 text, and the page itself opened from URLs."""
 
+import csv
+import io
 import json
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -35,6 +37,7 @@ from gdc_tracker.models import (
 from gdc_tracker.queries import initiatives as queries
 from gdc_tracker.queries.overview import objectives
 from gdc_tracker.status import Thresholds
+from gdc_tracker.views.reference import REFERENCE_SOURCE
 
 F = queries.InitiativeFilters.build
 TODAY = date(2026, 11, 23)
@@ -58,6 +61,10 @@ def _objectives_of(item: dict) -> set[int]:
 
 
 ON_OBJECTIVE_5 = sum(5 in _objectives_of(item) for item in REFERENCE)
+with (Path(__file__).resolve().parents[1] / "data" / "reference" / "objectives.csv").open(
+    encoding="utf-8"
+) as _file:
+    OBJECTIVE_NAMES = {int(row["number"]): row["short_title"] for row in csv.DictReader(_file)}
 
 
 @pytest.fixture(
@@ -705,3 +712,53 @@ def test_page_shows_an_empty_state_when_nothing_matches() -> None:
     at = open_page(q="no initiative is called this", view="map")
     assert any("No initiative matches" in i.value for i in at.info)
     assert not at.get("vega_lite_chart")
+
+
+# The page's files: the title and the filters in words, the documents the initiatives cite
+
+
+def preamble(data: bytes) -> dict[str, str]:
+    return dict(pd.read_csv(io.BytesIO(data), nrows=5, header=None).values.tolist())
+
+
+def test_the_table_csv_starts_with_its_title_and_the_filters_in_words(
+    offered: dict[str, Callable[[], bytes]],
+) -> None:
+    open_page(objective="5", lead="ITU-T")
+    data = offered["initiatives.csv"]()
+    lines = preamble(data)
+    assert lines["Title"] == "Initiatives"
+    assert lines["Filters"] == f"GDC objective: 5. {OBJECTIVE_NAMES[5]}; Lead sector: ITU-T"
+    assert lines["Sources"].startswith(REFERENCE_SOURCE)
+    table = pd.read_csv(io.BytesIO(data), skiprows=6)
+    wanted = [i for i in REFERENCE if 5 in _objectives_of(i) and i["lead_sector"] == "ITU-T"]
+    assert sorted(table["slug"]) == sorted(i["slug"] for i in wanted)
+    assert dict(zip(table["slug"], table["source"], strict=True)) == {
+        i["slug"]: i["source"] for i in wanted
+    }
+    assert table["basis"].str.contains("status: ").all()
+
+
+def test_the_map_image_and_data_name_the_filters_in_words(
+    offered: dict[str, Callable[[], bytes]],
+) -> None:
+    open_page(view="map", objective="3")
+    lines = preamble(offered["initiatives_by_objective.csv"]())
+    assert lines["Title"] == "Implementation map"
+    assert lines["Filters"] == f"GDC objective: 3. {OBJECTIVE_NAMES[3]}"
+    svg = offered["initiatives_by_objective.svg"]().decode("utf-8")
+    assert f"Filters: GDC objective: 3. {OBJECTIVE_NAMES[3]}" in svg
+    assert "Filters: objective: 3" not in svg  # the URL's code, as before
+
+
+def test_the_updates_csv_of_giga_marks_each_demo_update_as_demo(
+    offered: dict[str, Callable[[], bytes]],
+) -> None:
+    open_page(initiative="giga")
+    data = offered["updates.csv"]()
+    lines = preamble(data)
+    assert lines["Title"] == "Latest updates · Giga"
+    assert lines["Notice"].startswith("Demo data, not official statistics")
+    table = pd.read_csv(io.BytesIO(data), skiprows=6)
+    assert len(table) and set(table["real_or_demo"]) == {"demo"}
+    assert set(table["source"]) == {"demo data, not official statistics"}

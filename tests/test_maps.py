@@ -25,6 +25,17 @@ from gdc_tracker.queries import geo
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 COUNTRIES_CSV = PROJECT_ROOT / "data" / "reference" / "countries.csv"
+TABLE_COLUMNS = [
+    "rank",
+    "country",
+    "code",
+    "region",
+    "value",
+    "year",
+    "status",
+    "source",
+    "real_or_demo",
+]
 
 
 def store_countries() -> pd.DataFrame:
@@ -419,9 +430,12 @@ def test_map_page_defaults_to_internet_use_in_its_latest_year() -> None:
     assert any("Demo data" in c.value and "as of" in c.value for c in at.caption)
     document = deck_of(at)
     assert "initiatives" in [item["id"] for item in document["layers"]]
-    table = at.dataframe[0].value
-    assert list(table.columns) == ["country", "code", "region", "value", "year", "status"]
-    assert len(table) == 198
+    table = at.dataframe[0].value  # the countries with a value, ranked, each with its source
+    assert list(table.columns) == [*TABLE_COLUMNS, "is_demo"]  # is_demo: hidden, in files
+    assert len(table) == int(summary.split("Values for ")[1].split(" of ")[0])
+    assert list(table["rank"]) == list(range(1, len(table) + 1))
+    missing = next(e for e in at.expander if e.label.startswith("No value for 2024"))
+    assert missing.label == f"No value for 2024: {198 - len(table)} countries"
 
 
 def test_map_page_takes_indicator_and_year_from_the_url() -> None:
@@ -449,8 +463,9 @@ def test_map_page_hides_initiatives_and_zooms_to_a_region_from_the_url() -> None
     assert "initiatives" not in [item["id"] for item in document["layers"]]
     assert document["initialViewState"]["longitude"] < -50
     table = at.dataframe[0].value
-    assert set(table["region"]) == {"AMS"} and len(table) == 35
-    assert any("of 35 countries in Americas" in c.value for c in at.caption)
+    summary = next(c.value for c in at.caption if "of 35 countries in Americas" in c.value)
+    assert set(table["region"]) == {"AMS"}
+    assert len(table) == int(summary.split("Values for ")[1].split(" of ")[0])
 
 
 def test_map_page_shows_a_lower_is_better_indicator_with_the_reversed_legend() -> None:

@@ -497,7 +497,7 @@ def test_objective_and_region_from_the_url_restrict_indicators_to_the_americas(
     assert shown["latest_value"].tolist() == pytest.approx(expected["latest_value"].tolist())
     assert shown["latest_value"].tolist() != pytest.approx(world["latest_value"].tolist())
     assert sorted(_initiatives_table(at)["name"]) == sorted(initiatives["name"])
-    updates = _table(at, "updated_at", {"geography", "narrative", "demo"})
+    updates = _table(at, "updated_at", {"geography", "narrative", "real_or_demo"})
     assert set(updates["geography"]) <= {"World", "Americas"} | americas
 
 
@@ -524,8 +524,8 @@ def test_the_page_labels_demo_data_and_defines_stale(app_store: str) -> None:
     captions = [c.value for c in at.caption]
     assert any("**Stale**" in c and "3 years" in c for c in captions)
     assert any(c.startswith("Source: Demo data") and "as of" in c for c in captions)
-    updates = _table(at, "updated_at", {"demo"})
-    assert set(updates["demo"]) == {"demo"}
+    updates = _table(at, "updated_at", {"real_or_demo"})
+    assert set(updates["real_or_demo"]) == {"demo"}
 
 
 def test_gaps_list_regions_with_no_initiatives_of_their_own(app_store: str) -> None:

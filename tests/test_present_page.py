@@ -109,6 +109,118 @@ def test_a_map_slide_without_a_year_shows_the_latest_and_links_to_it(store: str)
         decks.save_deck(session, deck, by=editor)
     at = open_page(PAGE, deck="maps", mode="show")
     assert not at.exception
-    assert at.title[0].value == "Individuals using the Internet, latest year"
+    title = at.title[0].value
+    assert title.startswith("Individuals using the Internet, ") and "None" not in title
     link = next(c.value for c in at.caption if "/map?" in c.value)
     assert "indicator=UMC_INTERNET_USE" in link and "year=" not in link
+
+
+def test_the_url_holds_deck_mode_and_slide_whichever_way_the_deck_was_opened(
+    saved_deck: str,
+) -> None:
+    at = open_page(PAGE, deck=saved_deck, mode="show")  # a link without a slide
+    assert at.query_params["deck"] == saved_deck
+    assert at.query_params["mode"] == "show"
+    assert at.query_params["slide"] == "1"
+    press(at, "present__page_down")
+    assert any(m.value == "**2 / 3**" for m in at.markdown)
+    assert (at.query_params["mode"], at.query_params["slide"]) == ("show", "2")
+
+
+def test_the_clicker_keys_go_to_the_first_and_last_slide(saved_deck: str) -> None:
+    at = open_page(PAGE, deck=saved_deck, mode="show", slide="2")
+    shortcuts = {b.key: b.proto.shortcut for b in at.button}
+    assert shortcuts["present__next"] == "right" and shortcuts["present__page_down"] == "pagedown"
+    assert shortcuts["present__space"] == "space" and shortcuts["present__page_up"] == "pageup"
+    assert shortcuts["present__first"] == "home" and shortcuts["present__last"] == "end"
+    assert shortcuts["present__blank"] == "b"
+    press(at, "present__last")
+    assert at.query_params["slide"] == "3"
+    press(at, "present__first")
+    assert at.query_params["slide"] == "1"
+    assert any(m.value == "**1 / 3**" for m in at.markdown)
+    press(at, "present__page_up")  # at the first slide, previous stays there
+    assert at.query_params["slide"] == "1"
+
+
+def test_the_visible_buttons_say_what_they_do(saved_deck: str) -> None:
+    at = open_page(PAGE, deck=saved_deck, mode="show", slide="2")
+    assert at.button(key="present__previous").label == "Previous slide"
+    assert at.button(key="present__next").label == "Next slide"
+    image = at.get("image")[0].proto.imgs[0]
+    assert image.alt == "QR code: link to the live view for the audience"
+
+
+def test_b_blanks_the_screen_and_b_again_brings_the_slide_back(saved_deck: str) -> None:
+    at = open_page(PAGE, deck=saved_deck, mode="show", slide="2")
+    press(at, "present__blank")
+    assert not at.exception
+    assert any(m.value == "Screen blanked — press B to return" for m in at.markdown)
+    assert not at.title and not at.get("vega_lite_chart")
+    assert at.query_params["slide"] == "2"
+    press(at, "present__blank")
+    assert at.title[0].value == "Individuals using the Internet"
+    assert not any(m.value.startswith("Screen blanked") for m in at.markdown)
+
+
+def test_auto_advance_pauses_and_resumes_through_the_url(store: str) -> None:
+    engine = db.make_engine(store)
+    editor = make_user(engine, "presenter", "editor")
+    deck = DeckContent(slug="loop", title="Loop", slides=SLIDES, auto_advance_seconds=20)
+    with db.session_scope(engine) as session:
+        decks.save_deck(session, deck, by=editor)
+    at = open_page(PAGE, deck="loop", mode="show")
+    assert at.button(key="present__pause").label == "Pause"
+    press(at, "present__pause")
+    assert at.query_params["paused"] == "1"
+    assert at.button(key="present__pause").label == "Resume"
+    press(at, "present__next")  # moving on stays paused
+    assert at.query_params["paused"] == "1" and at.query_params["slide"] == "2"
+    press(at, "present__pause")
+    assert "paused" not in at.query_params
+    assert at.button(key="present__pause").label == "Pause"
+
+
+def test_a_deck_without_auto_advance_has_no_pause_button(saved_deck: str) -> None:
+    at = open_page(PAGE, deck=saved_deck, mode="show")
+    assert not any(b.key == "present__pause" for b in at.button)
+
+
+def test_editing_a_deck_keeps_its_name_when_auto_advance_or_slides_change(
+    saved_deck: str, store: str
+) -> None:
+    editor = make_user(db.make_engine(store), "ed", "editor")
+    at = open_page(PAGE, identity=editor)  # the builder for a new deck first
+    at.query_params["deck"] = saved_deck  # then the deck's Edit link
+    at.run()
+    assert at.text_input(key="present__title").value == "Council WG"
+    at.number_input(key="present__seconds").set_value(30).run()
+    assert at.text_input(key="present__title").value == "Council WG"
+    at.text_input(key="present__title").input("Council WG, June")
+    press(at, "present__up_2")  # typed, then a slide moved at once
+    assert at.text_input(key="present__title").value == "Council WG, June"
+    press(at, "present__remove_0")
+    at.selectbox(key="present__kind").set_value("implementation_map").run()
+    press(at, "present__add")
+    assert at.text_input(key="present__title").value == "Council WG, June"
+    assert at.number_input(key="present__seconds").value == 30
+    press(at, "present__save")
+    assert not at.exception
+    assert "Deck saved (3 slides)" in at.success[0].value
+    with db.session_scope(db.make_engine(store)) as session:
+        deck = decks.load_deck(session, saved_deck)
+    assert deck.title == "Council WG, June" and deck.auto_advance_seconds == 30
+    assert [s.kind for s in deck.slides] == ["changes", "indicator", "implementation_map"]
+    link = next(p for p in at.get("page_link") if p.proto.label == "Present this deck")
+    assert link.proto.query_string == f"deck={saved_deck}&mode=show&slide=1"
+
+
+def test_a_what_changed_slide_starts_at_the_previous_council_session(store: str) -> None:
+    from gdc_tracker.queries import changes
+
+    editor = make_user(db.make_engine(store), "presenter", "editor")
+    at = open_page(PAGE, identity=editor)
+    at.selectbox(key="present__kind").set_value("changes").run()
+    with db.session_scope(db.make_engine(store)) as session:
+        expected = changes.default_since(session)
+    assert at.date_input(key="present__since").value == expected

@@ -150,7 +150,9 @@ def test_regional_page_shows_the_chosen_initiative_from_the_url() -> None:
     assert indicators["status"].str.contains(r"^[✔▲◆▬▼?] ", regex=True).all()
     values = next(df.value for df in at.dataframe if "country" in df.value.columns)
     assert len(values) == 35
-    assert any("Demo data" in c.value and "as of" in c.value for c in at.caption)
+    source = next(c.value for c in at.caption if c.value.startswith("Source: "))
+    assert "C25/52" in source and " · as of " in source  # the initiatives' source, a date
+    assert "demo data, not official statistics" in source.lower()  # its values are demo
 
 
 def test_regional_page_without_a_title_says_so_and_without_links_says_what_to_do() -> None:
@@ -177,3 +179,22 @@ def test_regional_page_filters_the_list_by_cycle() -> None:
     assert [o.split(" · ")[0] for o in options] == [f"AMS{n} (2023-2025)" for n in range(1, 5)]
     assert options[1].startswith("AMS2 (2023-2025) · Enhancement") and options[1].endswith("…")
     assert at.subheader[0].value == "AMS4 (2023-2025) · Americas"
+
+
+def test_regional_page_keeps_the_view_shown_in_the_url() -> None:
+    """A card's "Show AMS3" link opens this same page, which leaves the address bar
+    as it was unless the page writes the view back: the URL must name what is shown."""
+    at = open_regional(ri="AMS3/2023-2025", cycle="2023-2025")
+    assert at.query_params["ri"] == "AMS3/2023-2025"
+    assert at.query_params["cycle"] == "2023-2025"
+    show_ams4 = next(p for p in at.get("page_link") if p.proto.label == "Show AMS4")
+    assert show_ams4.proto.query_string == "ri=AMS4%2F2023-2025&cycle=2023-2025"
+    at.selectbox(key="url__ri").set_value("AMS1/2023-2025").run()
+    assert at.query_params["ri"] == "AMS1/2023-2025"
+    assert at.subheader[0].value == "AMS1 (2023-2025) · Americas"
+
+
+def test_regional_page_drops_an_unknown_initiative_from_the_url() -> None:
+    at = open_regional(ri="XYZ9/1999-2000")
+    assert "ri" not in at.query_params  # the link now says what is shown: the default
+    assert at.subheader[0].value == "AMS2 (2023-2025) · Americas"

@@ -47,8 +47,8 @@ def open_overview(browser: object, base: str) -> object:
 
 
 def published_entries(page: object) -> int:
-    """The "Published entries" headline figure of Overview."""
-    metric = page.locator("[data-testid='stMetric']").filter(has_text="Published entries")  # type: ignore[attr-defined]
+    """The "Published values" headline figure of Overview."""
+    metric = page.locator("[data-testid='stMetric']").filter(has_text="Published values")  # type: ignore[attr-defined]
     return int(re.sub(r"\D", "", metric.locator("[data-testid='stMetricValue']").inner_text()))
 
 

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from gdc_tracker.models import (
     TOTAL,
+    DataSource,
     Geography,
     GeographyKind,
     Indicator,
@@ -22,7 +23,8 @@ from gdc_tracker.models import (
     ProgressEntry,
     RegionalInitiative,
 )
-from gdc_tracker.queries.overview import frame, indicators, published
+from gdc_tracker.provenance import with_source_columns
+from gdc_tracker.queries.overview import frame, indicators, published, source_columns
 from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds, assess, target_band_of
 
 __all__ = [
@@ -117,8 +119,9 @@ def indicator_years(session: Session, *, indicator_code: str) -> pd.DataFrame:
 
 
 def _country_series(session: Session, indicator_id: int, up_to_year: int) -> pd.DataFrame:
-    """geo_code, year, value, is_demo, source, updated_at: one value per country and year
-    (the latest period of the year), up to `up_to_year`."""
+    """geo_code, year, value, is_demo, source, updated_at and the data source's columns
+    (source_organisation, _dataset, _release, _licence): one value per country and year (the
+    latest period of the year), up to `up_to_year`."""
     ranked = (
         sa.select(
             ProgressEntry.geo_code,
@@ -127,6 +130,7 @@ def _country_series(session: Session, indicator_id: int, up_to_year: int) -> pd.
             ProgressEntry.is_demo,
             ProgressEntry.source,
             ProgressEntry.updated_at,
+            *source_columns(),
             sa.func.row_number()
             .over(
                 partition_by=(ProgressEntry.geo_code, ProgressEntry.year),
@@ -134,6 +138,7 @@ def _country_series(session: Session, indicator_id: int, up_to_year: int) -> pd.
             )
             .label("rank"),
         )
+        .join(DataSource, DataSource.id == ProgressEntry.data_source_id, isouter=True)
         .where(
             ProgressEntry.indicator_id == indicator_id,
             ProgressEntry.year <= up_to_year,
@@ -150,6 +155,10 @@ def _country_series(session: Session, indicator_id: int, up_to_year: int) -> pd.
             ranked.c.is_demo,
             ranked.c.source,
             ranked.c.updated_at,
+            ranked.c.source_organisation,
+            ranked.c.source_dataset,
+            ranked.c.source_release,
+            ranked.c.source_licence,
         )
         .where(ranked.c.rank == 1)
         .order_by(ranked.c.geo_code, ranked.c.year),
@@ -188,7 +197,7 @@ def country_values(
         )
         for geo, rows in series.groupby("geo_code")
     }
-    in_year = series[series["year"] == year]
+    in_year = with_source_columns(series[series["year"] == year])
     result = places.merge(in_year, on="geo_code", how="left")
     result["status"] = result["geo_code"].map(statuses).fillna("insufficient data")
     result["updated_at"] = pd.to_datetime(result["updated_at"], utc=True, format="mixed")

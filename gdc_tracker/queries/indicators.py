@@ -29,7 +29,7 @@ from gdc_tracker.models import (
     ProgressEntry,
 )
 from gdc_tracker.provenance import with_source_columns
-from gdc_tracker.queries.overview import frame, published
+from gdc_tracker.queries.overview import frame, published, source_columns
 from gdc_tracker.status import Thresholds, assess_frame, target_band_of
 
 __all__ = [
@@ -124,10 +124,7 @@ def _yearly(
             entry.updated_at,
             entry.source,
             entry.obs_status,
-            DataSource.organisation.label("source_organisation"),
-            DataSource.dataset.label("source_dataset"),
-            DataSource.release.label("source_release"),
-            DataSource.licence.label("source_licence"),
+            *source_columns(),
             sa.func.row_number()
             .over(
                 partition_by=(entry.indicator_id, entry.geo_code, entry.disaggregation, entry.year),

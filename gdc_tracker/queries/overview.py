@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from gdc_tracker.models import (
     WORLD_CODE,
+    DataSource,
     EntryTally,
     Geography,
     Indicator,
@@ -48,6 +49,17 @@ __all__ = [
 INITIATIVE_STATUSES = tuple(str(s) for s in InitiativeStatus)
 
 published = ProgressEntry.review_state == ReviewState.PUBLISHED  # type: ignore[comparison-overlap]
+
+
+def source_columns() -> list[sa.ColumnElement]:
+    """The data source's organisation, dataset, release and licence, labelled `source_*`:
+    what `provenance.with_source_columns` turns into words (join DataSource to select them)."""
+    return [
+        DataSource.organisation.label("source_organisation"),
+        DataSource.dataset.label("source_dataset"),
+        DataSource.release.label("source_release"),  # type: ignore[union-attr]
+        DataSource.licence.label("source_licence"),  # type: ignore[union-attr]
+    ]
 
 
 def frame(session: Session, statement: sa.Executable) -> pd.DataFrame:

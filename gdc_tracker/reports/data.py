@@ -24,6 +24,7 @@ from gdc_tracker.models import (
     InitiativePartner,
 )
 from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER, progress_label
+from gdc_tracker.provenance import demo_label
 from gdc_tracker.queries.overview import (
     assess_indicators,
     frame,
@@ -79,6 +80,7 @@ class ObjectiveSection:
     primary_initiatives: int = 0
     sources: tuple[str, ...] = ()
     last_update: datetime | None = None
+    values: int = 0  # indicator values behind the section, demo ones included
 
 
 @dataclass(frozen=True, eq=False)
@@ -216,7 +218,10 @@ def _section(store: _Loaded, number: int, title: str, short_title: str) -> Objec
     indicator_status = (
         linked["status"].value_counts().rename_axis("status").rename("indicators").reset_index()
     )
-    entry_sources = sorted({s for s in used["source"] if s})
+    real = used[~used["is_demo"].astype(bool)]
+    entry_sources = sorted({s for s in real["source"] if s})
+    demo_entries = int(used["is_demo"].astype(bool).sum())
+    sources = section_sources(entry_sources, mine["source"], has_demo=demo_entries > 0)
     return ObjectiveSection(
         number=number,
         title=title,
@@ -229,29 +234,29 @@ def _section(store: _Loaded, number: int, title: str, short_title: str) -> Objec
         chart_summary=objective_status_summary(
             initiative_status, indicator_status, geo_name=store.geo_name
         ),
-        chart_source=_("GDC Tracker, {organisation}; indicator data: {sources}").format(
-            organisation=store.organisation, sources="; ".join(entry_sources) or _("none")
-        ),
-        demo_entries=int(used["is_demo"].astype(bool).sum()),
+        chart_source="; ".join(sources) or _("source not stated"),
+        demo_entries=demo_entries,
         primary_initiatives=int(mine["is_primary"].astype(bool).sum()),
-        sources=section_sources(linked["source"], entry_sources, mine["source"]),
+        sources=sources,
+        values=len(used),
         last_update=_timestamp_or_none(store.latest.get(number)),
     )
 
 
 def section_sources(
-    indicator_sources: Sequence[object],
-    entry_sources: Sequence[str],
-    initiative_sources: Sequence[object],
+    entry_sources: Sequence[str], initiative_sources: Sequence[object], *, has_demo: bool
 ) -> tuple[str, ...]:
-    """The sources of an objective's figures, each named once.
+    """The sources of an objective's figures, each named once: the documents its
+    initiatives cite, the sources of its real indicator values, and the demo notice when
+    any value is demo. An indicator's usual source (the ITU database, say) is not named:
+    only the values shown say where they come from, so demo values borrow no source.
 
     An initiative cites a document and its sections ("C25/52, section 1, Objective 1"); the
     document alone is listed, so one Council document does not appear ten times.
     """
     documents = {str(s).split(",")[0].strip() for s in initiative_sources if _text(s)}
-    named = {str(s) for s in indicator_sources if _text(s)} | set(entry_sources) | documents
-    return tuple(sorted(named))
+    named = sorted(set(entry_sources) | documents)
+    return tuple(named + ([demo_label()] if has_demo else []))
 
 
 def _text(value: object) -> bool:
@@ -425,4 +430,9 @@ def section_image(data: ReportData, section: ObjectiveSection, *, scale: float =
         source=section.chart_source,
         timestamp=data.data_as_of,
         scale=scale,
+        notice=_("Demo data, not official statistics: {demo} of {total} values").format(
+            demo=f"{section.demo_entries:,}", total=f"{section.values:,}"
+        )
+        if section.demo_entries
+        else None,
     )

@@ -1,137 +1,89 @@
-"""A saved presenter deck as PowerPoint: the same views, as charts and tables on slides.
+"""A saved presenter deck as PowerPoint: each slide's `View`, the one presenter mode draws.
 
-Maps are drawn in the browser by deck.gl, so a map slide exports as its table of country
-values; every other view exports its chart.
+A slide shows its chart or map as a picture, its big figures and words as bullets, its
+short table, and a footer with the sources of the values shown, their date and, when any
+is demo, the demo notice. A map slide lists the top and the bottom countries beside the
+map, then every country with a value on the slides after it.
 """
 
-from datetime import date
-
-import pandas as pd
 from sqlmodel import Session
 
-from gdc_tracker.charts import indicators as indicator_charts
-from gdc_tracker.charts import initiatives as initiative_charts
-from gdc_tracker.decks import DeckContent, Slide
+from gdc_tracker.decks import DeckContent
 from gdc_tracker.i18n import _
-from gdc_tracker.palette import progress_label
-from gdc_tracker.queries import changes, geo, overview
-from gdc_tracker.queries import indicators as indicator_queries
-from gdc_tracker.queries import initiatives as initiative_queries
-from gdc_tracker.reports.common import format_timestamp, short_demo_notice
-from gdc_tracker.reports.data import gather_report
-from gdc_tracker.reports.slides import SlideSpec, report_deck
+from gdc_tracker.reports.slides import SlideSpec
 from gdc_tracker.status import Thresholds
+from gdc_tracker.views import View
+from gdc_tracker.views.map import country_rows
+from gdc_tracker.views.slides import params_json, slide_chart, slide_view
+
+COUNTRIES_PER_SLIDE = 44  # four columns of eleven rows at 10 pt
 
 
-def _objective(session: Session, slide: Slide, thresholds: Thresholds) -> SlideSpec:
-    number = int(slide.params.get("objective", 1))
-    data = gather_report(session, thresholds=thresholds, objective_numbers=(number,))
-    return report_deck(data)[0]
-
-
-def _indicator(session: Session, slide: Slide, thresholds: Thresholds) -> SlideSpec:
-    code = str(slide.params.get("indicator"))
-    geos = tuple(slide.params.get("geo") or ["WLD"])
-    reference = indicator_queries.indicator_reference(session, code=code)
-    if reference.empty:
-        return SlideSpec(title=code, bullets=[_("This indicator no longer exists.")])
-    ref = reference.iloc[0]
-    series = indicator_queries.indicator_series(session, code=code, geo_codes=geos)
-    statuses = indicator_queries.series_status(
-        session, code=code, geo_codes=geos, thresholds=thresholds
-    )
-    chart = None
-    if len(series):
-        chart = indicator_charts.indicator_series_chart(ref, series, statuses, geo_order=geos)
-    is_demo = bool(series["is_demo"].any()) if len(series) else False
+def spec_of(view: View) -> SlideSpec:
+    """The PowerPoint slide of a view: the same figures, words, sources and notice."""
+    about = view.about
+    bullets = [f"{figure.value}: {figure.label}" for figure in view.figures]
+    if view.problem:
+        bullets.append(view.problem)
+    if view.kind == "map" and view.summary:
+        bullets.append(view.summary)
+    elif view.kind != "objective":
+        bullets += list(view.bullets[:6])
+    else:
+        bullets += list(view.bullets)
+    table = view.short_table() if view.kind in ("map", "changes", "regional", "objective") else None
     return SlideSpec(
-        title=str(ref["name"]),
-        chart=chart,
-        bullets=[f"{row.geo_name}: {progress_label(row.status)}" for row in statuses.itertuples()],
-        source=str(ref["source"]),
-        as_of=format_timestamp(series["updated_at"].max()) if len(series) else "",
-        filters={_("Geographies"): ", ".join(geos)},
-        notice=short_demo_notice() if is_demo else None,
-        description=indicator_charts.series_summary(
-            series, statuses, name=str(ref["name"]), target=None
-        ),
+        title=about.title,
+        chart=slide_chart(view),
+        table=table if table is not None and len(table) else None,
+        bullets=bullets,
+        source=about.sources_text(),
+        as_of=about.as_of_text(),
+        filters=about.filters,
+        notice=about.notice(),
+        description=view.summary or about.title,
     )
 
 
-def _map(session: Session, slide: Slide, thresholds: Thresholds) -> SlideSpec:
-    code = str(slide.params.get("indicator"))
-    year = int(slide.params.get("year") or date.today().year - 1)
-    values = geo.country_values(session, indicator_code=code, year=year, thresholds=thresholds)
-    shown = values.dropna(subset=["value"]).sort_values("value", ascending=False)
-    table = (
-        shown[["name", "value", "year"]]
-        .head(12)
-        .rename(columns={"name": _("Country"), "value": _("Value"), "year": _("Year")})
-    )
-    is_demo = bool(shown["is_demo"].any()) if len(shown) else False
-    return SlideSpec(
-        title=f"{code}, {year}",
-        table=table,
-        bullets=[_("Values for {n} countries").format(n=len(shown))],
-        filters={_("Year"): str(year)},
-        notice=short_demo_notice() if is_demo else None,
-    )
+def country_list_slides(view: View) -> list[SlideSpec]:
+    """Every country with a value, ranked, on as many slides as it takes."""
+    if view.kind != "map" or view.data.empty:
+        return []
+    rows = country_rows(view.data, unit=str(view.map_options.get("unit", "")))
+    pages = range(0, len(rows), COUNTRIES_PER_SLIDE)
+    return [
+        SlideSpec(
+            title=_("{title}: all {count} countries ({page} of {pages})").format(
+                title=view.title, count=len(rows), page=number, pages=len(pages)
+            ),
+            table=rows.iloc[start : start + COUNTRIES_PER_SLIDE].reset_index(drop=True),
+            source=view.about.sources_text(),
+            as_of=view.about.as_of_text(),
+            filters=view.about.filters,
+            notice=view.about.notice(),
+            columns=4,
+        )
+        for number, start in enumerate(pages, start=1)
+    ]
 
 
-def _regional(session: Session, slide: Slide, thresholds: Thresholds) -> SlideSpec:
-    code, _sep, cycle = str(slide.params.get("ri", "")).partition("/")
-    panels = overview.regional_panel(session, codes=(code,), cycle=cycle, thresholds=thresholds)
-    if not panels:
-        return SlideSpec(title=code, bullets=[_("This regional initiative does not exist.")])
-    panel = panels[0]
-    table = panel["indicators"][["name", "latest_value", "status"]].fillna("")
-    return SlideSpec(
-        title=f"{code} ({cycle})",
-        table=table,
-        bullets=[str(panel["title"] or panel["note"])]
-        + [str(name) for name in panel["initiatives"]["name"]],
-    )
-
-
-def _implementation_map(session: Session, slide: Slide, thresholds: Thresholds) -> SlideSpec:
-    links = initiative_queries.objective_links(session)
-    objectives = overview.objectives(session)
-    summary = initiative_charts.objective_summary(links, objectives)
-    return SlideSpec(
-        title=_("Implementation map"),
-        chart=initiative_charts.objective_matrix(links, objectives),
-        bullets=[summary],
-        description=summary,
-    )
-
-
-def _changes(session: Session, slide: Slide, thresholds: Thresholds) -> SlideSpec:
-    since = date.fromisoformat(str(slide.params.get("since")))
-    summary = changes.change_summary(session, since=since)
-    listed = changes.changes_since(session, since=since).head(10)
-    return SlideSpec(
-        title=_("What changed since {date}").format(date=since.isoformat()),
-        table=pd.DataFrame(summary),
-        bullets=[f"{row.kind}: {row.subject}: {row.detail}" for row in listed.itertuples()],
-    )
-
-
-BUILDERS = {
-    "objective": _objective,
-    "indicator": _indicator,
-    "map": _map,
-    "regional": _regional,
-    "implementation_map": _implementation_map,
-    "changes": _changes,
-}
+def deck_views(session: Session, deck: DeckContent, *, thresholds: Thresholds) -> list[View]:
+    return [
+        slide_view(
+            session,
+            kind=slide.kind,
+            params=params_json(slide.params),
+            title=slide.title,
+            thresholds=thresholds,
+        )
+        for slide in deck.slides
+    ]
 
 
 def deck_slides(session: Session, deck: DeckContent, *, thresholds: Thresholds) -> list[SlideSpec]:
-    """One SlideSpec per slide of the saved deck, in order."""
-    specs = []
-    for slide in deck.slides:
-        spec = BUILDERS[slide.kind](session, slide, thresholds)
-        if slide.title:
-            spec.title = slide.title
-        specs.append(spec)
+    """The PowerPoint slides of the saved deck, in order (a map adds its country list)."""
+    specs: list[SlideSpec] = []
+    for view in deck_views(session, deck, thresholds=thresholds):
+        specs.append(spec_of(view))
+        specs.extend(country_list_slides(view))
     return specs

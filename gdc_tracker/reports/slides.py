@@ -32,6 +32,7 @@ SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
 CONTENT_TOP = Inches(1.35)
 FOOTER_TOP = Inches(6.85)
+BULLET_LINE_CHARACTERS = 80  # of 13 pt text in the left column
 TABLE_ROW_HEIGHT = Inches(0.42)  # two lines of 10 pt: a long name wraps once
 NOTICE_RGB = RGBColor(0x9A, 0x1B, 0x1B)
 MUTED_RGB = RGBColor(0x44, 0x44, 0x44)
@@ -43,7 +44,7 @@ class SlideSpec:
     """One slide: its title, an optional chart and table, bullets, and where the data is from."""
 
     title: str
-    chart: alt.TopLevelMixin | None = None
+    chart: alt.TopLevelMixin | dict | None = None
     table: pd.DataFrame | None = None
     bullets: list[str] = field(default_factory=list)
     source: str = ""
@@ -51,6 +52,7 @@ class SlideSpec:
     filters: dict[str, str] = field(default_factory=dict)
     notice: str | None = None  # e.g. the demo-data notice
     description: str = ""  # the chart in words: the picture's alternative text
+    columns: int = 1  # a long table is set in this many side-by-side parts
 
 
 def report_deck(data: ReportData) -> list[SlideSpec]:
@@ -90,6 +92,11 @@ def deck_pptx(
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     steps.advance(_("Writing the title slide"))
+    if notice is None and any(spec.notice for spec in slides):
+        notice = _(
+            "Notice: some slides of this deck show illustrative demo data, not official "
+            "statistics; each such slide says so in its footer."
+        )
     _title_slide(deck, title or report_title(), subtitle, notice)
     for number, spec in enumerate(slides, start=1):
         steps.advance(
@@ -138,7 +145,9 @@ def _content_slide(deck: Presentation, spec: SlideSpec) -> Slide:
     top = CONTENT_TOP
     if spec.chart is not None:
         left_column = int(width * 0.58) if has_table or spec.bullets else width
-        top += _picture(slide, spec, left=MARGIN, width=left_column) + Inches(0.15)
+        lines = sum(-(-len(bullet) // BULLET_LINE_CHARACTERS) for bullet in spec.bullets)
+        under = Inches(0.26) * lines + Inches(0.1) * len(spec.bullets) if has_table else 0
+        top += _picture(slide, spec, left=MARGIN, width=left_column, keep=under) + Inches(0.15)
     right = MARGIN + left_column + Inches(0.3)
     if spec.bullets:
         beside = spec.chart is not None and not has_table  # bullets take the right column
@@ -152,7 +161,9 @@ def _content_slide(deck: Presentation, spec: SlideSpec) -> Slide:
         )
         if not beside and spec.chart is None:
             top += Inches(0.45) * len(spec.bullets) + Inches(0.2)
-    if has_table:
+    if has_table and spec.columns > 1:
+        _split_table(slide, spec, top=top, width=width)
+    elif has_table:
         if spec.chart is not None:
             _table(
                 slide, spec.table, left=right, top=CONTENT_TOP, width=SLIDE_WIDTH - MARGIN - right
@@ -161,6 +172,20 @@ def _content_slide(deck: Presentation, spec: SlideSpec) -> Slide:
             _table(slide, spec.table, left=MARGIN, top=top, width=width)  # type: ignore[arg-type]
     _footer(slide, spec)
     return slide
+
+
+def _split_table(slide: Slide, spec: SlideSpec, *, top: int, width: int) -> None:
+    """The table in `spec.columns` parts side by side (a long list of countries)."""
+    frame = spec.table
+    assert frame is not None
+    size = -(-len(frame) // spec.columns)  # rows per part, rounded up
+    gap = Inches(0.2)
+    part_width = int((width - gap * (spec.columns - 1)) / spec.columns)
+    for index in range(spec.columns):
+        part = frame.iloc[index * size : (index + 1) * size]
+        if len(part):
+            left = MARGIN + index * (part_width + gap)
+            _table(slide, part, left=left, top=top, width=part_width)  # type: ignore[arg-type]
 
 
 def _text(
@@ -185,17 +210,19 @@ def _text(
     run.font.color.rgb = rgb
 
 
-def _picture(slide: Slide, spec: SlideSpec, *, left: int, width: int) -> int:
-    """The chart as a picture fitted into the column; returns its height."""
+def _picture(slide: Slide, spec: SlideSpec, *, left: int, width: int, keep: int = 0) -> int:
+    """The chart as a picture fitted into the column, `keep` left free under it for the
+    bullets; returns its height."""
     png = chart_png(
         spec.chart,  # type: ignore[arg-type]
         title=spec.title,
         filters=spec.filters,
         source=spec.source,
         timestamp=spec.as_of,
+        notice=spec.notice,
     )
     width_px, height_px = png_size(png)
-    room = FOOTER_TOP - CONTENT_TOP - Inches(0.1)
+    room = FOOTER_TOP - CONTENT_TOP - Inches(0.1) - keep
     height = int(width * height_px / width_px)
     if height > room:  # a tall chart: fit the height instead
         width, height = int(room * width_px / height_px), room
@@ -235,7 +262,7 @@ def _table(slide: Slide, frame: pd.DataFrame, *, left: int, top: int, width: int
     if len(shown) < len(frame):
         more = table.cell(rows - 1, 0)
         more.merge(table.cell(rows - 1, len(frame.columns) - 1))
-        more.text = _("… and {n} more in the report").format(n=len(frame) - len(shown))
+        more.text = _("… and {n} more").format(n=len(frame) - len(shown))
     weights = [w + 2 for w in column_weights(headers, cells)]  # 10 pt in a narrow column
     for column, weight in zip(table.columns, weights, strict=True):
         column.width = int(width * weight / sum(weights))

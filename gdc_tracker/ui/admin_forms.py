@@ -19,12 +19,13 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from gdc_tracker import auth, db
+from gdc_tracker import auth, db, views
 from gdc_tracker.auth import Identity
 from gdc_tracker.errors import GdcTrackerError, ValidationFailed
 from gdc_tracker.i18n import _
 from gdc_tracker.ui import cache, components
 from gdc_tracker.ui import session as signed_in
+from gdc_tracker.views import About
 
 ROLES = [str(role) for role in auth.ROLE_ORDER]
 ROLE_HELP = _(  # the README's table of roles, in the same words
@@ -96,10 +97,17 @@ def _tab_to_url() -> None:
 
 
 def users_table(users: pd.DataFrame) -> None:
+    about = About(
+        title=_("Users"),
+        sources=(_("The user accounts of this store"),),
+        as_of=views.newest(users["created_at"]) if "created_at" in users else None,
+        values=len(users),
+    )
     components.table(
         users.drop(columns=["id"]),
         name="users",
         key="admin__users",
+        about=about,
         column_config={
             "username": _("User name"),
             "display_name": _("Display name"),
@@ -340,6 +348,26 @@ def audit_table(records: pd.DataFrame) -> pd.DataFrame:
 
 
 AUDIT_KEY = "admin__audit_table"
+AUDIT_FILTERS = {
+    "actor": "Who",
+    "action": "Action",
+    "entity": "Record type",
+    "since": "Since (UTC)",
+}
+
+
+def audit_about(records: pd.DataFrame) -> About:
+    """The `About` of the audit log's files: the filters chosen (in the URL, where each
+    value is the name itself: a user name, an action, a record type, a date), the log as
+    source, and the time of the newest record shown."""
+    chosen = {_(label): st.query_params.get(param) for param, label in AUDIT_FILTERS.items()}
+    return About(
+        title=_("Audit log"),
+        filters={label: str(value) for label, value in chosen.items() if value},
+        sources=(_("The audit log of this store"),),
+        as_of=views.newest(records["at"]) if len(records) else None,
+        values=len(records),
+    )
 
 
 def draw_audit(records: pd.DataFrame) -> None:
@@ -349,6 +377,7 @@ def draw_audit(records: pd.DataFrame) -> None:
         table,
         name="audit_log",
         key=AUDIT_KEY,
+        about=audit_about(records),
         on_select="rerun",
         selection_mode="single-row",
         column_config={

@@ -3,7 +3,9 @@ two rules every page keeps: stored text shows as written (`plain`), and a databa
 is told in a sentence (`store_unavailable`, `write_failed`), never as a traceback."""
 
 import re
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,6 +18,7 @@ from gdc_tracker import exports, provenance
 from gdc_tracker.i18n import _
 from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER, progress_label
 from gdc_tracker.ui.cache import ChartSpec
+from gdc_tracker.views import About, Figure, View, files
 
 # What Markdown (CommonMark, GitHub's extensions, Streamlit's own) would read as syntax.
 ALWAYS_SPECIAL = re.compile(r"([\\`*_\[\]<>~$|@])")  # emphasis, code, links, HTML, maths
@@ -133,18 +136,65 @@ def demo_notice(demo_entries: int, published_entries: int | None = None) -> None
     )
 
 
-def source_caption(source: str, as_of: object, *, is_demo: bool) -> None:
+def source_caption(source: str | About, as_of: object = None, *, is_demo: bool = False) -> None:
     """The sources (stored text, shown as written), the date of the data, and "demo data,
     not official statistics" whenever any value shown is demo.
 
-    `source` either lists the sources of the values shown, demo included
-    (`provenance.sources_in_words`), or is the one source of a figure with no demo value.
+    `source` is the `About` of what is shown, or it lists the sources of the values shown,
+    demo included (`provenance.sources_in_words`), or is the one source of a figure with no
+    demo value.
     """
-    if provenance.demo_label() in source or not is_demo:
+    if isinstance(source, About):
+        as_of, text = source.as_of, source.sources_text()
+        label = plain(text[:1].upper() + text[1:])
+    elif provenance.demo_label() in source or not is_demo:
         label = plain(source[:1].upper() + source[1:])  # the values' own sources say which
     else:  # the caller knows only that some values are demo: never lend them a source
         label = _("Demo data, not official statistics")
     st.caption(_("Source: {sources} · as of {date}").format(sources=label, date=format_when(as_of)))
+
+
+def show_view(
+    view: View, *, key: str, name: str, data_columns: dict[str, Any] | None = None
+) -> None:
+    """A view as a page draws it: its chart (or why there is none), the sentence saying what
+    it shows, its data and files, the chart as PNG or SVG, and the source line. Every file
+    and image carries `view.about`: title, filters, sources, date and demo notice."""
+    if view.chart is None:
+        empty_state(view.problem or _("Nothing to show for this choice."), _("Choose again above."))
+        return
+    draw_chart(view.chart, key=f"{key}__chart", alt_text=view.summary or view.title)
+    if view.summary:
+        st.caption(plain(view.summary))
+    with st.expander(_("Show data")):
+        table(
+            view.data, name=name, key=f"{key}__data", about=view.about, column_config=data_columns
+        )
+    chart_downloads(view.chart, name=name, key=key, summary=view.summary, about=view.about)
+    source_caption(view.about)
+
+
+def show_sections(view: View, *, key: str) -> None:
+    """Each of the view's sections under its heading: its table with downloads carrying
+    the view's About, or why it is empty and what to do."""
+    for index, section in enumerate(view.sections):
+        st.subheader(plain(section.heading))
+        if section.data.empty:
+            empty_state(section.empty, section.hint)
+            continue
+        if section.note:
+            st.caption(plain(section.note))
+        dates = {
+            column: st.column_config.DatetimeColumn(_("When"), format="D MMM YYYY")
+            for column in section.dates
+        }
+        table(
+            section.data,
+            name=section.name,
+            key=f"{key}__section{index}",
+            about=view.about,
+            column_config=dates or None,
+        )
 
 
 def count_phrase(counts: dict[str, int], order: list[str], *, labels: bool = False) -> str:
@@ -177,7 +227,7 @@ def objective_card(
             f"{_('Indicators')}: **{sum(indicator_counts.values())}**  \n"
             f"{count_phrase(indicator_counts, PROGRESS_ORDER, labels=True)}"
         )
-        st.caption(f"{_('Last update')}: {format_when(last_update)}")
+        st.caption(f"{_('Newest value stored')}: {format_when(last_update)}")
         st.page_link(
             "pages/objectives.py",
             label=_("Open objective") + f" {number}",
@@ -186,33 +236,52 @@ def objective_card(
         )
 
 
-def download_buttons(frame: pd.DataFrame, *, name: str, key: str) -> None:
-    """CSV and Excel downloads of `frame`, made only when clicked, formulas neutralised."""
+def figure_rows(figures: Sequence[Figure], *, per_row: int = 5) -> None:
+    """Big numbers, at most `per_row` a row so that no label is cut short."""
+    for start in range(0, len(figures), per_row):
+        row = figures[start : start + per_row]
+        for column, figure in zip(st.columns(per_row), row, strict=False):
+            column.metric(plain(figure.label), figure.value)
+
+
+def download_buttons(
+    frame: pd.DataFrame, *, name: str, key: str, about: About | None = None
+) -> None:
+    """CSV, Excel and JSON downloads of `frame`, made only when clicked, formulas
+    neutralised, each naming its sources, date and whether any value is demo (`about`;
+    worked out from the rows when the page gives none)."""
+    if about is None:  # a page not yet giving its About: the rows' sources, the URL's filters
+        about = replace(exports.about_rows(frame, title=name), filters=page_filters())
     row = st.container(horizontal=True)
-    row.download_button(
-        _("Download CSV"),
-        data=lambda: exports.to_csv_bytes(frame),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"{key}__csv",
-        on_click="ignore",
-        icon="⬇️",
-    )
-    row.download_button(
-        _("Download Excel"),
-        data=lambda: exports.to_excel_bytes(frame, sheet_name=name),
-        file_name=f"{name}.xlsx",
-        mime=exports.EXCEL_MEDIA_TYPE,
-        key=f"{key}__xlsx",
-        on_click="ignore",
-        icon="⬇️",
-    )
+    for label, extension, mime, write in (
+        (_("Download CSV"), "csv", "text/csv", exports.to_csv_bytes),
+        (_("Download Excel"), "xlsx", exports.EXCEL_MEDIA_TYPE, exports.to_excel_bytes),
+        (_("Download JSON"), "json", exports.JSON_MEDIA_TYPE, exports.to_json_bytes),
+    ):
+        row.download_button(
+            label,
+            data=lambda write=write: write(frame, about),
+            file_name=f"{name}.{extension}",
+            mime=mime,
+            key=f"{key}__{extension}",
+            on_click="ignore",
+            icon="⬇️",
+        )
 
 
-def table(frame: pd.DataFrame, *, name: str, key: str, **dataframe_options: Any) -> None:
-    """A table with its downloads underneath."""
+def table(
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    key: str,
+    about: About | None = None,
+    download: pd.DataFrame | None = None,
+    **dataframe_options: Any,
+) -> None:
+    """A table with its downloads underneath; they write `download` when given (the rows
+    shown with their provenance columns, say), else `frame`."""
     st.dataframe(frame, hide_index=True, width="stretch", key=key, **dataframe_options)
-    download_buttons(frame, name=name, key=key)
+    download_buttons(frame if download is None else download, name=name, key=key, about=about)
 
 
 def chart_with_summary(
@@ -222,18 +291,22 @@ def chart_with_summary(
     *,
     key: str,
     name: str | None = None,
+    about: About | None = None,
     source: str | None = None,
     as_of: object = None,
 ) -> None:
     """A chart, the sentence that says what it shows, its data (downloadable) on request,
-    and the chart itself as PNG or SVG carrying its title, filters, source and time.
+    and the chart itself as PNG or SVG carrying its title, filters, source, date and the
+    demo notice (`about`; `source` and `as_of` for a page that gives no `about` yet).
 
     `chart` is an Altair chart or its specification (`cache.chart_spec`, built once)."""
     draw_chart(chart, key=f"{key}__chart", alt_text=summary)
     st.caption(plain(summary))  # the summary names stored things: shown as written
     with st.expander(_("Show data")):
-        table(data, name=name or key, key=f"{key}__data")
-    chart_downloads(chart, name=name or key, key=key, summary=summary, source=source, as_of=as_of)
+        table(data, name=name or key, key=f"{key}__data", about=about)
+    chart_downloads(
+        chart, name=name or key, key=key, summary=summary, about=about, source=source, as_of=as_of
+    )
 
 
 def draw_chart(chart: alt.TopLevelMixin | ChartSpec, *, key: str, alt_text: str) -> None:
@@ -246,7 +319,14 @@ def draw_chart(chart: alt.TopLevelMixin | ChartSpec, *, key: str, alt_text: str)
 
 def chart_title(chart: alt.TopLevelMixin | ChartSpec) -> str | None:
     title = chart.get("title") if isinstance(chart, dict) else getattr(chart, "title", None)
-    return title if isinstance(title, str) else None
+    if isinstance(title, dict):  # {"text": ..., "subtitle": ...}
+        title = title.get("text")
+    return title if isinstance(title, str) and title else None
+
+
+def page_filters() -> dict[str, str]:
+    """The page's filters as the URL holds them (codes), for pages giving no `About` yet."""
+    return {key: ", ".join(st.query_params.get_all(key)) for key in st.query_params}
 
 
 def chart_downloads(
@@ -254,21 +334,27 @@ def chart_downloads(
     *,
     name: str,
     key: str,
-    summary: str,
-    source: str | None,
-    as_of: object,
+    summary: str = "",
+    about: About | None = None,
+    source: str | None = None,
+    as_of: object = None,
 ) -> None:
-    """PNG and SVG of `chart`, drawn only when clicked (vl-convert, no browser needed)."""
+    """PNG and SVG of `chart`, drawn only when clicked (vl-convert, no browser needed).
+
+    The image carries `about`: its short title, the filters in words, the sources, the
+    date and the demo notice. A page that gives no `about` yet has its `source`, `as_of`,
+    the chart's own title (or `name`) and the URL's filters; `summary` is the alt text."""
     from gdc_tracker.reports import chart_png, chart_svg
 
-    page_filters = {k: ", ".join(st.query_params.get_all(k)) for k in st.query_params}
-    framing = {
-        "title": chart_title(chart) or summary,
-        "filters": page_filters,
-        # Never the product itself: a chart that names no source says so.
-        "source": source or provenance.not_stated_label(),
-        "timestamp": as_of if isinstance(as_of, datetime | str) else datetime.now(UTC),
-    }
+    if about is not None:
+        framing = files.chart_framing(about)
+    else:
+        framing = files.legacy_framing(
+            title=chart_title(chart) or name,
+            filters=page_filters(),
+            source=source,
+            as_of=as_of,
+        )
     row = st.container(horizontal=True)
     row.download_button(
         "PNG",

@@ -9,6 +9,7 @@ Markdown, or in tables, which do not.
 
 import dataclasses
 import hashlib
+from collections import Counter
 from datetime import date
 
 import pandas as pd
@@ -21,6 +22,7 @@ from gdc_tracker.errors import GdcTrackerError
 from gdc_tracker.i18n import _
 from gdc_tracker.models import ReviewState, Role
 from gdc_tracker.ui import cache, components
+from gdc_tracker.views import About
 
 TABLE = "import__table"  # ((upload id, sheet), DataFrame)
 PREVIEW = "import__preview"  # ((upload id, sheet), mapping, ImportPreview)
@@ -324,6 +326,29 @@ def check(
     return preview
 
 
+def file_about(preview: importer.ImportPreview, title: str) -> About:
+    """The `About` of a list the check made of the file (its problems, say): not figures,
+    so its title and the file it is about."""
+    return About(title=title, filters={_("File"): preview.filename})
+
+
+def values_about(preview: importer.ImportPreview, accepted: pd.DataFrame) -> About:
+    """The `About` of the values the import would store: the file, the sources its rows
+    give (the file's source for rows giving none), most frequent first, and how many
+    (never demo: imported values are real, each with its source)."""
+    fallback = preview.source.citation() if preview.source.known else ""
+    named = Counter(
+        (o.source or "").strip() or fallback
+        for o in (*preview.new, *preview.changed, *preview.unchanged)
+    )
+    return About(
+        title=_("Accepted observations"),
+        filters={_("File"): preview.filename},
+        sources=tuple(source for source, _n in named.most_common() if source),
+        values=len(accepted),
+    )
+
+
 def show_preview(preview: importer.ImportPreview) -> None:
     counts = preview.counts
     columns = st.columns(4)
@@ -350,10 +375,20 @@ def show_preview(preview: importer.ImportPreview) -> None:
             icon="⏭️",
         )
         with st.expander(_("Every row set aside")):
-            components.table(preview.set_aside_frame(), name="set-aside-rows", key="import__aside")
+            components.table(
+                preview.set_aside_frame(),
+                name="set-aside-rows",
+                key="import__aside",
+                about=file_about(preview, _("Rows set aside")),
+            )
     if any(preview.status_counts()):
         st.markdown(_("**Observation status** (kept with each value)"))
-        components.table(preview.status_frame(), name="observation-status", key="import__status")
+        components.table(
+            preview.status_frame(),
+            name="observation-status",
+            key="import__status",
+            about=file_about(preview, _("Observation status")),
+        )
     source = preview.source
     st.caption(
         components.plain(
@@ -365,14 +400,27 @@ def show_preview(preview: importer.ImportPreview) -> None:
     if preview.problems:
         st.markdown(_("**Rejected rows** ({rows:,}), by reason").format(rows=preview.rejected_rows))
         components.table(
-            preview.problem_groups_frame(), name="rejected-reasons", key="import__reasons"
+            preview.problem_groups_frame(),
+            name="rejected-reasons",
+            key="import__reasons",
+            about=file_about(preview, _("Rejected rows, by reason")),
         )
         with st.expander(_("Every rejected row")):
-            components.table(preview.problems_frame(), name="rejected-rows", key="import__problems")
+            components.table(
+                preview.problems_frame(),
+                name="rejected-rows",
+                key="import__problems",
+                about=file_about(preview, _("Rejected rows")),
+            )
     accepted = preview.observations_frame()
     if len(accepted):
         with st.expander(_("Accepted observations")):
-            components.table(accepted, name="accepted-observations", key="import__accepted")
+            components.table(
+                accepted,
+                name="accepted-observations",
+                key="import__accepted",
+                about=values_about(preview, accepted),
+            )
 
 
 def commit_form(preview: importer.ImportPreview, identity: Identity) -> None:

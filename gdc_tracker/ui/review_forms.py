@@ -21,12 +21,13 @@ import sqlalchemy as sa
 import streamlit as st
 from sqlmodel import Session
 
-from gdc_tracker import db, reviewing
+from gdc_tracker import db, provenance, reviewing, views
 from gdc_tracker.auth import Identity
 from gdc_tracker.charts.initiatives import escape_markdown
 from gdc_tracker.errors import GdcTrackerError, NotAllowed, StaleEdit, ValidationFailed
 from gdc_tracker.i18n import _
 from gdc_tracker.ui import cache, components
+from gdc_tracker.views import About
 
 ENTRY_KEY = "review__entry"
 REASON_KEY = "review__reason"
@@ -38,6 +39,7 @@ STALE_KEY = "review__stale"  # the entry's newer values after a StaleEdit
 QUEUE_KEY = "review__queue"  # the table's key: this plus a digest of the rows it shows
 PAGE_KEY = "page"  # the queue's page, also `?page=` in the URL
 ALL_MATCHING_KEY = "review__all_matching"  # the filters "select all matching" was chosen for
+FILTER_WORDS_KEY = "review__filter_words"  # this run's queue filters in words, for its files
 SELECT_PAGE_KEY = "review__select_page"
 SELECT_ALL_KEY = "review__select_all"
 CLEAR_KEY = "review__clear_selection"
@@ -445,7 +447,34 @@ def queue_filters(facets: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
             described.append(labels[picked])
     if described:
         st.caption(escape_markdown(" · ".join(described)))
+    st.session_state[FILTER_WORDS_KEY] = filter_words(facets, chosen)
     return chosen
+
+
+def filter_words(facets: Mapping[str, pd.DataFrame], chosen: Mapping[str, Any]) -> dict[str, str]:
+    """The chosen queue filters in words: {"Indicator": "Internet use (UMC_INTERNET_USE)"}."""
+    words: dict[str, str] = {}
+    for key, facet, value, name, label, _everything in FILTERS:
+        if key not in chosen:
+            continue
+        rows = facets[facet][facets[facet][value].astype(str) == str(chosen[key])]
+        named = text_or(rows[name].iloc[0], "") if len(rows) else ""
+        words[_(label)] = f"{named} ({chosen[key]})" if named else str(chosen[key])
+    return words
+
+
+def queue_about(queue: pd.DataFrame, filters: Mapping[str, str]) -> About:
+    """The `About` of the queue's files: the filters in words, the sources the entries
+    name (typed with them), when the newest was submitted and how many are demo.
+
+    Entries typed or imported are never demo (the demo data is published as it is made);
+    the count rests on `is_demo` when the queue carries it."""
+    named = queue["source"].where(queue["source"].notna() & (queue["source"] != ""))
+    entries = queue.assign(
+        source=named.fillna(provenance.not_stated_label()).astype(str),
+        is_demo=queue["is_demo"] if "is_demo" in queue else False,
+    )
+    return views.about_values(entries, title=_("Review queue"), filters=dict(filters))
 
 
 def page_number(total: int, page_size: int) -> int:
@@ -503,7 +532,9 @@ def draw_queue(queue: pd.DataFrame) -> tuple[tuple[int, int], ...]:
         selection_mode="multi-row",
         column_config=_queue_columns(),
     )
-    components.download_buttons(table, name="review_queue", key=QUEUE_KEY)
+    about = queue_about(queue, st.session_state.get(FILTER_WORDS_KEY, {}))
+    download = table.assign(is_demo=queue["is_demo"] if "is_demo" in queue else False)
+    components.download_buttons(download, name="review_queue", key=QUEUE_KEY, about=about)
     on_page = shown(queue)
     return tuple(on_page[row] for row in event.selection.rows if 0 <= row < len(on_page))
 

@@ -1,71 +1,51 @@
-"""Presenter slides: each kind of view drawn large, with its source and "as of" stamp.
+"""Presenter slides: any slide's `View` drawn large, for the back of a Council room.
 
-A slide is (kind, params) as saved in a deck (gdc_tracker.decks.Slide). Each drawer reads
-through the page context's cached loaders, reuses the explore pages' builders, and
-returns what the footer needs: the source and the time of the newest value shown.
+The view comes from the slide registry (gdc_tracker.views.slides), which also feeds the
+PowerPoint file, so the room and the file show the same figures, sources and notice.
 `audience_link` gives the explore page that shows the same view, for the QR code.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from typing import Any
 from urllib.parse import urlencode
 
-import pandas as pd
 import streamlit as st
 
 from gdc_tracker import maps
-from gdc_tracker.charts import indicators as indicator_charts
-from gdc_tracker.charts import initiatives as initiative_charts
 from gdc_tracker.decks import Slide
-from gdc_tracker.demo import DEMO_SOURCE
-from gdc_tracker.i18n import _
-from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER, progress_label
-from gdc_tracker.queries import changes, geo, overview
-from gdc_tracker.queries import indicators as indicator_queries
-from gdc_tracker.queries import initiatives as initiative_queries
-from gdc_tracker.ui.components import plain
+from gdc_tracker.ui.components import figure_rows, plain
 from gdc_tracker.ui.frame import PageContext
+from gdc_tracker.views import View
+from gdc_tracker.views.slides import SLIDE_KINDS, kind_label, params_json, slide_chart, slide_view
 
-
-@dataclass(frozen=True)
-class Footer:
-    source: str
-    as_of: datetime | None
-    is_demo: bool
-
-
-SLIDE_KINDS: dict[str, str] = {
-    "objective": "Objective summary",
-    "indicator": "Indicator chart",
-    "map": "Map for a year",
-    "regional": "Regional initiative",
-    "implementation_map": "Implementation map",
-    "changes": "What changed since",
+# Vega-Lite type sized for 1920x1080 seen from the back of a room.
+ROOM_CONFIG: dict[str, Any] = {
+    "axis": {"labelFontSize": 18, "titleFontSize": 20, "labelLimit": 360},
+    "legend": {"labelFontSize": 18, "titleFontSize": 18, "symbolSize": 200, "labelLimit": 360},
+    "header": {"labelFontSize": 18, "titleFontSize": 20},
+    "title": {"fontSize": 24},
+    "text": {"fontSize": 18},
 }
+BULLETS_SHOWN = 8
+ROOM_WIDTH = 1500  # pixels the slide gives a chart at 1920x1080, less the margins
+PANEL_GUTTER = 260  # axis labels and titles beside each panel
+ROOM_PANEL_HEIGHT = 340
+FIGURES_PER_ROW = 5
+
+
+def view_of(ctx: PageContext, slide: Slide) -> View:
+    """The slide's view, cached at the data version like every page read."""
+    return ctx.load(
+        slide_view,
+        kind=slide.kind,
+        params=params_json(slide.params),
+        title=slide.title,
+        thresholds=ctx.settings.thresholds,
+    )
 
 
 def default_title(ctx: PageContext, slide: Slide) -> str:
     """The slide's title as plain text (pass it through `plain` to show it)."""
-    if slide.title:
-        return slide.title
-    params = slide.params
-    if slide.kind == "objective":
-        objectives = ctx.load(overview.objectives).set_index("number")
-        number = int(params.get("objective", 1))
-        return f"{_('Objective')} {number}: {objectives.at[number, 'short_title']}"
-    if slide.kind in ("indicator", "map"):
-        names = ctx.load(overview.indicators).set_index("code")["name"]
-        name = str(names.get(params.get("indicator"), params.get("indicator", "")))
-        if slide.kind == "indicator":
-            return name
-        return f"{name}, {params.get('year') or _('latest year')}"
-    if slide.kind == "regional":
-        code, _sep, cycle = str(params.get("ri", "")).partition("/")
-        return f"{code} ({cycle})"
-    if slide.kind == "changes":
-        return f"{_('What changed since')} {params.get('since', '')}"
-    return _(SLIDE_KINDS.get(slide.kind, slide.kind))
+    return slide.title or view_of(ctx, slide).title
 
 
 def audience_link(slide: Slide) -> str:
@@ -84,196 +64,92 @@ def audience_link(slide: Slide) -> str:
         ),
         "regional": ("regional", {"ri": params.get("ri", "")}),
         "implementation_map": ("initiatives", {"view": "map"}),
-        "changes": ("changes", {"since": params.get("since", "")}),
+        # No date: the page opens at the previous Council session, as the slide does.
+        "changes": ("changes", {"since": params["since"]} if params.get("since") else {}),
     }
     path, query = paths.get(slide.kind, ("", {}))
     return f"/{path}?{urlencode(query, doseq=True)}"
 
 
-def _footer_of(frame: pd.DataFrame, source: str, when: str = "updated_at") -> Footer:
-    if frame.empty or when not in frame:
-        return Footer(source=source, as_of=None, is_demo=False)
-    is_demo = bool(frame["is_demo"].any()) if "is_demo" in frame else False
-    newest = pd.to_datetime(frame[when], utc=True, format="mixed").max()
-    return Footer(
-        source=DEMO_SOURCE if is_demo else source,
-        as_of=None if pd.isna(newest) else newest.to_pydatetime(),
-        is_demo=is_demo,
-    )
+def room_sized(spec: dict[str, Any]) -> dict[str, Any]:
+    """The chart with type large enough to read across a room; side-by-side panels drawn
+    at a fixed size (only a single chart stretches to the slide's width by itself)."""
+    config = dict(spec.get("config") or {})
+    for part, sizes in ROOM_CONFIG.items():
+        config[part] = {**(config.get(part) or {}), **sizes}
+    sized = {**spec, "config": config}
+    if "hconcat" in spec:
+        panels = spec["hconcat"]
+        width = ROOM_WIDTH // len(panels) - PANEL_GUTTER
+        sized["hconcat"] = [_scaled(panel, width) for panel in panels]
+    return sized
 
 
-def objective_slide(ctx: PageContext, params: dict) -> Footer:
-    number = int(params.get("objective", 1))
-    objectives = ctx.load(overview.objectives).set_index("number")
-    st.markdown(f"### {plain(objectives.at[number, 'title'])}")
-    initiatives = ctx.load(overview.initiative_status_by_objective)
-    statuses = ctx.load(overview.indicator_status_by_objective, thresholds=ctx.settings.thresholds)
-    label = f"{number}. {objectives.at[number, 'short_title']}"
-    left, right = st.columns(2)
-    for column, (data, count, kind, order) in zip(
-        (left, right),
-        (
-            (initiatives, "initiatives", "initiative", INITIATIVE_ORDER),
-            (statuses, "indicators", "progress", PROGRESS_ORDER),
-        ),
-        strict=True,
-    ):
-        mine = data[data["objective_number"] == number].assign(objective_label=label)
-        mine = mine.assign(status_rank=mine["status"].map({s: i for i, s in enumerate(order)}))
-        with column:
-            st.metric(_(count.capitalize()), int(mine[count].sum()))
-            for row in mine.sort_values("status_rank").itertuples():
-                word = progress_label(row.status) if kind == "progress" else row.status
-                st.markdown(f"#### {getattr(row, count)} · {word}")
-    latest = ctx.load(overview.latest_update_by_objective).set_index("objective_number")
-    as_of = latest["last_update"].get(number)
-    headline = ctx.load(overview.headline)
-    return Footer(
-        source=ctx.settings.organisation_name,
-        as_of=None if as_of is None or pd.isna(as_of) else as_of.to_pydatetime(),
-        is_demo=bool(headline["demo_entries"]),
-    )
+def _scaled(panel: dict[str, Any], width: int) -> dict[str, Any]:
+    """A panel `width` pixels wide, its height grown in proportion."""
+    old_width = panel.get("width")
+    if not isinstance(old_width, int | float) or old_width <= 0:
+        return panel | {"width": width}
+    factor = width / old_width
+    height = panel.get("height")
+    grown = int(height * factor) if isinstance(height, int | float) else height
+    return panel | {"width": width, "height": min(grown, ROOM_PANEL_HEIGHT)}
 
 
-def indicator_slide(ctx: PageContext, params: dict) -> Footer:
-    code = str(params.get("indicator", "UMC_INTERNET_USE"))
-    geos = tuple(params.get("geo") or ["WLD"])
-    reference = ctx.load(indicator_queries.indicator_reference, code=code)
-    if reference.empty:
-        st.warning(_("This indicator no longer exists."))
-        return Footer(source="", as_of=None, is_demo=False)
-    ref = reference.iloc[0]
-    series = ctx.load(indicator_queries.indicator_series, code=code, geo_codes=geos)
-    statuses = ctx.load(
-        indicator_queries.series_status,
-        code=code,
-        geo_codes=geos,
-        thresholds=ctx.settings.thresholds,
-    )
-    if series.empty:
-        st.info(_("No published values for these geographies yet."))
-        return Footer(source=str(ref["source"]), as_of=None, is_demo=False)
-    chart = ctx.chart(
-        indicator_charts.indicator_series_chart, ref, series, statuses, geo_order=tuple(geos)
-    )
-    st.vega_lite_chart(spec=chart | {"height": 430}, width="stretch", key="present__indicator")
-    st.markdown(
-        " · ".join(
-            f"**{plain(row.geo_name)}**: {progress_label(row.status)}"
-            for row in statuses.itertuples()
-        )
-    )
-    return _footer_of(series, str(ref["source"]))
+def figures(view: View) -> None:
+    figure_rows(view.figures, per_row=FIGURES_PER_ROW)
 
 
-def map_slide(ctx: PageContext, params: dict) -> Footer:
-    code = str(params.get("indicator", "UMC_INTERNET_USE"))
-    indicators = ctx.load(geo.map_indicators).set_index("code")
-    if code not in indicators.index:
-        st.warning(_("No country values for this indicator."))
-        return Footer(source="", as_of=None, is_demo=False)
-    indicator = indicators.loc[code]
-    years = ctx.load(geo.indicator_years, indicator_code=code)
-    year = int(params.get("year") or years["year"].max())
-    values = ctx.load(
-        geo.country_values, indicator_code=code, year=year, thresholds=ctx.settings.thresholds
-    )
-    st.pydeck_chart(
-        maps.choropleth_deck(
-            values,
-            unit=str(indicator["unit"]),
-            higher_is_better=indicator["direction"] == "higher_is_better",
-            year=year,
-        ),
-        height=520,
-        key="present__map",
-    )
-    st.caption(plain(maps.values_summary(values, year=year, unit=str(indicator["unit"]))))
-    return _footer_of(values.dropna(subset=["value"]), str(indicator["source"]))
-
-
-def regional_slide(ctx: PageContext, params: dict) -> Footer:
-    key = str(params.get("ri", "AMS2/2023-2025"))
-    code, _sep, cycle = key.partition("/")
-    panels = ctx.load(
-        overview.regional_panel, codes=(code,), cycle=cycle, thresholds=ctx.settings.thresholds
-    )
-    if not panels:
-        st.warning(_("This regional initiative does not exist."))
-        return Footer(source="", as_of=None, is_demo=False)
-    panel = panels[0]
-    st.markdown(f"### {plain(panel['title'] or panel['note'])}")
-    regional = ctx.load(overview.regional_initiatives)
-    rid = int(regional[(regional["code"] == code) & (regional["cycle"] == cycle)]["id"].iloc[0])
-    left, right = st.columns([3, 2])
-    with left:
+def picture(view: View, key: str) -> None:
+    """The map drawn by deck.gl where the view has places, else the chart."""
+    if view.kind == "map" and view.places is not None and view.chart is not None:
+        options = view.map_options
         st.pydeck_chart(
-            maps.region_deck(ctx.load(geo.regional_countries, regional_initiative_id=rid)),
-            height=400,
-            key="present__region",
+            maps.choropleth_deck(
+                view.places,
+                unit=str(options["unit"]),
+                higher_is_better=bool(options["higher_is_better"]),
+                year=int(options["year"]),
+            ),
+            height=520,
+            key=key,
         )
-    with right:
-        st.metric(_("Initiatives"), len(panel["initiatives"]))
-        for row in panel["initiatives"].itertuples():
-            st.markdown(f"- {plain(row.name)}")
-        table = panel["indicators"]
-        for row in table.itertuples():
-            status = row.status if isinstance(row.status, str) else "insufficient data"
-            st.markdown(f"**{plain(row.name)}**: {progress_label(status)}")
-    headline = ctx.load(overview.headline)
-    return Footer(
-        source=ctx.settings.organisation_name,
-        as_of=headline["last_update"],
-        is_demo=bool(headline["demo_entries"]),
-    )
+    elif view.kind == "regional" and view.places is not None:
+        st.pydeck_chart(maps.region_deck(view.places), height=420, key=key)
+    elif view.chart is not None:
+        spec = room_sized(slide_chart(view) or view.chart)
+        if "hconcat" not in spec and "vconcat" not in spec:
+            spec |= {"height": 430}
+        st.vega_lite_chart(spec=spec, width="stretch", key=key)
 
 
-def implementation_map_slide(ctx: PageContext, params: dict) -> Footer:
-    links = ctx.load(initiative_queries.objective_links)
-    objectives = ctx.load(overview.objectives)
-    st.vega_lite_chart(
-        spec=ctx.chart(initiative_charts.objective_matrix, links, objectives),
-        width="stretch",
-        key="present__matrix",
-    )
-    st.markdown(f"#### {plain(initiative_charts.objective_summary(links, objectives))}")
-    return Footer(source=ctx.settings.organisation_name, as_of=None, is_demo=False)
+def words(view: View) -> None:
+    if view.summary:
+        st.markdown(f"#### {plain(view.summary)}")
+    for bullet in [b for b in view.bullets if b != view.summary][:BULLETS_SHOWN]:
+        st.markdown(f"- {plain(bullet)}")
+    if len(view.bullets) > BULLETS_SHOWN:
+        st.caption(f"… +{len(view.bullets) - BULLETS_SHOWN}")
 
 
-def changes_slide(ctx: PageContext, params: dict) -> Footer:
-    try:
-        since = date.fromisoformat(str(params.get("since")))
-    except ValueError:
-        since = date.today().replace(month=1, day=1)
-    summary = ctx.load(changes.change_summary, since=since)
-    columns = st.columns(3)
-    for index, row in enumerate(summary.itertuples()):
-        columns[index % 3].metric(
-            _(changes.CHANGE_LABELS.get(row.kind, row.kind)), f"{row.count:,}"
-        )
-    listed = ctx.load(changes.changes_since, since=since)
-    for row in listed.head(6).itertuples():
-        st.markdown(f"- **{plain(row.kind)}**: {plain(row.subject)}: {plain(row.detail)}")
-    newest = listed["at"].max() if len(listed) else None
-    return Footer(
-        source=ctx.settings.organisation_name,
-        as_of=None if newest is None or pd.isna(newest) else newest.to_pydatetime(),
-        is_demo=False,
-    )
+def draw(ctx: PageContext, slide: Slide) -> View:
+    """Draw the slide and return its view, whose `about` the footer shows."""
+    view = view_of(ctx, slide)
+    if view.problem and view.chart is None and not view.figures:
+        st.warning(plain(view.problem))
+        return view
+    figures(view)
+    key = f"present__{slide.kind}"
+    if view.kind == "regional":
+        left, right = st.columns([3, 2])
+        with left:
+            picture(view, key)
+        with right:
+            words(view)
+        return view
+    picture(view, key)
+    words(view)
+    return view
 
 
-DRAWERS: dict[str, Callable[[PageContext, dict], Footer]] = {
-    "objective": objective_slide,
-    "indicator": indicator_slide,
-    "map": map_slide,
-    "regional": regional_slide,
-    "implementation_map": implementation_map_slide,
-    "changes": changes_slide,
-}
-
-
-def draw(ctx: PageContext, slide: Slide) -> Footer:
-    return DRAWERS[slide.kind](ctx, slide.params)
-
-
-__all__ = ["DRAWERS", "SLIDE_KINDS", "Footer", "audience_link", "default_title", "draw"]
+__all__ = ["SLIDE_KINDS", "audience_link", "default_title", "draw", "kind_label", "view_of"]

@@ -1,0 +1,239 @@
+"""One value per screen: computed once, drawn by the page, the slide and every export.
+
+A builder takes a Session and plain keyword arguments (so `ctx.load` can cache it) and
+returns a `View`: the values shown (one row each, with their source and whether they are
+demo), the chart specification, the big figures, the text summary, and its `About`: the
+title in words, the filters in words, the sources of the values shown, the date of the
+newest value and how many values are demo. The page, the presenter slide, the PowerPoint
+slide, the chart image and the CSV, Excel and JSON downloads all draw the same `View`, so
+they cannot disagree on a figure, a source or the demo notice.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from gdc_tracker import provenance
+from gdc_tracker.i18n import _
+
+REAL, DEMO = "real", "demo"
+ROW_KIND_COLUMN = "real_or_demo"  # per row: "real" or "demo"
+ROW_SOURCE_COLUMN = "source"  # per row: the value's source in words
+
+
+@dataclass(frozen=True)
+class About:
+    """What a figure carries wherever it goes: title, filters, sources, date, demo notice."""
+
+    title: str
+    filters: dict[str, str] = field(default_factory=dict)  # label -> the choice in words
+    sources: tuple[str, ...] = ()  # the sources of the values shown, most frequent first
+    as_of: datetime | None = None  # the newest value shown
+    demo_values: int = 0
+    values: int = 0  # values shown in all (demo included)
+
+    @property
+    def has_demo(self) -> bool:
+        return self.demo_values > 0
+
+    def sources_text(self) -> str:
+        """The sources in one line; "source not stated" when none is known."""
+        names = list(self.sources)
+        if self.has_demo and provenance.demo_label() not in names:
+            names.append(provenance.demo_label())
+        return "; ".join(names) if names else provenance.not_stated_label()
+
+    def filters_text(self) -> str:
+        if not self.filters:
+            return _("none")
+        return "; ".join(f"{label}: {value}" for label, value in self.filters.items())
+
+    def as_of_text(self) -> str:
+        return format_as_of(self.as_of)
+
+    def notice(self) -> str | None:
+        """ "Demo data, not official statistics: 12 of 40 values" while any value is demo."""
+        if not self.has_demo:
+            return None
+        if self.values:
+            return _("Demo data, not official statistics: {demo} of {total} values shown").format(
+                demo=f"{self.demo_values:,}", total=f"{self.values:,}"
+            )
+        return _("Demo data, not official statistics")
+
+    def lines(self) -> list[tuple[str, str]]:
+        """(label, text) pairs, in the order every file writes them."""
+        return [
+            (_("Title"), self.title),
+            (_("Filters"), self.filters_text()),
+            (_("Sources"), self.sources_text()),
+            (_("Data as of"), self.as_of_text()),
+            (
+                _("Notice"),
+                self.notice() or _("All values shown are real, from the sources named"),
+            ),
+        ]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The same facts as JSON fields."""
+        return {
+            "title": self.title,
+            "filters": dict(self.filters),
+            "sources": list(self.sources),
+            "data_as_of": self.as_of.isoformat() if self.as_of else None,
+            "demo_values": self.demo_values,
+            "values": self.values,
+            "notice": self.notice(),
+        }
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A big number on a screen or slide: "33" over "Initiatives ongoing"."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, eq=False)
+class Section:
+    """A titled table of a screen (the page draws each under its heading, with downloads
+    carrying the view's About): what it holds, or why it is empty and what to do."""
+
+    heading: str
+    data: pd.DataFrame
+    name: str  # the downloaded file's name, without extension
+    empty: str = ""  # why there is nothing to list
+    hint: str = ""  # what the reader can do about it
+    note: str = ""  # a line above the table
+    dates: tuple[str, ...] = ()  # columns holding times, shown as dates
+
+
+@dataclass(frozen=True)
+class View:
+    """One screen or slide, ready to draw anywhere (see the module's docstring).
+
+    `data` holds the values shown, one row each, with `source` and `real_or_demo`
+    columns where they are values; `table` is the short table a slide shows (defaults to
+    `data`); `places` holds one row per country for a map (code, name, value, status...).
+    """
+
+    kind: str
+    about: About
+    summary: str = ""
+    data: pd.DataFrame = field(default_factory=pd.DataFrame)
+    chart: dict[str, Any] | None = None
+    figures: tuple[Figure, ...] = ()
+    bullets: tuple[str, ...] = ()
+    table: pd.DataFrame | None = None
+    places: pd.DataFrame | None = None
+    map_options: dict[str, Any] = field(default_factory=dict)
+    sections: tuple[Section, ...] = ()  # the screen's further tables, in order
+    link: str = ""  # path and query of the explore page showing the same view
+    problem: str = ""  # why there is nothing to show ("This indicator no longer exists.")
+
+    @property
+    def title(self) -> str:
+        return self.about.title
+
+    def short_table(self) -> pd.DataFrame:
+        return self.table if self.table is not None else self.data
+
+    def titled(self, title: str) -> "View":
+        """The same view under the title a presenter gave its slide."""
+        return replace(self, about=replace(self.about, title=title)) if title else self
+
+
+def format_as_of(value: datetime | None) -> str:
+    """ "12 May 2025 14:05 UTC"; "no data yet" when unknown."""
+    if value is None or value is pd.NaT:
+        return _("no data yet")
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return f"{value.day} {value:%B %Y %H:%M} UTC"
+
+
+def newest(times: Iterable[object]) -> datetime | None:
+    """The newest of stored times (naive ones are UTC), None when there is none."""
+    stamps = pd.to_datetime(pd.Series(list(times), dtype=object), utc=True, format="mixed")
+    latest = stamps.max()
+    return None if pd.isna(latest) else latest.to_pydatetime()
+
+
+def with_row_provenance(values: pd.DataFrame) -> pd.DataFrame:
+    """`values` with one `real_or_demo` column and a `source` column in words per row.
+
+    `values` holds `is_demo` and either `source` in words (`provenance.with_source_columns`)
+    or the raw provenance columns, which are turned into words here.
+    """
+    if values.empty and not len(values.columns):
+        return values
+    if ROW_KIND_COLUMN in values.columns and "is_demo" not in values.columns:
+        return values  # already labelled by its view: never relabel a demo row as real
+    labelled = values
+    if "source_organisation" in values.columns or ROW_SOURCE_COLUMN not in values.columns:
+        labelled = provenance.with_source_columns(values)
+    demo = (
+        labelled["is_demo"].fillna(False).astype(bool)
+        if "is_demo" in labelled
+        else pd.Series(False, index=labelled.index)
+    )
+    return labelled.assign(**{ROW_KIND_COLUMN: demo.map({True: DEMO, False: REAL})})
+
+
+def demo_rows(values: pd.DataFrame) -> pd.Series:
+    """Whether each row is a demo value: its `is_demo`, else its `real_or_demo` label."""
+    if "is_demo" in values:
+        return values["is_demo"].fillna(False).astype(bool)
+    if ROW_KIND_COLUMN in values:
+        return values[ROW_KIND_COLUMN] == DEMO
+    return pd.Series(False, index=values.index)
+
+
+def about_values(
+    values: pd.DataFrame,
+    *,
+    title: str,
+    filters: dict[str, str] | None = None,
+    when: str = "updated_at",
+    fallback_source: str = "",
+) -> About:
+    """The `About` of a figure drawing `values` (rows with `is_demo`, `source` and `when`).
+
+    `fallback_source` names where values come from when the rows do not say (a count of
+    initiatives read from the reference data, say); it is never lent to demo values.
+    """
+    is_demo = demo_rows(values)
+    demo = int(is_demo.sum())
+    if ROW_SOURCE_COLUMN in values and len(values):
+        counted = values.loc[~is_demo, ROW_SOURCE_COLUMN].astype(str).value_counts()
+        sources = tuple(counted.index)
+    else:
+        sources = (fallback_source,) if fallback_source and len(values) > demo else ()
+    return About(
+        title=title,
+        filters=dict(filters or {}),
+        sources=sources,
+        as_of=newest(values[when]) if when in values and len(values) else None,
+        demo_values=demo,
+        values=len(values),
+    )
+
+
+__all__ = [
+    "DEMO",
+    "REAL",
+    "ROW_KIND_COLUMN",
+    "ROW_SOURCE_COLUMN",
+    "About",
+    "Figure",
+    "Section",
+    "View",
+    "about_values",
+    "demo_rows",
+    "format_as_of",
+    "newest",
+    "with_row_provenance",
+]

@@ -1,0 +1,236 @@
+"""What changed since a date, as one `View` for the page, the presenter slide and the
+PowerPoint slide: the counts, the new values one by one, a short list for a slide.
+
+What counts as a change, and what is a data load instead, is decided in
+gdc_tracker.queries.changes; this module puts it in words.
+"""
+
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+from sqlmodel import Session
+
+from gdc_tracker.i18n import _
+from gdc_tracker.queries import changes
+from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds
+from gdc_tracker.views import (
+    DEMO,
+    REAL,
+    ROW_KIND_COLUMN,
+    About,
+    Figure,
+    Section,
+    View,
+    about_values,
+)
+
+SLIDE_ROWS = 12  # changes a slide lists, newest first
+BULLETS = 5
+TABLE_COLUMNS = ["kind", "subject", "detail", "when"]
+# The kinds of change in words, as a slide's table names them (one item each).
+KIND_WORDS = {
+    "entry corrected": "Correction",
+    "indicator status changed": "Indicator status change",
+    "status changed": "Initiative status change",
+    "milestone passed": "Milestone passed",
+    "milestone slipped": "Milestone slipped",
+    "initiative added": "Initiative added",
+}
+
+
+def _figures(counts: pd.DataFrame) -> tuple[Figure, ...]:
+    return tuple(
+        Figure(value=f"{row.count:,}", label=_(changes.CHANGE_LABELS[row.kind]))
+        for row in counts.itertuples()
+    )
+
+
+def _status_rows(statuses: pd.DataFrame) -> pd.DataFrame:
+    """Real indicator status changes as rows of the changes list."""
+    real = statuses[~statuses["is_demo"].astype(bool)] if len(statuses) else statuses
+    return pd.DataFrame(
+        {
+            "at": real["at"],
+            "kind": "indicator status changed",
+            "subject": real["indicator"] + " — " + real["country"],
+            "detail": real["before"] + " → " + real["after"],
+        },
+        columns=changes.COLUMNS,
+    )
+
+
+def slide_table(listed: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:
+    """kind, subject, detail, when: the newest changes, in words, for a slide."""
+    parts = [frame for frame in (listed, _status_rows(statuses)) if len(frame)]
+    if not parts:
+        return pd.DataFrame(columns=TABLE_COLUMNS)
+    rows = pd.concat(parts)
+    rows = rows.assign(at=pd.to_datetime(rows["at"], utc=True, format="mixed"))
+    rows = rows.sort_values("at", ascending=False, kind="stable").head(SLIDE_ROWS)
+    return pd.DataFrame(
+        {
+            "kind": [_(KIND_WORDS.get(kind, kind)) for kind in rows["kind"]],
+            "subject": rows["subject"].to_numpy(),
+            "detail": rows["detail"].to_numpy(),
+            "when": [changes.day_in_words(at.date()) for at in rows["at"]],
+        }
+    )
+
+
+def _count(counts: pd.DataFrame, kind: str) -> int:
+    found = counts.loc[counts["kind"] == kind, "count"]
+    return int(found.iloc[0]) if len(found) else 0
+
+
+def _summary(counts: pd.DataFrame, since: date) -> str:
+    return _(
+        "Since {date}: {entries} entries published, {corrections} corrections, "
+        "{indicators} indicator status changes, {initiatives} initiative status changes, "
+        "{passed} milestones passed, {slipped} slipped and {added} initiatives added; "
+        "{loads} data loads are listed apart."
+    ).format(
+        date=changes.day_in_words(since),
+        entries=f"{_count(counts, 'entries added'):,}",
+        corrections=f"{_count(counts, 'entry corrected'):,}",
+        indicators=f"{_count(counts, 'indicator status changed'):,}",
+        initiatives=f"{_count(counts, 'status changed'):,}",
+        passed=f"{_count(counts, 'milestone passed'):,}",
+        slipped=f"{_count(counts, 'milestone slipped'):,}",
+        added=f"{_count(counts, 'initiative added'):,}",
+        loads=f"{_count(counts, 'data load'):,}",
+    )
+
+
+def _bullets(counts: dict[str, int], table: pd.DataFrame, loads: pd.DataFrame) -> tuple[str, ...]:
+    bullets = [
+        _("{real} new values published").format(real=f"{counts['real']:,}")
+        + (
+            _(" (and {demo} demo values, not official statistics)").format(
+                demo=f"{counts['demo']:,}"
+            )
+            if counts["demo"]
+            else ""
+        )
+    ]
+    bullets += [f"{row.kind}: {row.subject} ({row.detail})" for row in table.itertuples()]
+    bullets = bullets[: BULLETS - 1] if len(loads) else bullets[:BULLETS]
+    if len(loads):
+        what = ", ".join(dict.fromkeys(loads["what"]))
+        bullets.append(
+            _("{count} data loads ({what}), not counted as changes").format(
+                count=f"{len(loads):,}", what=what
+            )
+        )
+    return tuple(bullets)
+
+
+def changes_view(
+    session: Session,
+    *,
+    since: date,
+    today: date | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> View:
+    """What changed since `since`, ready to draw (see gdc_tracker.views)."""
+    added = changes.entries_added(session, since=since)
+    listed = changes.changes_since(session, since=since, today=today)
+    statuses = changes.indicator_status_changes(session, since=since, thresholds=thresholds)
+    loads = changes.data_loads(session, since=since)
+    counts = changes.count_changes(added, listed, statuses, loads)
+    values = changes.new_values(session, since=since)
+    totals = changes.new_value_counts(session, since=since)
+    table = slide_table(listed, statuses)
+    day = changes.day_in_words(since)
+    about = about_values(
+        values,
+        title=_("What changed since {date}").format(date=day),
+        filters={_("Since"): day},
+        when="published_at",
+    )
+    # The figures count every value published since, not only the newest listed: so does
+    # the demo notice.
+    about = replace(about, demo_values=totals["demo"], values=totals["real"] + totals["demo"])
+    return View(
+        kind="changes",
+        about=about,
+        summary=_summary(counts, since),
+        data=values,
+        figures=_figures(counts),
+        bullets=_bullets(totals, table, loads),
+        table=table,
+        sections=_sections(since, values, totals, added, statuses, listed, loads, about),
+        link=f"/changes?since={since.isoformat()}",
+    )
+
+
+def _labelled(statuses: pd.DataFrame) -> pd.DataFrame:
+    """Status changes with `real_or_demo` in words instead of the raw flag (a status has
+    no source of its own: it is computed from the values, listed above)."""
+    if statuses.empty:
+        return statuses.drop(columns=["is_demo"], errors="ignore")
+    kind = statuses["is_demo"].astype(bool).map({True: DEMO, False: REAL})
+    return statuses.drop(columns=["is_demo"]).assign(**{ROW_KIND_COLUMN: kind})
+
+
+def _sections(
+    since: date,
+    values: pd.DataFrame,
+    totals: dict[str, int],
+    added: pd.DataFrame,
+    statuses: pd.DataFrame,
+    listed: pd.DataFrame,
+    loads: pd.DataFrame,
+    about: About,
+) -> tuple[Section, ...]:
+    """The page's tables: new values one by one, entries by indicator, indicator status
+    changes, the other changes, and the data loads apart."""
+    again = _("Pick an earlier date to look further back.")
+    shown = _("The newest {shown} of {total} values published since this date ({demo} demo).")
+    note = shown.format(
+        shown=f"{len(values):,}",
+        total=f"{totals['real'] + totals['demo']:,}",
+        demo=f"{totals['demo']:,}",
+    )
+    return (
+        Section(
+            heading=_("New values"),
+            data=values.drop(columns=["is_demo"], errors="ignore"),
+            name=f"new-values-since-{since}",
+            empty=_("No values were published since this date."),
+            hint=again,
+            note=" ".join(part for part in (note, about.notice() or "") if part),
+            dates=("published_at",),
+        ),
+        Section(
+            heading=_("New published entries, by indicator or initiative"),
+            data=added,
+            name=f"entries-added-since-{since}",
+            empty=_("No entries were published since this date."),
+            hint=again,
+        ),
+        Section(
+            heading=_("Indicator status changes"),
+            data=_labelled(statuses),
+            name=f"status-changes-since-{since}",
+            empty=_("No indicator changed status since this date."),
+            hint=_("A status changes only when new values are published."),
+            dates=("at",),
+        ),
+        Section(
+            heading=_("Corrections, initiative statuses, milestones and new initiatives"),
+            data=listed,
+            name=f"changes-since-{since}",
+            empty=_("Nothing else changed since this date."),
+            hint=again,
+            dates=("at",),
+        ),
+        Section(
+            heading=_("Data loads"),
+            data=loads,
+            name=f"data-loads-since-{since}",
+            empty=_("No data was loaded since this date."),
+            hint=_("Reference data, starter data and imported files are listed here."),
+            dates=("at",),
+        ),
+    )

@@ -1,0 +1,368 @@
+"""The Overview screen: its headline, objective cards, status charts, recent updates and
+the Americas panel, each computed once and drawn by the page, a slide or a file.
+
+"Data as of" is the newest period a published value covers, not the time values were
+stored: loading the starter data is not an update ITU published. Recent updates say, row
+by row, where the value comes from, who publishes it and whether it came from a data load.
+"""
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from urllib.parse import urlencode
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from gdc_tracker import charts, provenance
+from gdc_tracker.i18n import _
+from gdc_tracker.models import WORLD_CODE, DataSource, Geography, Indicator, Initiative, User
+from gdc_tracker.models import ProgressEntry as Entry
+from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER, progress_label
+from gdc_tracker.queries import overview
+from gdc_tracker.queries.overview import published, source_columns
+from gdc_tracker.starter import SERVICE_ACCOUNT
+from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds
+from gdc_tracker.views import (
+    About,
+    Figure,
+    View,
+    about_values,
+    newest,
+    with_row_provenance,
+)
+from gdc_tracker.views.indicator import chart_spec
+from gdc_tracker.views.reference import reference_as_of, reference_source
+from gdc_tracker.views.regional import region_values
+
+AMERICAS_PANEL = ("AMS2", "AMS3")
+AMERICAS_CYCLE = "2023-2025"
+PANEL_INITIATIVES = 8  # listed per regional initiative; the others are a link away
+RECENT_COLUMNS = [  # what "Recent updates" shows, in this order
+    "updated_at",
+    "subject",
+    "geography",
+    "period",
+    "value",
+    "unit",
+    "status",
+    "narrative",
+    "source",
+    "publisher",
+    "added_by",
+    "real_or_demo",
+]
+
+
+def overview_view(session: Session, *, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> View:
+    """The headline: initiatives, indicators by progress status, values real and demo."""
+    headline = overview.headline(session)
+    statuses = overview.indicator_status_by_objective(session, thresholds=thresholds)
+    by_status = statuses.groupby("status")["indicators"].sum()
+    initiatives = overview.initiative_status_by_objective(session)
+    published_values, demo = int(headline["published_entries"]), int(headline["demo_entries"])
+    last = headline["last_update"]
+    return View(
+        kind="overview",
+        about=About(
+            title=_("Overview"),
+            sources=(reference_source(),),
+            as_of=last if isinstance(last, datetime) else newest([last]) if last else None,
+            demo_values=demo,
+            values=published_values,
+        ),
+        summary=_(
+            "{initiatives} initiatives tracked, {ongoing} ongoing; {indicators} indicators; "
+            "{published:,} published values, {demo:,} of them demo."
+        ).format(
+            initiatives=headline["initiatives"],
+            ongoing=headline["ongoing_initiatives"],
+            indicators=headline["indicators"],
+            published=published_values,
+            demo=demo,
+        ),
+        data=statuses,
+        figures=(
+            Figure(value=str(headline["initiatives"]), label=_("initiatives")),
+            Figure(value=str(headline["ongoing_initiatives"]), label=_("ongoing")),
+            Figure(value=str(headline["indicators"]), label=_("indicators")),
+            Figure(value=f"{published_values - demo:,}", label=_("real values")),
+        ),
+        bullets=tuple(
+            f"{int(by_status[s])} {progress_label(s)}" for s in PROGRESS_ORDER if s in by_status
+        )
+        + tuple(
+            f"{int(n)} {s}"
+            for s, n in initiatives.groupby("status")["initiatives"].sum().items()
+            if s in INITIATIVE_ORDER
+        ),
+        link="/",
+    )
+
+
+# --- the headline ----------------------------------------------------------------------------
+
+
+def newest_period(session: Session) -> str:
+    """The period of the newest published value ("2025-Q3"), "" when there is none.
+
+    Read from the end of the period: the time a value was stored (a data load, say) is
+    not the date of the data."""
+    period = session.execute(
+        sa.select(Entry.period)
+        .where(published, Entry.value.is_not(None))  # type: ignore[union-attr]
+        .order_by(Entry.period_end.desc(), Entry.id.desc())
+        .limit(1)
+    ).scalar()
+    return str(period or "")
+
+
+def datasets_in_use(session: Session) -> tuple[str, ...]:
+    """The published datasets that at least one published value comes from, in words."""
+    used = sa.exists().where(Entry.data_source_id == DataSource.id, published)
+    rows = session.execute(
+        sa.select(DataSource.organisation, DataSource.dataset, DataSource.release)
+        .where(used)
+        .order_by(DataSource.organisation, DataSource.dataset)
+    )
+    return tuple(provenance.source_label(organisation=o, dataset=d, release=r) for o, d, r in rows)
+
+
+def headline_view(session: Session) -> View:
+    """The numbers at the top of Overview, "Data as of" the newest period with a value."""
+    headline = overview.headline(session)
+    published_values, demo = int(headline["published_entries"]), int(headline["demo_entries"])
+    period = newest_period(session)
+    return View(
+        kind="headline",
+        about=About(
+            title=_("Overview"),
+            sources=(reference_source(), *datasets_in_use(session)),
+            as_of=newest([headline["last_update"]]),
+            demo_values=demo,
+            values=published_values,
+        ),
+        figures=(
+            Figure(value=str(headline["initiatives"]), label=_("Initiatives")),
+            Figure(value=str(headline["ongoing_initiatives"]), label=_("Ongoing")),
+            Figure(value=str(headline["indicators"]), label=_("Indicators")),
+            Figure(value=f"{published_values:,}", label=_("Published values")),
+            Figure(value=period or _("no data yet"), label=_("Data as of")),
+        ),
+        link="/",
+    )
+
+
+# --- the objective cards and the status charts -----------------------------------------------
+
+
+def _counts(frame: pd.DataFrame, number: int, column: str) -> dict[str, int]:
+    rows = frame[frame["objective_number"] == number]
+    return dict(zip(rows["status"], rows[column].astype(int), strict=True))
+
+
+def objective_cards_view(session: Session, *, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> View:
+    """One row per objective: number, title, short_title, initiatives and indicators (counts
+    by status, as dicts) and last_update (the newest published entry touching it)."""
+    objectives = overview.objectives(session)
+    initiatives = overview.initiative_status_by_objective(session)
+    indicators = overview.indicator_status_by_objective(session, thresholds=thresholds)
+    latest = overview.latest_update_by_objective(session).set_index("objective_number")
+    cards = objectives.assign(
+        initiatives=[_counts(initiatives, n, "initiatives") for n in objectives["number"]],
+        indicators=[_counts(indicators, n, "indicators") for n in objectives["number"]],
+        last_update=[latest["last_update"].get(n) for n in objectives["number"]],
+    )
+    return View(
+        kind="objective_cards",
+        about=About(
+            title=_("The five objectives"),
+            sources=(reference_source(),),
+            as_of=reference_as_of(session),
+        ),
+        data=cards,
+    )
+
+
+def _labelled(session: Session, counts: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """`counts` with each objective's label ("1. Digital divides") and its statuses ranked."""
+    labels = overview.objectives(session).assign(
+        objective_label=lambda f: f["number"].astype(str) + ". " + f["short_title"]
+    )[["number", "objective_label"]]
+    data = counts.merge(labels, left_on="objective_number", right_on="number")
+    return data.assign(status_rank=data["status"].map({s: i for i, s in enumerate(order)}))
+
+
+def _status_view(data: pd.DataFrame, *, count: str, kind: str, about: About) -> View:
+    chart = charts.status_bars(data, count=count, status_kind=kind, title=about.title)
+    return View(
+        kind=f"{count}_by_objective",
+        about=about,
+        summary=charts.status_bars_summary(data, count=count, noun=count),
+        data=data[["objective_label", "status", count]],
+        chart=chart_spec(chart),
+    )
+
+
+def initiative_status_view(session: Session) -> View:
+    """Initiatives by objective and status, as the reference data records them."""
+    data = _labelled(session, overview.initiative_status_by_objective(session), INITIATIVE_ORDER)
+    about = About(
+        title=_("Initiatives by objective and status"),
+        filters={_("Geography"): _("World")},
+        sources=(reference_source(),),
+        as_of=reference_as_of(session),
+        values=int(data["initiatives"].sum()),
+    )
+    return _status_view(data, count="initiatives", kind="initiative", about=about)
+
+
+def world_values(session: Session) -> pd.DataFrame:
+    """is_demo, source (in words), updated_at of the published world values of active
+    indicators: what the world progress statuses rest on."""
+    statement = (
+        sa.select(Entry.is_demo, Entry.source, Entry.updated_at, *source_columns())
+        .join(Indicator, Indicator.id == Entry.indicator_id)
+        .join(DataSource, DataSource.id == Entry.data_source_id, isouter=True)
+        .where(
+            published,
+            Indicator.is_active,
+            Entry.geo_code == WORLD_CODE,
+            Entry.value.is_not(None),  # type: ignore[union-attr]
+        )
+    )
+    return with_row_provenance(overview.frame(session, statement))
+
+
+def indicator_status_view(session: Session, *, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> View:
+    """Indicators by objective and progress status at world level, with the sources and the
+    demo count of the world values the statuses are computed from."""
+    counts = overview.indicator_status_by_objective(session, thresholds=thresholds)
+    data = _labelled(session, counts, PROGRESS_ORDER)
+    about = about_values(
+        world_values(session),
+        title=_("Indicators by objective and progress status (world)"),
+        filters={_("Geography"): _("World")},
+    )
+    return _status_view(data, count="indicators", kind="progress", about=about)
+
+
+# --- recent updates --------------------------------------------------------------------------
+
+
+def _added_by(username: object, import_batch: object, is_demo: bool) -> str:
+    """How a value came into the store: a data load is not an update someone published."""
+    if username == SERVICE_ACCOUNT:
+        return _("starter data load")
+    if is_demo and pd.isna(username):  # the demo data is written by no account
+        return _("demo data load")
+    if pd.notna(import_batch):
+        return _("file import")
+    return _("editor update")
+
+
+def recent_updates_view(session: Session, *, limit: int = 10) -> View:
+    """The newest published entries, one row each with its source, its publisher (the
+    organisation behind the dataset, when known) and how it was added (`RECENT_COLUMNS`)."""
+    statement = (
+        sa.select(
+            Entry.updated_at,
+            sa.func.coalesce(Indicator.name, Initiative.name).label("subject"),
+            Geography.name.label("geography"),  # type: ignore[attr-defined]
+            Entry.period,
+            Entry.value,
+            Indicator.unit,
+            Entry.status,
+            Entry.narrative,
+            Entry.source,
+            Entry.is_demo,
+            Entry.import_batch_id,
+            User.username,
+            *source_columns(),
+        )
+        .join(Indicator, Indicator.id == Entry.indicator_id, isouter=True)
+        .join(Initiative, Initiative.id == Entry.initiative_id, isouter=True)
+        .join(Geography, Geography.code == Entry.geo_code)
+        .join(DataSource, DataSource.id == Entry.data_source_id, isouter=True)
+        .join(User, User.id == Entry.author_id, isouter=True)
+        .where(published)
+        .order_by(Entry.updated_at.desc(), Entry.id.desc())
+        .limit(limit)
+    )
+    rows = overview.frame(session, statement)
+    rows["updated_at"] = pd.to_datetime(rows["updated_at"], utc=True, format="mixed")
+    rows["is_demo"] = rows["is_demo"].fillna(False).astype(bool)
+    publisher = rows["source_organisation"].fillna("").astype(str).where(~rows["is_demo"], "")
+    added = [
+        _added_by(u, b, d)
+        for u, b, d in zip(rows["username"], rows["import_batch_id"], rows["is_demo"], strict=True)
+    ]
+    data = with_row_provenance(rows.assign(publisher=publisher, added_by=added))
+    data = data.assign(unit=data["unit"].fillna("").str.replace("_", " "))
+    return View(
+        kind="recent_updates",
+        about=about_values(data, title=_("Recent updates")),
+        data=data[[*RECENT_COLUMNS, "is_demo"]],
+        table=data[RECENT_COLUMNS],
+        problem=""
+        if len(data)
+        else _("No published updates yet. Editors add them on the Update page."),
+    )
+
+
+# --- the Americas panel ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One regional initiative of the Americas panel: its indicator table (`view`, titled
+    "AMS2 (2023-2025)", with the About of the region's values) and its initiatives."""
+
+    view: View
+    caption: str  # its title, or why there is none
+    initiatives: int
+    lines: str  # the first PANEL_INITIATIVES initiatives as a Markdown list
+    more: str  # "4 more: all of AMS2 on Regional initiatives", or "" when all are listed
+    key: str  # "AMS2/2023-2025", the Regional initiatives page's `ri`
+
+
+def americas_panel_view(
+    session: Session, *, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> tuple[Panel, ...]:
+    """AMS2 and AMS3 of the 2023-2025 cycle: initiatives and indicators of each."""
+    panels = overview.regional_panel(
+        session, codes=AMERICAS_PANEL, cycle=AMERICAS_CYCLE, thresholds=thresholds
+    )
+    return tuple(_panel(session, panel) for panel in panels)
+
+
+def _panel(session: Session, panel: dict) -> Panel:
+    code, cycle = str(panel["code"]), str(panel["cycle"])
+    initiatives = panel["initiatives"]
+    lines, more = charts.initiative_lines(initiatives, limit=PANEL_INITIATIVES)
+    indicators = panel["indicators"]
+    for column in ("latest_year", "latest_value"):
+        if column not in indicators:  # no indicator linked: the columns all the same
+            indicators = indicators.assign(**{column: pd.Series(dtype=float)})
+    table = indicators.assign(
+        status=indicators["status"].fillna("insufficient data").map(progress_label),
+    )[["name", "latest_year", "latest_value", "unit", "status"]]
+    values = region_values(session, str(panel["region_code"]), indicators["indicator_id"])
+    title = f"{code} ({cycle})"
+    about = about_values(values, title=title, filters={_("Regional initiative"): title})
+    return Panel(
+        view=View(
+            kind="regional_panel",
+            # the initiatives and the indicators' links come from the reference data
+            about=replace(about, sources=(reference_source(), *about.sources)),
+            data=table,
+            link="/regional?" + urlencode({"ri": f"{code}/{cycle}"}),
+        ),
+        caption=str(panel["title"] or panel["note"] or _("Title not recorded")),
+        initiatives=len(initiatives),
+        lines=lines,
+        more=_("{n} more: all of {code} on Regional initiatives").format(n=more, code=code)
+        if more
+        else "",
+        key=f"{code}/{cycle}",
+    )
