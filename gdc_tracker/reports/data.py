@@ -43,7 +43,6 @@ from gdc_tracker.reports.charts import (
     status_counts,
 )
 from gdc_tracker.reports.common import as_utc, format_date
-from gdc_tracker.reports.images import chart_png
 from gdc_tracker.status import Thresholds
 
 PARTNER_SEPARATOR = "; "
@@ -417,22 +416,3 @@ def objective_paragraphs(section: ObjectiveSection, geo_name: str) -> list[str]:
         else _("No data has been published for this objective yet.")
     )
     return paragraphs
-
-
-def section_image(data: ReportData, section: ObjectiveSection, *, scale: float = 2) -> bytes:
-    """The objective's chart as a PNG carrying its title, filters, source and date."""
-    return chart_png(
-        section.chart,
-        title=_("Objective {number}: {short_title}").format(
-            number=section.number, short_title=section.short_title
-        ),
-        filters={_("Objective"): str(section.number), _("Geography"): data.geo_name},
-        source=section.chart_source,
-        timestamp=data.data_as_of,
-        scale=scale,
-        notice=_("Demo data, not official statistics: {demo} of {total} values").format(
-            demo=f"{section.demo_entries:,}", total=f"{section.values:,}"
-        )
-        if section.demo_entries
-        else None,
-    )

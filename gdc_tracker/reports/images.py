@@ -13,11 +13,15 @@ import struct
 import textwrap
 from collections.abc import Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import altair as alt
 import vl_convert as vlc
 
 from gdc_tracker.i18n import _
+
+if TYPE_CHECKING:
+    from gdc_tracker.views import View
 from gdc_tracker.reports.common import format_timestamp
 
 FOOTER_FONT_SIZE = 11
@@ -243,3 +247,13 @@ def png_size(png: bytes) -> tuple[int, int]:
         raise ValueError("Not a PNG image.")
     width, height = struct.unpack(">II", png[16:24])
     return int(width), int(height)
+
+
+def view_image(view: "View", *, scale: float = 2) -> bytes:
+    """A view's chart as PNG, framed by its About: the picture a report section, a slide
+    and the page's PNG button all give for the same view."""
+    from gdc_tracker.views.files import chart_framing
+
+    if view.chart is None:
+        raise ValueError(f"the view '{view.title}' has no chart")
+    return chart_png(view.chart, **chart_framing(view.about), scale=scale)

@@ -30,11 +30,10 @@ from gdc_tracker.reports.common import (
 from gdc_tracker.reports.data import (
     ObjectiveSection,
     ReportData,
-    objective_paragraphs,
-    section_image,
     summary_paragraphs,
 )
-from gdc_tracker.reports.images import png_size
+from gdc_tracker.reports.images import png_size, view_image
+from gdc_tracker.views.objective import section_view
 
 logger = logging.getLogger(__name__)
 
@@ -254,41 +253,27 @@ def _objective(
     tables: "count[int]",
 ) -> None:
     pdf.heading(_("Objective {number}: {title}").format(number=section.number, title=section.title))
-    if section.demo_entries:
-        pdf.notice(section_demo_notice(section.demo_entries) or "", size=8.5)
-    for text in objective_paragraphs(section, data.geo_name):
+    view = section_view(section, geo_name=data.geo_name)  # the slide's view, as a section
+    if view.about.has_demo:
+        pdf.notice(section_demo_notice(view.about.demo_values) or "", size=8.5)
+    for text in view.bullets:
         pdf.numbered(next(numbers), text)
-    for caption, frame, empty in (
-        (
-            _("Table {n}. Initiatives contributing to Objective {number}").format(
-                n=next(tables), number=section.number
-            ),
-            section.initiatives,
-            _("No initiative is mapped to this objective yet."),
-        ),
-        (
-            _("Table {n}. Indicators of Objective {number} ({geo})").format(
-                n=next(tables), number=section.number, geo=data.geo_name
-            ),
-            section.indicators,
-            _("No indicator evidences this objective yet."),
-        ),
-    ):
-        pdf.caption(caption)
-        if frame.empty:
-            pdf.paragraph(empty, size=9, rgb=MUTED_RGB)
+    for part in view.sections:
+        pdf.caption(_("Table {n}. {heading}").format(n=next(tables), heading=part.heading))
+        if part.data.empty:
+            pdf.paragraph(part.empty, size=9, rgb=MUTED_RGB)
         else:
-            pdf.frame_table(frame)
+            pdf.frame_table(part.data)
     pdf.figure(
         _(
             "Figure {number}. Objective {number}: initiatives by status and indicators by "
             "progress status"
         ).format(number=section.number),
-        section_image(data, section),
-        section.chart_summary,
+        view_image(view),
+        view.summary,
     )
     pdf.paragraph(
-        f"{_('Sources')}: {'; '.join(section.sources) or _('none recorded')}. "
+        f"{_('Sources')}: {view.about.sources_text()}. "
         f"{_('Data as of')} {format_date(data.data_as_of)}.",
         size=8.5,
         rgb=MUTED_RGB,

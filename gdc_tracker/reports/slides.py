@@ -21,11 +21,9 @@ from gdc_tracker.reports.common import (
     column_weights,
     demo_notice,
     format_date,
-    format_timestamp,
     report_title,
-    short_demo_notice,
 )
-from gdc_tracker.reports.data import ReportData, objective_paragraphs
+from gdc_tracker.reports.data import ReportData
 from gdc_tracker.reports.images import chart_png, png_size
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
@@ -56,27 +54,11 @@ class SlideSpec:
 
 
 def report_deck(data: ReportData) -> list[SlideSpec]:
-    """One slide per objective of the report: its chart, key facts and indicators."""
-    notice = short_demo_notice() if data.demo_entries else None
-    slides = []
-    for section in data.objectives:
-        table = section.indicators.iloc[:, [0, 1, 2, -1]]  # name, value, unit, status
-        slides.append(
-            SlideSpec(
-                title=_("Objective {number}: {short_title}").format(
-                    number=section.number, short_title=section.short_title
-                ),
-                chart=section.chart,
-                table=table,
-                bullets=objective_paragraphs(section, data.geo_name),
-                source=section.chart_source,
-                as_of=format_timestamp(data.data_as_of),
-                filters={_("Objective"): str(section.number), _("Geography"): data.geo_name},
-                notice=notice if section.demo_entries else None,
-                description=section.chart_summary,
-            )
-        )
-    return slides
+    """One slide per objective of the report: the view its section draws, as a slide."""
+    from gdc_tracker.reports.deck import spec_of  # the deck builds on the slide layout here
+    from gdc_tracker.views.objective import section_view
+
+    return [spec_of(section_view(s, geo_name=data.geo_name)) for s in data.objectives]
 
 
 def deck_pptx(

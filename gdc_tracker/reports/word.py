@@ -29,10 +29,10 @@ from gdc_tracker.reports.common import (
 from gdc_tracker.reports.data import (
     ObjectiveSection,
     ReportData,
-    objective_paragraphs,
-    section_image,
     summary_paragraphs,
 )
+from gdc_tracker.reports.images import view_image
+from gdc_tracker.views.objective import section_view
 
 TEXT_WIDTH = Cm(17.0)  # A4 less 2 cm margins
 NOTICE_COLOUR = RGBColor(0x9A, 0x1B, 0x1B)
@@ -153,26 +153,14 @@ def _objective(
         _("Objective {number}: {title}").format(number=section.number, title=section.title),
         level=1,
     )
-    if section.demo_entries:
-        _muted(document, section_demo_notice(section.demo_entries) or "", colour=NOTICE_COLOUR)
-    for text in objective_paragraphs(section, data.geo_name):
+    view = section_view(section, geo_name=data.geo_name)  # the slide's view, as a section
+    if view.about.has_demo:
+        _muted(document, section_demo_notice(view.about.demo_values) or "", colour=NOTICE_COLOUR)
+    for text in view.bullets:
         _numbered(document, next(numbers), text)
-    _captioned_table(
-        document,
-        _("Table {n}. Initiatives contributing to Objective {number}").format(
-            n=next(tables), number=section.number
-        ),
-        section.initiatives,
-        empty=_("No initiative is mapped to this objective yet."),
-    )
-    _captioned_table(
-        document,
-        _("Table {n}. Indicators of Objective {number} ({geo})").format(
-            n=next(tables), number=section.number, geo=data.geo_name
-        ),
-        section.indicators,
-        empty=_("No indicator evidences this objective yet."),
-    )
+    for part in view.sections:
+        caption = _("Table {n}. {heading}").format(n=next(tables), heading=part.heading)
+        _captioned_table(document, caption, part.data, empty=part.empty)
     _caption(
         document,
         _(
@@ -180,13 +168,12 @@ def _objective(
             "progress status"
         ).format(number=section.number),
     )
-    document.add_picture(io.BytesIO(section_image(data, section)), width=TEXT_WIDTH)
-    document.inline_shapes[-1]._inline.docPr.set("descr", section.chart_summary)
+    document.add_picture(io.BytesIO(view_image(view)), width=TEXT_WIDTH)
+    document.inline_shapes[-1]._inline.docPr.set("descr", view.summary)
     document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     _muted(
         document,
-        f"{_('Sources')}: {'; '.join(section.sources) or _('none recorded')}. "
-        f"{_('Data as of')} {_date(data)}.",
+        f"{_('Sources')}: {view.about.sources_text()}. {_('Data as of')} {_date(data)}.",
     )
 
 

@@ -15,9 +15,18 @@ from gdc_tracker.i18n import _
 from gdc_tracker.palette import progress_label
 from gdc_tracker.queries import objective_detail as detail
 from gdc_tracker.queries.overview import objectives
-from gdc_tracker.reports.data import gather_report, objective_paragraphs
+from gdc_tracker.reports.data import ObjectiveSection, gather_report, objective_paragraphs
 from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds, rule_in_words
-from gdc_tracker.views import About, Figure, View, about_values, files, newest, with_row_provenance
+from gdc_tracker.views import (
+    About,
+    Figure,
+    Section,
+    View,
+    about_values,
+    files,
+    newest,
+    with_row_provenance,
+)
 from gdc_tracker.views.indicator import chart_spec
 from gdc_tracker.views.reference import reference_as_of, reference_source
 
@@ -41,15 +50,20 @@ def objective_view(
             link=link,
             problem=_("This objective does not exist."),
         )
-    section = data.objectives[0]
+    return section_view(data.objectives[0], geo_name=data.geo_name, link=link)
+
+
+def section_view(section: ObjectiveSection, *, geo_name: str, link: str = "") -> View:
+    """An objective as the report's section, the slide and the deck draw it: its figures,
+    numbered paragraphs, chart, initiative and indicator tables, sources and notice."""
     initiatives = int(section.initiative_status["initiatives"].sum())
     indicators = int(section.indicator_status["indicators"].sum())
-    on_track = section.indicator_status.set_index("status")["indicators"]
+    by_status = section.indicator_status.set_index("status")["indicators"]
     about = About(
         title=_("Objective {number}: {short_title}").format(
-            number=number, short_title=section.short_title
+            number=section.number, short_title=section.short_title
         ),
-        filters={_("Objective"): str(number), _("Geography"): data.geo_name},
+        filters={_("Objective"): str(section.number), _("Geography"): geo_name},
         sources=section.sources,
         as_of=section.last_update,
         demo_values=section.demo_entries,
@@ -65,12 +79,30 @@ def objective_view(
             Figure(value=str(initiatives), label=_("ITU initiatives")),
             Figure(value=str(indicators), label=_("indicators")),
             Figure(
-                value=str(int(on_track.get("on track", 0)) + int(on_track.get("achieved", 0))),
-                label=_("indicators on track or achieved"),
+                value=str(int(by_status.get("on track", 0)) + int(by_status.get("target met", 0))),
+                label=_("indicators on track or with the target met"),
             ),
         ),
-        bullets=tuple(objective_paragraphs(section, data.geo_name)),
+        bullets=tuple(objective_paragraphs(section, geo_name)),
         table=section.indicators.iloc[:, [0, 1, 2, -1]],
+        sections=(
+            Section(
+                heading=_("Initiatives contributing to Objective {number}").format(
+                    number=section.number
+                ),
+                data=section.initiatives,
+                name=f"objective-{section.number}-initiatives",
+                empty=_("No initiative is mapped to this objective yet."),
+            ),
+            Section(
+                heading=_("Indicators of Objective {number} ({geo})").format(
+                    number=section.number, geo=geo_name
+                ),
+                data=section.indicators,
+                name=f"objective-{section.number}-indicators",
+                empty=_("No indicator evidences this objective yet."),
+            ),
+        ),
         link=link,
     )
 
