@@ -44,3 +44,37 @@ def test_every_page_file_is_registered_in_the_navigation() -> None:
     registered = {p.path for p in PAGES}
     on_disk = {f"pages/{p.name}" for p in (PROJECT_ROOT / "pages").glob("*.py")} | {"app.py"}
     assert on_disk == registered
+
+
+def test_every_module_imports_first_in_a_fresh_interpreter() -> None:
+    """A page may be the first script a server runs (a deep link after a start), so any
+    module may be the first one imported: none may depend on another being loaded first
+    (an import cycle shows only then)."""
+    import subprocess
+    import sys
+
+    package = PROJECT_ROOT / "gdc_tracker"
+    modules = sorted(
+        ".".join(path.relative_to(PROJECT_ROOT).with_suffix("").parts)
+        for path in package.rglob("*.py")
+        if path.name not in ("__init__.py", "__main__.py")
+    )
+    script = (
+        "import subprocess, sys\n"
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "def check(name):\n"
+        "    run = subprocess.run([sys.executable, '-c', f'import {name}'], capture_output=True,"
+        " text=True)\n"
+        "    return name + ': ' + run.stderr.strip().splitlines()[-1] if run.returncode else ''\n"
+        "with ThreadPoolExecutor(4) as pool:\n"
+        "    print('\\n'.join(f for f in pool.map(check, sys.argv[1:]) if f))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, *modules],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=600,
+    )
+    assert any(name.endswith("views.objective") for name in modules)
+    assert result.stdout.strip() == "", result.stdout

@@ -33,7 +33,6 @@ from gdc_tracker.reports.data import (
     summary_paragraphs,
 )
 from gdc_tracker.reports.images import png_size, view_image
-from gdc_tracker.views.objective import section_view
 
 logger = logging.getLogger(__name__)
 
@@ -253,6 +252,9 @@ def _objective(
     tables: "count[int]",
 ) -> None:
     pdf.heading(_("Objective {number}: {title}").format(number=section.number, title=section.title))
+    # Imported here: the views import the report's data, whose package imports this.
+    from gdc_tracker.views.objective import section_view
+
     view = section_view(section, geo_name=data.geo_name)  # the slide's view, as a section
     if view.about.has_demo:
         pdf.notice(section_demo_notice(view.about.demo_values) or "", size=8.5)

@@ -32,7 +32,6 @@ from gdc_tracker.reports.data import (
     summary_paragraphs,
 )
 from gdc_tracker.reports.images import view_image
-from gdc_tracker.views.objective import section_view
 
 TEXT_WIDTH = Cm(17.0)  # A4 less 2 cm margins
 NOTICE_COLOUR = RGBColor(0x9A, 0x1B, 0x1B)
@@ -153,6 +152,9 @@ def _objective(
         _("Objective {number}: {title}").format(number=section.number, title=section.title),
         level=1,
     )
+    # Imported here: the views import the report's data, whose package imports this.
+    from gdc_tracker.views.objective import section_view
+
     view = section_view(section, geo_name=data.geo_name)  # the slide's view, as a section
     if view.about.has_demo:
         _muted(document, section_demo_notice(view.about.demo_values) or "", colour=NOTICE_COLOUR)
