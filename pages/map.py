@@ -87,7 +87,6 @@ def world_map(view: View) -> None:
             view.chart,
             name=view.map_options["name"],
             key="map__image",
-            summary=view.summary,
             about=view.about,
         )
 

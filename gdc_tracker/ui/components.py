@@ -14,7 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from gdc_tracker import exports, provenance
+from gdc_tracker import exports
 from gdc_tracker.i18n import _
 from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER, progress_label
 from gdc_tracker.ui.cache import ChartSpec
@@ -136,22 +136,14 @@ def demo_notice(demo_entries: int, published_entries: int | None = None) -> None
     )
 
 
-def source_caption(source: str | About, as_of: object = None, *, is_demo: bool = False) -> None:
-    """The sources (stored text, shown as written), the date of the data, and "demo data,
-    not official statistics" whenever any value shown is demo.
-
-    `source` is the `About` of what is shown, or it lists the sources of the values shown,
-    demo included (`provenance.sources_in_words`), or is the one source of a figure with no
-    demo value.
-    """
-    if isinstance(source, About):
-        as_of, text = source.as_of, source.sources_text()
-        label = plain(text[:1].upper() + text[1:])
-    elif provenance.demo_label() in source or not is_demo:
-        label = plain(source[:1].upper() + source[1:])  # the values' own sources say which
-    else:  # the caller knows only that some values are demo: never lend them a source
-        label = _("Demo data, not official statistics")
-    st.caption(_("Source: {sources} · as of {date}").format(sources=label, date=format_when(as_of)))
+def source_caption(about: About) -> None:
+    """The sources of the values shown (stored text, shown as written), their date, and
+    "demo data, not official statistics" whenever any of them is demo."""
+    text = about.sources_text()
+    label = plain(text[:1].upper() + text[1:])
+    st.caption(
+        _("Source: {sources} · as of {date}").format(sources=label, date=format_when(about.as_of))
+    )
 
 
 def show_view(
@@ -170,7 +162,7 @@ def show_view(
         table(
             view.data, name=name, key=f"{key}__data", about=view.about, column_config=data_columns
         )
-    chart_downloads(view.chart, name=name, key=key, summary=view.summary, about=view.about)
+    chart_downloads(view.chart, name=name, key=key, about=view.about)
     source_caption(view.about)
 
 
@@ -284,31 +276,6 @@ def table(
     download_buttons(frame if download is None else download, name=name, key=key, about=about)
 
 
-def chart_with_summary(
-    chart: alt.TopLevelMixin | ChartSpec,
-    summary: str,
-    data: pd.DataFrame,
-    *,
-    key: str,
-    name: str | None = None,
-    about: About | None = None,
-    source: str | None = None,
-    as_of: object = None,
-) -> None:
-    """A chart, the sentence that says what it shows, its data (downloadable) on request,
-    and the chart itself as PNG or SVG carrying its title, filters, source, date and the
-    demo notice (`about`; `source` and `as_of` for a page that gives no `about` yet).
-
-    `chart` is an Altair chart or its specification (`cache.chart_spec`, built once)."""
-    draw_chart(chart, key=f"{key}__chart", alt_text=summary)
-    st.caption(plain(summary))  # the summary names stored things: shown as written
-    with st.expander(_("Show data")):
-        table(data, name=name or key, key=f"{key}__data", about=about)
-    chart_downloads(
-        chart, name=name or key, key=key, summary=summary, about=about, source=source, as_of=as_of
-    )
-
-
 def draw_chart(chart: alt.TopLevelMixin | ChartSpec, *, key: str, alt_text: str) -> None:
     """The chart across the container's width; `alt_text` is what screen readers say."""
     if isinstance(chart, dict):
@@ -330,31 +297,14 @@ def page_filters() -> dict[str, str]:
 
 
 def chart_downloads(
-    chart: alt.TopLevelMixin | ChartSpec,
-    *,
-    name: str,
-    key: str,
-    summary: str = "",
-    about: About | None = None,
-    source: str | None = None,
-    as_of: object = None,
+    chart: alt.TopLevelMixin | ChartSpec, *, name: str, key: str, about: About
 ) -> None:
-    """PNG and SVG of `chart`, drawn only when clicked (vl-convert, no browser needed).
-
-    The image carries `about`: its short title, the filters in words, the sources, the
-    date and the demo notice. A page that gives no `about` yet has its `source`, `as_of`,
-    the chart's own title (or `name`) and the URL's filters; `summary` is the alt text."""
+    """PNG and SVG of `chart`, drawn only when clicked (vl-convert, no browser needed),
+    carrying `about`: its short title, the filters in words, the sources, the date and
+    the demo notice."""
     from gdc_tracker.reports import chart_png, chart_svg
 
-    if about is not None:
-        framing = files.chart_framing(about)
-    else:
-        framing = files.legacy_framing(
-            title=chart_title(chart) or name,
-            filters=page_filters(),
-            source=source,
-            as_of=as_of,
-        )
+    framing = files.chart_framing(about)
     row = st.container(horizontal=True)
     row.download_button(
         "PNG",

@@ -17,7 +17,6 @@ few lines of script turn "." into a press of the blank button.
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
-from typing import Any
 
 import segno
 import sqlalchemy as sa
@@ -29,6 +28,7 @@ from gdc_tracker.errors import GdcTrackerError
 from gdc_tracker.i18n import _
 from gdc_tracker.ui import cache, components, live, slides
 from gdc_tracker.ui.frame import PageContext
+from gdc_tracker.views import View
 
 PRESENTER_STYLE = """
 <style>
@@ -131,16 +131,6 @@ def _qr_png(url: str) -> bytes:
     return buffer.getvalue()
 
 
-def _footer_facts(drawn: Any) -> tuple[str, object, str | None]:
-    """(sources, data as of, demo notice) of what `slides.draw` returned: a View (its
-    `about`) or an older Footer (`source`, `as_of`, `is_demo`)."""
-    about = getattr(drawn, "about", None)
-    if about is not None:
-        return about.sources_text(), about.as_of, about.notice()
-    notice = _("Demo data (illustrative, not official statistics)") if drawn.is_demo else None
-    return drawn.source, drawn.as_of, notice
-
-
 def _auto_advance(seconds: int, number: int, total: int) -> None:
     @st.fragment(run_every=seconds)
     def _tick() -> None:
@@ -228,11 +218,12 @@ def controls(ctx: PageContext, deck: DeckContent, number: int, total: int) -> No
         )
 
 
-def footer(deck: DeckContent, slide: Slide, drawn: Any) -> None:
+def footer(deck: DeckContent, drawn: View) -> None:
     """When, from where, what deck; and the QR code to the live view for the audience."""
-    sources, as_of, notice = _footer_facts(drawn)
+    about = drawn.about
+    sources, as_of, notice = about.sources_text(), about.as_of, about.notice()
     base = (st.context.url or "").split("?", 1)[0].rsplit("/", 1)[0]
-    live_url = base + slides.audience_link(slide)
+    live_url = base + drawn.link  # the explore page showing the same view
     left, right = st.columns([6, 1], vertical_alignment="bottom")
     with left:
         stamp = datetime.now(UTC).strftime("%d %b %Y %H:%M UTC")
@@ -261,7 +252,7 @@ def present(ctx: PageContext, deck: DeckContent) -> None:
     clicker_keys(number, total)
     controls(ctx, deck, number, total)
     slide = deck.slides[number - 1]
-    footer(deck, slide, slides.draw(ctx, slide))
+    footer(deck, slides.draw(ctx, slide))
     if deck.auto_advance_seconds and not is_paused():
         _auto_advance(deck.auto_advance_seconds, number, total)
     live.watch(ctx.data_version, ctx.settings.refresh_seconds)

@@ -2,11 +2,10 @@
 
 The view comes from the slide registry (gdc_tracker.views.slides), which also feeds the
 PowerPoint file, so the room and the file show the same figures, sources and notice.
-`audience_link` gives the explore page that shows the same view, for the QR code.
+Each view's `link` is the explore page that shows the same view, for the QR code.
 """
 
 from typing import Any
-from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -46,29 +45,6 @@ def view_of(ctx: PageContext, slide: Slide) -> View:
 def default_title(ctx: PageContext, slide: Slide) -> str:
     """The slide's title as plain text (pass it through `plain` to show it)."""
     return slide.title or view_of(ctx, slide).title
-
-
-def audience_link(slide: Slide) -> str:
-    """The path and query of the explore page showing the same view."""
-    params = slide.params
-    paths = {
-        "objective": ("objectives", {"objective": params.get("objective", "1")}),
-        "indicator": (
-            "indicators",
-            {"indicator": params.get("indicator", ""), "geo": params.get("geo", ["WLD"])},
-        ),
-        "map": (  # no year: the map opens at the latest, as the slide does
-            "map",
-            {"indicator": params.get("indicator", "")}
-            | ({"year": params["year"]} if params.get("year") else {}),
-        ),
-        "regional": ("regional", {"ri": params.get("ri", "")}),
-        "implementation_map": ("initiatives", {"view": "map"}),
-        # No date: the page opens at the previous Council session, as the slide does.
-        "changes": ("changes", {"since": params["since"]} if params.get("since") else {}),
-    }
-    path, query = paths.get(slide.kind, ("", {}))
-    return f"/{path}?{urlencode(query, doseq=True)}"
 
 
 def room_sized(spec: dict[str, Any]) -> dict[str, Any]:
@@ -152,4 +128,4 @@ def draw(ctx: PageContext, slide: Slide) -> View:
     return view
 
 
-__all__ = ["SLIDE_KINDS", "audience_link", "default_title", "draw", "kind_label", "view_of"]
+__all__ = ["SLIDE_KINDS", "default_title", "draw", "kind_label", "view_of"]

@@ -51,6 +51,7 @@ def map_view(
         )
     indicator = indicators.loc[code]
     years = geo.indicator_years(session, indicator_code=code)["year"]
+    asked_year = year  # None: the link opens at the latest year, whatever it is then
     year = int(year or years.max())
     unit = str(indicator["unit"])
     higher = indicator["direction"] == "higher_is_better"
@@ -92,7 +93,11 @@ def map_view(
         | {"name": name}
         | page_options(session, places, in_view, initiatives=initiatives, **options),
         link="/map?"
-        + urlencode({"indicator": code, "year": year} | ({"region": region} if region else {})),
+        + urlencode(
+            {"indicator": code}
+            | ({"year": asked_year} if asked_year else {})
+            | ({"region": region} if region else {})
+        ),
         problem="" if len(shown) else _("No country has a value for {year}.").format(year=year),
     )
 

@@ -7,7 +7,6 @@ by row, where the value comes from, who publishes it and whether it came from a 
 """
 
 from dataclasses import dataclass, replace
-from datetime import datetime
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -52,55 +51,6 @@ RECENT_COLUMNS = [  # what "Recent updates" shows, in this order
     "added_by",
     "real_or_demo",
 ]
-
-
-def overview_view(session: Session, *, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> View:
-    """The headline: initiatives, indicators by progress status, values real and demo."""
-    headline = overview.headline(session)
-    statuses = overview.indicator_status_by_objective(session, thresholds=thresholds)
-    by_status = statuses.groupby("status")["indicators"].sum()
-    initiatives = overview.initiative_status_by_objective(session)
-    published_values, demo = int(headline["published_entries"]), int(headline["demo_entries"])
-    last = headline["last_update"]
-    return View(
-        kind="overview",
-        about=About(
-            title=_("Overview"),
-            sources=(reference_source(),),
-            as_of=last if isinstance(last, datetime) else newest([last]) if last else None,
-            demo_values=demo,
-            values=published_values,
-        ),
-        summary=_(
-            "{initiatives} initiatives tracked, {ongoing} ongoing; {indicators} indicators; "
-            "{published:,} published values, {demo:,} of them demo."
-        ).format(
-            initiatives=headline["initiatives"],
-            ongoing=headline["ongoing_initiatives"],
-            indicators=headline["indicators"],
-            published=published_values,
-            demo=demo,
-        ),
-        data=statuses,
-        figures=(
-            Figure(value=str(headline["initiatives"]), label=_("initiatives")),
-            Figure(value=str(headline["ongoing_initiatives"]), label=_("ongoing")),
-            Figure(value=str(headline["indicators"]), label=_("indicators")),
-            Figure(value=f"{published_values - demo:,}", label=_("real values")),
-        ),
-        bullets=tuple(
-            f"{int(by_status[s])} {progress_label(s)}" for s in PROGRESS_ORDER if s in by_status
-        )
-        + tuple(
-            f"{int(n)} {s}"
-            for s, n in initiatives.groupby("status")["initiatives"].sum().items()
-            if s in INITIATIVE_ORDER
-        ),
-        link="/",
-    )
-
-
-# --- the headline ----------------------------------------------------------------------------
 
 
 def newest_period(session: Session) -> str:
