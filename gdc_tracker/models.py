@@ -171,6 +171,66 @@ class CouncilSession(SQLModel, table=True):
     source: str = Field(default="", max_length=300)  # the document stating the dates
 
 
+class Framework(StrEnum):
+    """The frameworks an ITU action can serve, below or beside the five objectives."""
+
+    GDC = "gdc"  # the GDC's commitment paragraphs and lettered actions (A/RES/79/1, annex)
+    WSIS = "wsis"  # the WSIS action lines C1 to C11 (Geneva Plan of Action, 2003)
+    SDG = "sdg"  # the Sustainable Development Goals and their targets
+    KAP = "kap"  # the priorities of ITU-D's Kigali Action Plan (WTDC-22)
+    UMC = "umc"  # the targets for universal and meaningful connectivity by 2030
+
+
+class FrameworkItem(SQLModel, table=True):
+    """One item of a framework (migration 0010): a GDC commitment paragraph ("17") or
+    lettered action ("17 (a)"), a WSIS action line ("C2"), an SDG ("9") or target ("9.c"),
+    a Kigali Action Plan priority, a 2030 connectivity target.
+
+    `title` is the tracker's short wording, never the source's text; `url` points to the
+    official text and `checked_against` names the public copy each entry was checked
+    against, so what was not checked shows as such.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("framework", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    framework: str = Field(max_length=10, index=True)
+    code: str = Field(max_length=20)
+    parent_code: str | None = Field(default=None, max_length=40)
+    kind: str = Field(max_length=20)  # commitment, action, action line, goal, target, priority
+    position: int = 0  # the order the source lists it in
+    objective_number: int | None = Field(default=None, foreign_key="objective.number")
+    topic: str | None = Field(default=None, max_length=200)  # the sub-heading it stands under
+    title: str = Field(max_length=300)
+    target: str | None = Field(default=None, max_length=200)  # the level or year it states
+    cycle: str | None = Field(default=None, max_length=20)
+    sdgs: list[str] = Field(default_factory=list, sa_column=Column(JSON))  # as the text tags
+    url: str | None = Field(default=None, max_length=500)
+    checked_against: str | None = Field(default=None, max_length=1000)
+    note: str | None = Field(default=None, sa_type=sa.Text)
+
+    @property
+    def key(self) -> str:
+        return f"{self.framework}:{self.code}"
+
+
+class ReportingCycle(SQLModel, table=True):
+    """A reporting cycle (migration 0010): every initiative is to have a published or
+    submitted update between `starts_on` and `due_on`, for the Council or Council
+    working-group session it leads to. Admins add and edit cycles."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    starts_on: date
+    ends_on: date
+    due_on: date
+    council_session: str | None = Field(default=None, max_length=120)
+    basis: str = Field(default="editorial", max_length=12)  # a Basis: where the dates come from
+    source: str = Field(default="", max_length=300)
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    version: int = 1
+
+
 # What is tracked
 
 
@@ -187,6 +247,9 @@ class Initiative(SQLModel, table=True):
     end_date: date | None = None
     source: str | None = Field(default=None, max_length=300)
     note: str | None = Field(default=None, sa_type=sa.Text)
+    # Who answers for its updates (migration 0010): a unit or a post, as a source names it;
+    # None: not stated. The update-cycle board groups by it.
+    focal_point: str | None = Field(default=None, max_length=200)
     version: int = 1
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
@@ -203,6 +266,19 @@ class InitiativeRegionalInitiative(SQLModel, table=True):
     regional_initiative_id: int = Field(
         foreign_key="regionalinitiative.id", primary_key=True, index=True
     )
+
+
+class InitiativeFrameworkLink(SQLModel, table=True):
+    """An initiative serves a framework item (migration 0010), with the link's basis:
+    stated in C25/52 (section), public information (url) or an editorial choice (note),
+    never shown as ITU's when it is the tracker's own."""
+
+    initiative_id: int = Field(foreign_key="initiative.id", primary_key=True, ondelete="CASCADE")
+    item_id: int = Field(foreign_key="frameworkitem.id", primary_key=True, index=True)
+    basis: str = Field(max_length=12)
+    section: str | None = Field(default=None, max_length=120)
+    url: str | None = Field(default=None, max_length=500)
+    note: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class InitiativeCountry(SQLModel, table=True):
@@ -507,7 +583,11 @@ class SlideKind(StrEnum):
     INDICATOR = "indicator"  # an indicator chart: {"indicator": CODE, "geo": [codes]}
     MAP = "map"  # the map for a year: {"indicator": CODE, "year": "2023"}
     REGIONAL = "regional"  # a regional initiative panel: {"ri": "AMS2/2023-2025"}
-    IMPLEMENTATION_MAP = "implementation_map"  # initiatives x objectives: {}
+    IMPLEMENTATION_MAP = "implementation_map"  # the GDC Implementation Map: commitments
+    # against actions: {"framework": "gdc", "columns": "sector", "objective": "1"}
+    OBJECTIVE_MATRIX = "objective_matrix"  # initiatives x the five objectives: {}
+    DATA_GAPS = "data_gaps"  # which values exist: {"indicator": CODE, "by": "region"}
+    UPDATE_CYCLE = "update_cycle"  # which initiatives reported in a cycle: {"cycle": name}
     CHANGES = "changes"  # what changed since a date: {"since": "2025-06-17"}
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from sqlmodel import Session, select
 
+from gdc_tracker.framework_reference import FrameworkFiles, load_frameworks, read_framework_files
 from gdc_tracker.models import (
     WORLD_CODE,
     Basis,
@@ -76,6 +77,7 @@ class ReferenceData:
     initiatives: list[dict[str, Any]]
     indicators: list[dict[str, Any]]
     council_sessions: list[dict[str, str]] = field(default_factory=list)
+    frameworks: FrameworkFiles = field(default_factory=lambda: FrameworkFiles([], [], [], []))
     added: dict[str, int] = field(default_factory=dict)
 
 
@@ -107,6 +109,7 @@ def read_reference(directory: Path = REFERENCE_DIR) -> ReferenceData:
         initiatives=_read_yaml(directory / "initiatives.yaml"),
         indicators=_read_yaml(directory / "indicators.yaml"),
         council_sessions=_read_optional_csv(directory / "council_sessions.csv"),
+        frameworks=read_framework_files(directory),
     )
 
 
@@ -251,6 +254,8 @@ class _Loader:
         self._indicators(regional)
         self._council_sessions()
         self.session.flush()
+        load_frameworks(self.session, self.data.frameworks, self._count)
+        self.session.flush()
         return self.added
 
     def _objectives(self) -> None:
@@ -344,6 +349,7 @@ class _Loader:
                 end_date=_as_date(item.get("end_date"), where),
                 source=item.get("source"),
                 note=item.get("note"),
+                focal_point=item.get("focal_point") or None,
             )
             self.session.add(initiative)
             self.session.flush()

@@ -1,7 +1,9 @@
-"""Admin (admins): users and their roles, and the audit log of every change."""
+"""Admin (admins): users and their roles, the audit log of every change, and the
+reporting cycles initiatives report in."""
 
 import streamlit as st
 
+from gdc_tracker import cycles
 from gdc_tracker.i18n import _
 from gdc_tracker.queries import workflow
 from gdc_tracker.ui import admin_forms, components, filters
@@ -58,16 +60,41 @@ def audit_tab(ctx: PageContext) -> None:
     admin_forms.draw_audit(records)
 
 
+def cycles_tab(ctx: PageContext) -> None:
+    rows = ctx.load(cycles.cycles)
+    st.subheader(_("Reporting cycles") + f" ({len(rows)})")
+    st.caption(
+        _(
+            "In each cycle every initiative is to have a submitted or published update "
+            "between the cycle's start and its due date."
+        )
+    )
+    admin_forms.cycles_table(rows, ctx.load(cycles.cycles_as_of))
+    add, edit = st.columns(2, gap="large")
+    with add:
+        admin_forms.add_cycle_form(ctx.identity)  # type: ignore[arg-type]
+    with edit:
+        admin_forms.edit_cycle_form(ctx.identity, rows)  # type: ignore[arg-type]
+
+
 def render() -> None:
     ctx = page_frame(__file__)
     st.title(_("Admin"))
-    st.caption(_("Users and their roles, and the audit log of every change to the store."))
+    st.caption(
+        _(
+            "Users and their roles, the audit log of every change to the store, and the "
+            "reporting cycles."
+        )
+    )
     components.share_link()
     tabs = admin_forms.tabs()
     with tabs["users"]:
         users_tab(ctx)
     with tabs["audit"]:
         audit_tab(ctx)
+    if tabs["cycles"].open:  # drawn only when open: switching tabs reruns the page
+        with tabs["cycles"]:
+            cycles_tab(ctx)
 
 
 render()

@@ -1,5 +1,6 @@
 """Initiatives: every ITU action, searchable and filterable, one in detail
-(`?initiative=<slug>`), on the implementation map and on a timeline (`?view=map|timeline`).
+(`?initiative=<slug>`), against the five objectives and on a timeline (`?view=matrix|timeline`;
+the older `?view=map` opens the matrix). The GDC's Implementation Map is its own page.
 
 The page reads the filters and draws the views of gdc_tracker.views.initiatives, which
 carry the filters in words, the documents the initiatives cite and the date of the data
@@ -21,9 +22,10 @@ from gdc_tracker.ui import components, filters
 from gdc_tracker.ui.frame import PageContext, page_frame
 from gdc_tracker.views import View
 from gdc_tracker.views import initiatives as views
-from gdc_tracker.views.implementation import implementation_map_view
+from gdc_tracker.views.objective_matrix import objective_matrix_view
 
-VIEWS = {"table": _("Table"), "map": _("Implementation map"), "timeline": _("Timeline")}
+VIEWS = {"table": _("Table"), "matrix": _("Objectives matrix"), "timeline": _("Timeline")}
+OLD_VIEW_NAMES = {"map": "matrix"}  # links made before the GDC Implementation Map had its page
 TABLE_KEY = "initiatives__table"
 DATE = partial(st.column_config.DateColumn, format="D MMM YYYY")
 TABLE_COLUMNS = {
@@ -127,9 +129,9 @@ def draw_table(view: View) -> None:
     components.source_caption(view.about)
 
 
-def draw_map(ctx: PageContext, chosen: queries.InitiativeFilters) -> None:
+def draw_matrix(ctx: PageContext, chosen: queries.InitiativeFilters) -> None:
     limit = charts.MATRIX_ROW_LIMIT
-    objectives = ctx.load(implementation_map_view, filters=chosen, row_limit=limit)
+    objectives = ctx.load(objective_matrix_view, filters=chosen, row_limit=limit)
     if objectives.chart is not None:
         st.subheader(_("Initiatives and the five GDC objectives"))
     components.show_view(objectives, key="initiatives__objectives", name="initiatives_by_objective")
@@ -199,6 +201,7 @@ def draw_detail(ctx: PageContext, detail: views.InitiativeDetail) -> None:
         if "milestones" in detail.captions:
             st.caption(detail.captions["milestones"])
     draw_updates(detail.updates)
+    draw_frameworks(detail.frameworks)
     draw_indicators(ctx, detail.indicators)
     if has_role(ctx.identity, Role.EDITOR):  # the audit trail holds unpublished values
         with st.expander(_("Changelog")):
@@ -215,6 +218,23 @@ def draw_updates(updates: View | None) -> None:
         return
     table(updates, name="updates", key="initiatives__updates", columns=UPDATE_COLUMNS)
     components.source_caption(updates.about)
+
+
+def draw_frameworks(linked: View | None) -> None:
+    st.subheader(_("GDC commitments and frameworks"))
+    st.caption(
+        _("What it serves: GDC actions, WSIS action lines, SDGs, Kigali Action Plan priorities.")
+    )
+    if linked is None or linked.problem:
+        components.empty_state(
+            _("No GDC commitment or framework is linked yet."),
+            _("Links are kept in data/reference/initiative_links.csv."),
+        )
+        return
+    components.table(
+        linked.data, name="frameworks", key="initiatives__frameworks", about=linked.about
+    )
+    components.source_caption(linked.about)
 
 
 def draw_indicators(ctx: PageContext, linked: View | None) -> None:
@@ -269,10 +289,13 @@ def render() -> None:
         st.warning(charts.escape_markdown(detail.problem), icon="⚠️")
     if opened and known:
         return draw_detail(ctx, detail)
+    old_name = OLD_VIEW_NAMES.get(filters.url_value("view") or "")
+    if old_name:
+        st.query_params["view"] = old_name
     with right:
         view = filters.select(_("View"), list(VIEWS), param="view", labels=VIEWS)
-    if view == "map":
-        draw_map(ctx, chosen)
+    if view == "matrix":
+        draw_matrix(ctx, chosen)
     elif view == "timeline":
         draw_timeline(ctx, chosen)
     else:

@@ -6,12 +6,16 @@ deep-link trap of a pages/ folder). A screenshot of each page is saved under
 artifacts/screenshots/ (git-ignored) for a person to look at.
 """
 
+import csv
+import re
 from collections.abc import Iterator
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from tests.browser import (
     CHROMIUM_ARGS,
+    PROJECT_ROOT,
     SCREENSHOTS,
     require_chromium,
     streamlit_server,
@@ -33,6 +37,11 @@ SHARED_VIEWS = [
     ),
     ("map", "/map?indicator=UMC_4G_COVERAGE&year=2020", ["2020"]),
     ("regional", "/regional?ri=AMS3%2F2023-2025", ["AMS3"]),
+    (
+        "implementation-map",
+        "/implementation?framework=wsis&columns=region",
+        ["GDC Implementation Map", "WSIS action lines"],
+    ),
 ]
 
 
@@ -122,5 +131,25 @@ def test_following_an_objective_card_opens_that_objective(browser: object, serve
         page.wait_for_url("**/objectives?objective=3", timeout=30_000)  # type: ignore[attr-defined]
         wait_until_rendered(page)
         assert "safe and secure digital space" in main_text(page)
+    finally:
+        page.context.close()  # type: ignore[attr-defined]
+
+
+def test_a_click_on_a_row_of_the_implementation_map_opens_that_commitment(
+    browser: object, server: str
+) -> None:
+    with (PROJECT_ROOT / "data" / "reference" / "gdc_commitments.csv").open(encoding="utf-8") as f:
+        action = next(row for row in csv.DictReader(f) if row["letter"])
+    page = open_view(browser, server + "/implementation?framework=gdc&columns=sector")
+    try:
+        cell = page.locator(f"svg.marks path[aria-label*='{action['ref']} ·']").first  # type: ignore[attr-defined]
+        cell.click()
+        page.wait_for_url(re.compile(r"[?&]item="), timeout=30_000)  # type: ignore[attr-defined]
+        wait_until_rendered(page)
+        assert parse_qs(urlparse(page.url).query)["item"] == [action["ref"]]  # type: ignore[attr-defined]
+        heading = f"{action['ref']} · {action['title']}"
+        assert heading in main_text(page)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "implementation-item.png"))  # type: ignore[attr-defined]
     finally:
         page.context.close()  # type: ignore[attr-defined]

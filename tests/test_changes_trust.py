@@ -23,6 +23,7 @@ from tests.apptest import open_page
 from tests.factories import TODAY, internet_use, make_user
 
 COUNCIL_2025 = date(2025, 6, 17)  # C25/52's cover: Council 2025, 17-27 June 2025, Geneva
+COUNCIL_2026 = date(2026, 4, 28)  # council.itu.int/2026: Council 2026, 28 April-8 May 2026
 
 
 def yesterday() -> date:
@@ -204,9 +205,10 @@ def test_the_council_session_the_documents_state_is_loaded_once(store: Engine) -
     with db.session_scope(store) as session:
         rows = session.exec(select(CouncilSession)).all()
         assert [(r.name, r.starts_on, r.ends_on) for r in rows] == [
-            ("Council 2025", COUNCIL_2025, date(2025, 6, 27))
+            ("Council 2025", COUNCIL_2025, date(2025, 6, 27)),
+            ("Council 2026", COUNCIL_2026, date(2026, 5, 8)),
         ]
-        assert rows[0].place == "Geneva, Switzerland"
+        assert {r.place for r in rows} == {"Geneva, Switzerland"}
         assert "C25/52" in rows[0].source
         assert "council sessions" not in load_reference(session)
 
@@ -214,7 +216,8 @@ def test_the_council_session_the_documents_state_is_loaded_once(store: Engine) -
 @pytest.mark.parametrize(
     ("today", "expected"),
     [
-        (date(2026, 11, 23), COUNCIL_2025),
+        (date(2026, 11, 23), COUNCIL_2026),
+        (COUNCIL_2026, COUNCIL_2025),
         (date(2025, 6, 18), COUNCIL_2025),
         (COUNCIL_2025, None),
         (date(2024, 1, 1), None),
@@ -254,9 +257,9 @@ def test_the_view_carries_its_counts_title_filter_and_sources(store: Engine) -> 
 def test_the_page_starts_at_the_last_council_session(writable_app: Engine) -> None:
     at = open_page("pages/changes.py")
     assert not at.exception
-    assert at.date_input[0].value == COUNCIL_2025
+    assert at.date_input[0].value == COUNCIL_2026, "the latest session begun before today"
     captions = [c.value for c in at.caption]
-    assert "Since Council 2025 (17 June 2025)." in captions
+    assert "Since Council 2026 (28 April 2026)." in captions
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Initiatives added"] == "0"
     assert "Data loads" in metrics

@@ -120,7 +120,7 @@ def test_report_and_deck_charts_build_without_altair_from_dict(
             Slide("objective", {"objective": "1"}),
             Slide("indicator", {"indicator": "UMC_INTERNET_USE", "geo": ["WLD", "AFR"]}),
             Slide("indicator", {"indicator": "UMC_FIXED_BB_PRICE", "geo": ["AMS", "EUR"]}),
-            Slide("implementation_map"),
+            Slide("objective_matrix"),
         ),
     )
     with db.session_scope(engine) as session:

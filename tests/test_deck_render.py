@@ -5,6 +5,7 @@ Expected values come from the public file the starter data was imported from
 (data/starter), not from the code under test.
 """
 
+import csv
 import math
 import re
 import shutil
@@ -31,8 +32,11 @@ DECK = DeckContent(
         Slide("indicator", {"indicator": "UMC_4G_COVERAGE", "geo": ["WLD", "AMS"]}),
         Slide("map", {"indicator": "UMC_INTERNET_USE", "year": str(MAP_YEAR)}),
         Slide("regional", {"ri": "AMS3/2023-2025"}),
-        Slide("implementation_map", {}),
+        Slide("objective_matrix", {}),
         Slide("changes", {"since": "2020-01-01"}),
+        Slide("implementation_map", {"framework": "gdc", "columns": "sector"}),
+        Slide("data_gaps", {"indicator": "UMC_INTERNET_USE", "by": "region"}),
+        Slide("update_cycle", {}),
     ),
 )
 DEMO_NOTICE = "Demo data, not official statistics"
@@ -149,6 +153,29 @@ def test_the_title_slide_warns_and_no_slide_prints_a_float_year_or_an_empty_date
 def test_the_what_changed_slide_shows_its_counts_and_items(rendered: dict[str, Path]) -> None:
     page = next(p for p in pdf_pages(rendered["deck"]) if p.startswith("What changed since"))
     assert re.search(r"\d[\d,]*: Entries published", page), page[:400]
+
+
+@needs_office
+def test_the_implementation_map_slide_counts_the_commitments_and_names_its_sources(
+    rendered: dict[str, Path],
+) -> None:
+    with (PROJECT / "data" / "reference" / "gdc_commitments.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    paragraphs = [row for row in rows if not row["letter"]]
+    page = next(p for p in pdf_pages(rendered["deck"]) if p.startswith("GDC Implementation Map"))
+    assert f"{len(paragraphs)}: commitment paragraphs" in page
+    assert f"{len(rows) - len(paragraphs)}: lettered actions" in page
+    assert "A/RES/79/1" in page and "editorial links (not stated by ITU)" in page
+    assert DEMO_NOTICE not in page  # counts of links, no statistic
+
+
+@needs_office
+def test_the_gap_and_cycle_slides_carry_their_titles_and_dates(rendered: dict[str, Path]) -> None:
+    pages = pdf_pages(rendered["deck"])
+    gaps = next(p for p in pages if p.startswith("Data gaps"))
+    assert "Individuals using the Internet" in gaps and "World Bank" in gaps
+    cycle = next(p for p in pages if p.startswith("Reporting cycle"))
+    assert "updates due" in cycle and "As of" in cycle
 
 
 @needs_office

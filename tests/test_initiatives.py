@@ -673,16 +673,23 @@ def test_page_with_an_unknown_slug_says_so_and_shows_the_table() -> None:
     assert count_line(at) == f"**{ALL}** of {ALL} initiatives"
 
 
-def test_page_map_view_shows_both_matrices_and_the_summary() -> None:
-    at = open_page(view="map")
+def test_page_matrix_view_shows_both_matrices_and_the_summary() -> None:
+    at = open_page(view="matrix")
     specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
     assert len(specs) == 2
     assert "vconcat" in specs[0]
     assert any(c.value.startswith("Objective 1 has the most actions") for c in at.caption)
 
 
-def test_page_map_view_honours_the_filters() -> None:
-    at = open_page(view="map", lead="ITU-T")
+def test_a_link_to_the_old_map_view_opens_the_objectives_matrix() -> None:
+    at = open_page(view="map")
+    assert at.query_params["view"] in ("matrix", ["matrix"])
+    assert at.selectbox(key="url__view").value == "matrix"
+    assert len(at.get("vega_lite_chart")) == 2
+
+
+def test_page_matrix_view_honours_the_filters() -> None:
+    at = open_page(view="matrix", lead="ITU-T")
     specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
     assert len(specs) == 1  # no ITU-T initiative serves a regional initiative
     summary = next(c.value for c in at.caption if c.value.startswith("Objective "))
@@ -709,7 +716,7 @@ def test_page_ignores_unknown_codes_in_the_url() -> None:
 
 
 def test_page_shows_an_empty_state_when_nothing_matches() -> None:
-    at = open_page(q="no initiative is called this", view="map")
+    at = open_page(q="no initiative is called this", view="matrix")
     assert any("No initiative matches" in i.value for i in at.info)
     assert not at.get("vega_lite_chart")
 
@@ -742,9 +749,9 @@ def test_the_table_csv_starts_with_its_title_and_the_filters_in_words(
 def test_the_map_image_and_data_name_the_filters_in_words(
     offered: dict[str, Callable[[], bytes]],
 ) -> None:
-    open_page(view="map", objective="3")
+    open_page(view="matrix", objective="3")
     lines = preamble(offered["initiatives_by_objective.csv"]())
-    assert lines["Title"] == "Implementation map"
+    assert lines["Title"] == "Initiatives and the five objectives"
     assert lines["Filters"] == f"GDC objective: 3. {OBJECTIVE_NAMES[3]}"
     svg = offered["initiatives_by_objective.svg"]().decode("utf-8")
     assert f"Filters: GDC objective: 3. {OBJECTIVE_NAMES[3]}" in svg

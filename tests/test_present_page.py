@@ -49,7 +49,7 @@ def test_an_editor_builds_orders_and_saves_a_deck(store: str) -> None:
     at.selectbox(key="present__kind").set_value("objective").run()
     at.selectbox(key="present__objective").set_value("5")
     press(at, "present__add")
-    at.selectbox(key="present__kind").set_value("implementation_map").run()
+    at.selectbox(key="present__kind").set_value("objective_matrix").run()
     press(at, "present__add")
     press(at, "present__up_1")  # the implementation map first
     press(at, "present__save")
@@ -57,7 +57,7 @@ def test_an_editor_builds_orders_and_saves_a_deck(store: str) -> None:
     assert "Deck saved" in at.success[0].value
     with db.session_scope(db.make_engine(store)) as session:
         deck = decks.load_deck(session, "council-wg-june")
-    assert [s.kind for s in deck.slides] == ["implementation_map", "objective"]
+    assert [s.kind for s in deck.slides] == ["objective_matrix", "objective"]
     assert deck.slides[1].params == {"objective": "5"}
 
 
@@ -200,7 +200,7 @@ def test_editing_a_deck_keeps_its_name_when_auto_advance_or_slides_change(
     press(at, "present__up_2")  # typed, then a slide moved at once
     assert at.text_input(key="present__title").value == "Council WG, June"
     press(at, "present__remove_0")
-    at.selectbox(key="present__kind").set_value("implementation_map").run()
+    at.selectbox(key="present__kind").set_value("objective_matrix").run()
     press(at, "present__add")
     assert at.text_input(key="present__title").value == "Council WG, June"
     assert at.number_input(key="present__seconds").value == 30
@@ -210,7 +210,7 @@ def test_editing_a_deck_keeps_its_name_when_auto_advance_or_slides_change(
     with db.session_scope(db.make_engine(store)) as session:
         deck = decks.load_deck(session, saved_deck)
     assert deck.title == "Council WG, June" and deck.auto_advance_seconds == 30
-    assert [s.kind for s in deck.slides] == ["changes", "indicator", "implementation_map"]
+    assert [s.kind for s in deck.slides] == ["changes", "indicator", "objective_matrix"]
     link = next(p for p in at.get("page_link") if p.proto.label == "Present this deck")
     assert link.proto.query_string == f"deck={saved_deck}&mode=show&slide=1"
 

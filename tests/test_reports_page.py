@@ -24,7 +24,7 @@ DECK = DeckContent(
         Slide("indicator", {"indicator": "UMC_INTERNET_USE", "geo": ["WLD", "AMS"]}),
         Slide("map", {"indicator": "UMC_4G_COVERAGE", "year": "2022"}),
         Slide("regional", {"ri": "AMS3/2023-2025"}),
-        Slide("implementation_map", {}),
+        Slide("objective_matrix", {}),
         Slide("changes", {"since": "2025-01-01"}),
     ),
 )

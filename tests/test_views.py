@@ -89,7 +89,10 @@ def test_every_slide_kind_gives_the_file_the_facts_the_room_sees(
         "indicator": {"indicator": "UMC_INTERNET_USE", "geo": ["WLD", "SLV"]},
         "map": {"indicator": "UMC_INTERNET_USE"},
         "regional": {"ri": "AMS2/2023-2025"},
-        "implementation_map": {},
+        "objective_matrix": {},
+        "implementation_map": {"framework": "gdc", "columns": "sector"},
+        "data_gaps": {"indicator": "UMC_INTERNET_USE", "by": "region"},
+        "update_cycle": {},
         "changes": {},
     }[kind]
     view = slide_view(session, kind=kind, params=params_json(params), title="")

@@ -19,13 +19,13 @@ from sqlmodel import Session
 
 from gdc_tracker import bootstrap, db
 from gdc_tracker.queries.initiatives import InitiativeFilters
-from gdc_tracker.views.implementation import implementation_map_view
 from gdc_tracker.views.initiatives import (
     initiative_detail_view,
     initiatives_view,
     regional_matrix_view,
     timeline_view,
 )
+from gdc_tracker.views.objective_matrix import objective_matrix_view
 from gdc_tracker.views.reference import REFERENCE_SOURCE
 
 F = InitiativeFilters.build
@@ -183,28 +183,29 @@ def test_a_filtered_table_names_only_what_its_initiatives_cite(session: Session)
     assert about.sources == (REFERENCE_SOURCE, "https://giga.global")
 
 
-def test_the_implementation_map_keeps_its_plain_call_and_takes_filters(session: Session) -> None:
-    everything = implementation_map_view(session)
-    assert everything.title == "Implementation map" and everything.about.filters == {}
+def test_the_objectives_matrix_keeps_its_plain_call_and_takes_filters(session: Session) -> None:
+    everything = objective_matrix_view(session)
+    assert everything.title == "Initiatives and the five objectives"
+    assert everything.about.filters == {}
     assert everything.data["slug"].nunique() == len(REFERENCE)
-    assert everything.link == "/initiatives?view=map"
-    itu_t = implementation_map_view(session, filters=F(lead=["ITU-T"]))
+    assert everything.link == "/initiatives?view=matrix"
+    itu_t = objective_matrix_view(session, filters=F(lead=["ITU-T"]))
     assert itu_t.about.filters == {"Lead sector": "ITU-T"}
     assert itu_t.data["slug"].nunique() == expected(lead_sector="ITU-T")
-    assert itu_t.chart is not None and itu_t.link == "/initiatives?lead=ITU-T&view=map"
+    assert itu_t.chart is not None and itu_t.link == "/initiatives?lead=ITU-T&view=matrix"
 
 
 def test_the_map_names_what_the_objective_links_rest_on(session: Session) -> None:
-    sources = implementation_map_view(session, filters=F(q="transformation kit")).about.sources
+    sources = objective_matrix_view(session, filters=F(q="transformation kit")).about.sources
     # the kit's objectives are an editorial choice: its own page is not their source
     dtk = next(i for i in REFERENCE if i["slug"] == "digital-transformation-kit")
     assert sources == (dtk["source"],)
 
 
 def test_a_map_of_nothing_or_of_too_many_says_why_and_draws_nothing(session: Session) -> None:
-    nothing = implementation_map_view(session, filters=F(q="no initiative is called this"))
+    nothing = objective_matrix_view(session, filters=F(q="no initiative is called this"))
     assert nothing.chart is None and nothing.problem.startswith("No initiative matches")
-    crowded = implementation_map_view(session, row_limit=len(REFERENCE) - 1)
+    crowded = objective_matrix_view(session, row_limit=len(REFERENCE) - 1)
     assert crowded.chart is None
     assert crowded.problem.startswith(f"{len(REFERENCE)} initiatives are too many")
 

@@ -613,7 +613,7 @@ def initiative_detail(
         ),
         "updates": _updates_of(session, initiative_id),
     }
-    parts["indicators"] = _indicators_sharing(
+    parts["indicators"] = indicators_sharing(
         session, tuple(parts["objectives"]["number"]), thresholds
     )
     return parts
@@ -699,7 +699,7 @@ INDICATOR_COLUMNS = [
 ]
 
 
-def _indicators_sharing(
+def indicators_sharing(
     session: Session, objective_numbers: tuple[int, ...], thresholds: Thresholds
 ) -> pd.DataFrame:
     if not objective_numbers:

@@ -1,4 +1,5 @@
-"""The Admin page's pieces: users (add, change a role) and the audit log.
+"""The Admin page's pieces: users (add, change a role), the audit log, and the reporting
+cycles (list, add, edit).
 
 Writes run as form callbacks, before the rerun the form submit triggers, so the tables
 drawn right after already show them. Passwords only ever sit in their widgets' state,
@@ -13,15 +14,17 @@ refusal) instead of the old ones.
 """
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
+from sqlmodel import Session
 
-from gdc_tracker import auth, db, views
+from gdc_tracker import auth, cycles, db, views
 from gdc_tracker.auth import Identity
-from gdc_tracker.errors import GdcTrackerError, ValidationFailed
+from gdc_tracker.errors import GdcTrackerError, StaleEdit, ValidationFailed
 from gdc_tracker.i18n import _
 from gdc_tracker.ui import cache, components
 from gdc_tracker.ui import session as signed_in
@@ -42,7 +45,7 @@ PASSWORD_KEYS = ("admin__password", "admin__password_again")
 GENERATION_KEY = "admin__add_generation"  # submissions so far: see _fresh
 PROBLEMS_KEY = "admin__add_problems"  # {field: [message, ...]} of the last refused user
 FEEDBACK_KEY = "admin__feedback"  # (kind, message), shown once
-TABS = {"users": _("Users"), "audit": _("Audit log")}
+TABS = {"users": _("Users"), "audit": _("Audit log"), "cycles": _("Reporting cycles")}
 TAB_KEY = "admin__tab"
 NOISY_KEYS = {"updated_at"}  # changes on every write; the record's own time says it
 
@@ -412,3 +415,225 @@ def draw_audit(records: pd.DataFrame) -> None:
                     else _("(nothing)"),
                     language="json",
                 )
+
+
+# Reporting cycles: written through gdc_tracker.cycles, in one transaction each
+
+CYCLE_ADD, CYCLE_EDIT = "cycle_add", "cycle_edit"  # the two forms, as feedback areas
+CYCLE_PREFIX = {CYCLE_ADD: "admin__cycle_", CYCLE_EDIT: "admin__cycle_edit_"}
+CYCLE_PICK_KEY = "admin__cycle_pick"
+CYCLE_EDITING_KEY = "admin__cycle_editing"  # (name, version) the edit form was filled from
+CYCLE_STALE_KEY = "admin__cycle_stale"  # the stored values after a refused stale edit
+CYCLE_PROBLEMS_KEY = "admin__cycle_problems"  # (form, {field: [message, ...]})
+CYCLE_GENERATION_KEY = "admin__cycle_generation"  # submissions so far: see _cycle_fresh
+CYCLE_TEXT_LIMITS = {"name": 120, "council_session": 120, "source": 300}
+CYCLE_LABELS = {
+    "name": _("Name"),
+    "starts_on": _("Starts on"),
+    "ends_on": _("Ends on"),
+    "due_on": _("Updates due on"),
+    "council_session": _("For the Council session"),
+    "basis": _("Basis of the dates"),
+    "source": _("Source of the dates"),
+    "note": _("Note"),
+}
+BASIS_WORDS = {
+    "public": _("public information (name the page under Source)"),
+    "editorial": _("an editorial choice of the tracker's"),
+    "C25/52": _("stated in ITU Council document C25/52"),
+}
+
+
+def cycles_table(rows: pd.DataFrame, as_of: datetime | None) -> None:
+    sources = tuple(dict.fromkeys(text for text in rows["source"] if text))
+    about = About(
+        title=_("Reporting cycles"),
+        sources=sources or (_("The reporting cycles of this store"),),
+        as_of=as_of,
+        values=len(rows),
+    )
+    components.table(
+        rows,
+        name="reporting_cycles",
+        key="admin__cycles",
+        about=about,
+        column_config={
+            "name": _("Name"),
+            "starts_on": st.column_config.DateColumn(_("Starts"), format="D MMM YYYY"),
+            "ends_on": st.column_config.DateColumn(_("Ends"), format="D MMM YYYY"),
+            "due_on": st.column_config.DateColumn(_("Updates due"), format="D MMM YYYY"),
+            "council_session": _("Council session"),
+            "basis": _("Basis"),
+            "source": _("Source"),
+            "note": _("Note"),
+            "version": st.column_config.NumberColumn(_("Version"), format="%d"),
+        },
+    )
+
+
+def _cycle_fresh(limit: int) -> int:
+    """`limit`, or one more on every other submission: a new field identity each time."""
+    return limit + st.session_state.get(CYCLE_GENERATION_KEY, 0) % 2
+
+
+def _cycle_values(form: str) -> dict[str, object]:
+    prefix = CYCLE_PREFIX[form]
+    return {name: st.session_state.get(prefix + name) for name in cycles.FIELDS}
+
+
+def _keep_typed(form: str, values: dict[str, object]) -> None:
+    """Put what was typed back in the form's fields (each submission gives the fields a
+    new identity, see `_cycle_fresh`), for the correction."""
+    for name, value in values.items():
+        st.session_state[CYCLE_PREFIX[form] + name] = value
+
+
+def _write_cycle(form: str, values: dict[str, object], write: Callable[[Session], str]) -> bool:
+    """Run one cycle write in its own transaction and say how it went under `form`; a
+    refusal saves nothing and keeps what was typed."""
+    st.session_state[CYCLE_GENERATION_KEY] = st.session_state.get(CYCLE_GENERATION_KEY, 0) + 1
+    st.session_state.pop(CYCLE_PROBLEMS_KEY, None)
+    try:
+        with db.write_scope(cache.get_engine()) as session:
+            message = write(session)
+    except ValidationFailed as error:
+        problems = {p.field: error.for_field(p.field) for p in error.problems}
+        st.session_state[CYCLE_PROBLEMS_KEY] = (form, problems)
+        _feedback(form, "error", _("Nothing was saved: correct the fields marked below."))
+    except StaleEdit as error:
+        st.session_state[CYCLE_STALE_KEY] = error.current
+        _feedback(form, "error", str(error))
+    except GdcTrackerError as error:
+        _feedback(form, "error", str(error))
+    except sa.exc.SQLAlchemyError as error:
+        _feedback(form, "error", _database_trouble(error))
+    else:
+        _feedback(form, "success", message)
+        return True
+    _keep_typed(form, values)
+    return False
+
+
+def add_cycle(identity: Identity) -> None:
+    """Store the cycle the add form describes (its submit callback)."""
+    values = _cycle_values(CYCLE_ADD)
+
+    def write(session: Session) -> str:
+        cycle = cycles.add_cycle(session, values, identity)
+        return _("Added the reporting cycle {name}.").format(name=components.plain(cycle.name))
+
+    if _write_cycle(CYCLE_ADD, values, write):
+        for name in cycles.FIELDS:
+            st.session_state[CYCLE_PREFIX[CYCLE_ADD] + name] = None
+        st.session_state[CYCLE_PREFIX[CYCLE_ADD] + "basis"] = "editorial"
+
+
+def edit_cycle(identity: Identity) -> None:
+    """Save the edit form over the cycle it was filled from, if nobody saved it since."""
+    name, version = st.session_state[CYCLE_EDITING_KEY]
+    values = _cycle_values(CYCLE_EDIT)
+    saved: list[str] = []
+
+    def write(session: Session) -> str:
+        cycle = cycles.edit_cycle(session, name, values, version, identity)
+        saved.append(cycle.name)
+        return _("Saved the reporting cycle {name} (version {version}).").format(
+            name=components.plain(cycle.name), version=cycle.version
+        )
+
+    if _write_cycle(CYCLE_EDIT, values, write):
+        st.session_state[CYCLE_PICK_KEY] = saved[0]
+        st.session_state.pop(CYCLE_EDITING_KEY, None)  # filled again from the stored cycle
+        st.session_state.pop(CYCLE_STALE_KEY, None)
+    elif CYCLE_STALE_KEY in st.session_state:  # seen now: the next save may replace it
+        stale = st.session_state[CYCLE_STALE_KEY]
+        st.session_state[CYCLE_EDITING_KEY] = (name, int(stale.get("version", version)))
+
+
+def _cycle_problems_at(form: str, field: str) -> None:
+    kept = st.session_state.get(CYCLE_PROBLEMS_KEY)
+    if kept is not None and kept[0] == form:
+        for message in kept[1].get(field, []):
+            st.error(message, icon="✋")
+
+
+def _forget_problems(form: str) -> None:
+    """Problems show once, with the form that was sent."""
+    kept = st.session_state.get(CYCLE_PROBLEMS_KEY)
+    if kept is not None and kept[0] == form:
+        del st.session_state[CYCLE_PROBLEMS_KEY]
+
+
+def _cycle_fields(form: str) -> None:
+    """The cycle's fields, each with the problem the last save found with it."""
+    prefix = CYCLE_PREFIX[form]
+    for name in cycles.FIELDS:
+        st.session_state.setdefault(prefix + name, "editorial" if name == "basis" else None)
+        label, key = CYCLE_LABELS[name], prefix + name
+        if name in cycles.DATES:
+            st.date_input(label, key=key, format="YYYY-MM-DD")
+        elif name == "basis":
+            st.selectbox(label, list(cycles.BASES), key=key, format_func=BASIS_WORDS.get)
+        elif name == "note":
+            st.text_area(label, key=key, max_chars=_cycle_fresh(2_000))
+        else:
+            st.text_input(label, key=key, max_chars=_cycle_fresh(CYCLE_TEXT_LIMITS[name]))
+        _cycle_problems_at(form, name)
+
+
+def add_cycle_form(identity: Identity) -> None:
+    with st.form("admin__cycle_add_form"):
+        st.markdown(f"**{_('Add a reporting cycle')}**")
+        _cycle_fields(CYCLE_ADD)
+        st.form_submit_button(
+            _("Add cycle"),
+            key="admin__cycle_add",
+            type="primary",
+            on_click=add_cycle,
+            args=(identity,),
+        )
+    _forget_problems(CYCLE_ADD)
+    feedback(CYCLE_ADD)
+
+
+def _fill_edit_form(rows: pd.DataFrame) -> None:
+    """Put the chosen cycle's stored values in the edit form, once per choice."""
+    picked = st.session_state.get(CYCLE_PICK_KEY)
+    editing = st.session_state.get(CYCLE_EDITING_KEY)
+    if editing is not None and editing[0] == picked:
+        return
+    row = rows.loc[rows["name"] == picked].iloc[0]
+    for name in cycles.FIELDS:
+        value = row[name]
+        st.session_state[CYCLE_PREFIX[CYCLE_EDIT] + name] = None if pd.isna(value) else value
+    st.session_state[CYCLE_EDITING_KEY] = (picked, int(row["version"]))
+    st.session_state.pop(CYCLE_STALE_KEY, None)
+
+
+def _stale_values() -> None:
+    """The values someone else saved, after a refused edit: the next save replaces them."""
+    stored = st.session_state.get(CYCLE_STALE_KEY)
+    if stored:
+        shown = "  \n".join(
+            f"{CYCLE_LABELS[name]}: {components.plain(stored.get(name) or '')}"
+            for name in cycles.FIELDS
+        )
+        st.warning(_("Stored now:") + "  \n" + shown, icon="🔁")
+
+
+def edit_cycle_form(identity: Identity, rows: pd.DataFrame) -> None:
+    st.markdown(f"**{_('Edit a reporting cycle')}**")
+    if rows.empty:
+        st.caption(_("No cycle is stored yet: add one first."))
+        return
+    st.selectbox(_("Cycle"), list(rows["name"]), key=CYCLE_PICK_KEY)
+    _fill_edit_form(rows)
+    _stale_values()
+    with st.form("admin__cycle_edit_form"):
+        _cycle_fields(CYCLE_EDIT)
+        st.caption(_("Saved only if nobody changed this cycle since you chose it."))
+        st.form_submit_button(
+            _("Save cycle"), key="admin__cycle_save", on_click=edit_cycle, args=(identity,)
+        )
+    _forget_problems(CYCLE_EDIT)
+    feedback(CYCLE_EDIT)

@@ -3,7 +3,7 @@ two rules every page keeps: stored text shows as written (`plain`), and a databa
 is told in a sentence (`store_unavailable`, `write_failed`), never as a traceback."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -147,15 +147,23 @@ def source_caption(about: About) -> None:
 
 
 def show_view(
-    view: View, *, key: str, name: str, data_columns: dict[str, Any] | None = None
+    view: View,
+    *,
+    key: str,
+    name: str,
+    data_columns: dict[str, Any] | None = None,
+    on_pick: Callable[[], None] | None = None,
 ) -> None:
     """A view as a page draws it: its chart (or why there is none), the sentence saying what
     it shows, its data and files, the chart as PNG or SVG, and the source line. Every file
-    and image carries `view.about`: title, filters, sources, date and demo notice."""
+    and image carries `view.about`: title, filters, sources, date and demo notice.
+    `on_pick` runs when a reader clicks a mark of a chart that defines a selection."""
     if view.chart is None:
         empty_state(view.problem or _("Nothing to show for this choice."), _("Choose again above."))
         return
-    draw_chart(view.chart, key=f"{key}__chart", alt_text=view.summary or view.title)
+    draw_chart(
+        view.chart, key=f"{key}__chart", alt_text=view.summary or view.title, on_pick=on_pick
+    )
     if view.summary:
         st.caption(plain(view.summary))
     with st.expander(_("Show data")):
@@ -276,9 +284,19 @@ def table(
     download_buttons(frame if download is None else download, name=name, key=key, about=about)
 
 
-def draw_chart(chart: alt.TopLevelMixin | ChartSpec, *, key: str, alt_text: str) -> None:
-    """The chart across the container's width; `alt_text` is what screen readers say."""
-    if isinstance(chart, dict):
+def draw_chart(
+    chart: alt.TopLevelMixin | ChartSpec,
+    *,
+    key: str,
+    alt_text: str,
+    on_pick: Callable[[], None] | None = None,
+) -> None:
+    """The chart across the container's width; `alt_text` is what screen readers say.
+    With `on_pick`, a click on a mark reruns the page and calls it (the chart's selection
+    is then in `st.session_state[key].selection`)."""
+    if isinstance(chart, dict) and on_pick is not None:
+        st.vega_lite_chart(spec=chart, width="stretch", key=key, alt=alt_text, on_select=on_pick)
+    elif isinstance(chart, dict):
         st.vega_lite_chart(spec=chart, width="stretch", key=key, alt=alt_text)
     else:
         st.altair_chart(chart, width="stretch", key=key, alt=alt_text)

@@ -25,6 +25,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app.py", "Overview", "Explore", "🌐", ""),
     PageSpec("pages/objectives.py", "Objectives", "Explore", "🎯", "objectives"),
     PageSpec("pages/initiatives.py", "Initiatives", "Explore", "🧭", "initiatives"),
+    PageSpec(
+        "pages/implementation.py", "GDC Implementation Map", "Explore", "🧩", "implementation"
+    ),
     PageSpec("pages/indicators.py", "Indicators", "Explore", "📈", "indicators"),
     PageSpec("pages/map.py", "Map", "Explore", "🗺️", "map"),
     PageSpec("pages/regional.py", "Regional initiatives", "Explore", "🌎", "regional"),

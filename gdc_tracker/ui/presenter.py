@@ -373,7 +373,52 @@ def slide_params_form(ctx: PageContext, kind: str) -> dict:
     if kind == "changes":
         since = st.date_input(_("Since"), value=default_since(ctx), key="present__since")
         return {"since": since.isoformat()}
+    if kind == "implementation_map":
+        return implementation_map_params()
+    if kind == "data_gaps":
+        indicators = ctx.load(overview.indicators)
+        names = {"": _("All indicators")} | dict(
+            zip(indicators["code"], indicators["name"], strict=True)
+        )
+        code = st.selectbox(
+            _("Indicator"), list(names), format_func=names.get, key="present__gaps_indicator"
+        )
+        return {"indicator": code, "by": "region"}
+    if kind == "update_cycle":
+        from gdc_tracker import cycles
+
+        stored = ctx.load(cycles.cycles)
+        names = ["", *stored["name"]]
+        chosen = st.selectbox(
+            _("Reporting cycle"),
+            names,
+            format_func=lambda n: n or _("The current cycle"),
+            key="present__cycle",
+        )
+        return {"cycle": chosen} if chosen else {}
     return {}
+
+
+def implementation_map_params() -> dict:
+    from gdc_tracker.views import implementation as views
+
+    names = {str(k): v for k, v in views.FRAMEWORK_NAMES.items()}
+    framework = st.selectbox(
+        _("Rows"), list(names), format_func=names.get, key="present__map_framework"
+    )
+    columns = st.selectbox(
+        _("Columns"), list(views.COLUMNS), format_func=views.COLUMNS.get, key="present__map_columns"
+    )
+    params = {"framework": framework, "columns": columns, "level": "paragraphs"}
+    if framework == "gdc":
+        objective = st.selectbox(
+            _("GDC objective"),
+            ["", "1", "2", "3", "4", "5"],
+            key="present__map_objective",
+            format_func=lambda n: n or _("All five"),
+        )
+        params["objective"] = objective
+    return params
 
 
 def _save(ctx: PageContext) -> None:

@@ -25,10 +25,14 @@ ROOM_CONFIG: dict[str, Any] = {
     "text": {"fontSize": 18},
 }
 BULLETS_SHOWN = 8
+ROOM_ROW_STEP = 30  # pixels a heat-map row takes on a slide: room type is 18 px
 ROOM_WIDTH = 1500  # pixels the slide gives a chart at 1920x1080, less the margins
 PANEL_GUTTER = 260  # axis labels and titles beside each panel
 ROOM_PANEL_HEIGHT = 340
 FIGURES_PER_ROW = 5
+
+
+FIXED_PANELS = "fixed_panels"  # usermeta of a chart whose side-by-side panels keep their widths
 
 
 def view_of(ctx: PageContext, slide: Slide) -> View:
@@ -54,11 +58,21 @@ def room_sized(spec: dict[str, Any]) -> dict[str, Any]:
     for part, sizes in ROOM_CONFIG.items():
         config[part] = {**(config.get(part) or {}), **sizes}
     sized = {**spec, "config": config}
-    if "hconcat" in spec:
+    if (spec.get("usermeta") or {}).get(FIXED_PANELS):
+        sized["hconcat"] = [_with_room_rows(panel) for panel in spec.get("hconcat", [])]
+    elif "hconcat" in spec:
         panels = spec["hconcat"]
         width = ROOM_WIDTH // len(panels) - PANEL_GUTTER
         sized["hconcat"] = [_scaled(panel, width) for panel in panels]
     return sized
+
+
+def _with_room_rows(panel: dict[str, Any]) -> dict[str, Any]:
+    """A panel drawn row by row (a heat-map) with rows tall enough for the room's type."""
+    height = panel.get("height")
+    if isinstance(height, dict) and "step" in height:
+        return panel | {"height": {"step": max(height["step"], ROOM_ROW_STEP)}}
+    return panel
 
 
 def _scaled(panel: dict[str, Any], width: int) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from gdc_tracker.queries import initiatives as queries
 from gdc_tracker.queries.overview import frame, published, source_columns
 from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds
 from gdc_tracker.views import About, Figure, View, about_values, newest, with_row_provenance
+from gdc_tracker.views.implementation import initiative_links_view
 from gdc_tracker.views.indicator import chart_spec
 from gdc_tracker.views.reference import reference_source
 
@@ -334,6 +335,7 @@ class InitiativeDetail:
     milestones: View | None = None
     updates: View | None = None
     indicators: View | None = None
+    frameworks: View | None = None  # the GDC commitments and frameworks it serves
     problem: str = ""
 
     @property
@@ -385,6 +387,7 @@ def initiative_detail_view(
         milestones=_milestones(session, where, parts["milestones"], name),
         updates=_updates(parts["updates"], name),
         indicators=_indicators(session, parts["indicators"], name),
+        frameworks=initiative_links_view(session, slug=slug, name=name),
     )
 
 

@@ -17,10 +17,13 @@ from gdc_tracker.queries import changes
 from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds
 from gdc_tracker.views import View
 from gdc_tracker.views.changes import changes_view
+from gdc_tracker.views.cycles import update_cycle_view
+from gdc_tracker.views.gaps import data_gaps_view
 from gdc_tracker.views.implementation import implementation_map_view
 from gdc_tracker.views.indicator import indicator_series_view
 from gdc_tracker.views.map import map_view
 from gdc_tracker.views.objective import objective_view
+from gdc_tracker.views.objective_matrix import objective_matrix_view
 from gdc_tracker.views.regional import regional_view
 
 SLIDE_KINDS: dict[str, str] = {
@@ -28,11 +31,14 @@ SLIDE_KINDS: dict[str, str] = {
     "indicator": "Indicator chart",
     "map": "Map for a year",
     "regional": "Regional initiative",
-    "implementation_map": "Implementation map",
+    "implementation_map": "GDC Implementation Map",
+    "objective_matrix": "Initiatives and the five objectives",
+    "data_gaps": "Data gaps",
+    "update_cycle": "Update cycle",
     "changes": "What changed since",
 }
 FALLBACK_LOOKBACK = timedelta(days=180)  # when the store holds no Council session
-SUMMARY_ONLY = ("implementation_map",)  # kinds whose slide shows the top panel only
+SUMMARY_ONLY = ("objective_matrix",)  # kinds whose slide shows the top panel only
 SLIDE_CHART_WIDTH, SLIDE_CHART_HEIGHT = 1500, 340
 
 
@@ -40,7 +46,7 @@ def kind_label(kind: str) -> str:
     return _(SLIDE_KINDS.get(kind, kind))
 
 
-def _year(value: object) -> int | None:
+def _int_or_none(value: object) -> int | None:
     try:
         return int(float(str(value))) if value not in (None, "") else None
     except ValueError:
@@ -75,12 +81,26 @@ BUILDERS: dict[str, Builder] = {
         thresholds=t,
     ),
     "map": lambda s, p, t: map_view(
-        s, code=str(p.get("indicator", "UMC_INTERNET_USE")), year=_year(p.get("year")), thresholds=t
+        s,
+        code=str(p.get("indicator", "UMC_INTERNET_USE")),
+        year=_int_or_none(p.get("year")),
+        thresholds=t,
     ),
     "regional": lambda s, p, t: regional_view(
         s, key=str(p.get("ri", "AMS2/2023-2025")), thresholds=t
     ),
-    "implementation_map": lambda s, p, t: implementation_map_view(s),
+    "implementation_map": lambda s, p, t: implementation_map_view(
+        s,
+        framework=str(p.get("framework", "gdc")),
+        columns=str(p.get("columns", "sector")),
+        objective=_int_or_none(p.get("objective")),
+        level=str(p.get("level", "paragraphs")),
+    ),
+    "objective_matrix": lambda s, p, t: objective_matrix_view(s),
+    "data_gaps": lambda s, p, t: data_gaps_view(
+        s, indicator=p.get("indicator") or None, by=str(p.get("by", "region"))
+    ),
+    "update_cycle": lambda s, p, t: update_cycle_view(s, cycle=p.get("cycle") or None),
     "changes": _changes,
 }
 

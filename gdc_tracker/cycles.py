@@ -1,0 +1,352 @@
+"""Reporting cycles: which initiatives reported in a cycle, and the admins' edits of cycles.
+
+A cycle asks every initiative for an update between its start and its due date: a
+progress entry of the initiative, submitted or published, created in that window. The
+board says per initiative whether it was updated (published), submitted (awaiting
+review), overdue (nothing, and the due date has passed) or due (nothing yet).
+
+Adding and editing a cycle run in the caller's one transaction (`db.write_scope`): the
+role is checked there (admins only), every field is checked before anything is written,
+an edit carries the version it started from (StaleEdit when someone saved since), and
+the audit record and the data-version bump land with the change or not at all.
+"""
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from gdc_tracker.audit import record_change, snapshot
+from gdc_tracker.auth import Identity, authorize
+from gdc_tracker.errors import FieldProblem, NotFound, StaleEdit, ValidationFailed
+from gdc_tracker.models import (
+    AuditRecord,
+    Basis,
+    Initiative,
+    ProgressEntry,
+    ReportingCycle,
+    ReviewState,
+    Role,
+)
+from gdc_tracker.queries.overview import frame
+from gdc_tracker.views import newest
+
+UPDATED, SUBMITTED, OVERDUE, DUE = "updated", "submitted", "overdue", "due"
+STATES = (OVERDUE, DUE, SUBMITTED, UPDATED)  # the board's order: what needs action first
+NONE = "none"  # no update in the cycle
+CYCLE_ENTITY = "reportingcycle"  # how the audit log names a cycle
+NOT_STATED = "not stated"  # an initiative with no focal point recorded
+BASES = (str(Basis.PUBLIC), str(Basis.EDITORIAL), str(Basis.C25_52))
+FIELDS = (
+    "name",
+    "starts_on",
+    "ends_on",
+    "due_on",
+    "council_session",
+    "basis",
+    "source",
+    "note",
+)
+DATES = ("starts_on", "ends_on", "due_on")
+MAX_LENGTHS = {"name": 120, "council_session": 120, "source": 300, "note": 2_000}
+BOARD_COLUMNS = [
+    "name",
+    "slug",
+    "lead_sector",
+    "focal_point",
+    "status",
+    "last_update",
+    "review_state",
+    "is_demo",
+    "updated_at",
+    "state",
+]
+
+
+class CycleRefused(ValidationFailed, ValueError):
+    """A cycle's fields cannot be stored: each problem names its field."""
+
+
+# Reading
+
+
+def cycles(session: Session) -> pd.DataFrame:
+    """Every cycle, newest start first, with its version (for the edit form)."""
+    return frame(
+        session,
+        sa.select(
+            ReportingCycle.name,
+            ReportingCycle.starts_on,
+            ReportingCycle.ends_on,
+            ReportingCycle.due_on,
+            ReportingCycle.council_session,
+            ReportingCycle.basis,
+            ReportingCycle.source,
+            ReportingCycle.note,
+            ReportingCycle.version,
+        ).order_by(ReportingCycle.starts_on.desc(), ReportingCycle.name),
+    )
+
+
+def cycles_as_of(session: Session) -> datetime | None:
+    """When the cycles last changed: the newest audit record of an admin's edit or of a
+    reference load (the two ways cycles are written)."""
+    latest = session.execute(
+        sa.select(sa.func.max(AuditRecord.at)).where(
+            AuditRecord.entity.in_([CYCLE_ENTITY, "reference"])  # type: ignore[attr-defined]
+        )
+    ).scalar()
+    return newest([latest])
+
+
+def get_cycle(session: Session, name: str) -> ReportingCycle:
+    cycle = session.exec(select(ReportingCycle).where(ReportingCycle.name == name)).first()
+    if cycle is None:
+        raise NotFound(f"There is no reporting cycle “{name}”.")
+    return cycle
+
+
+def current_cycle(session: Session, today: date) -> ReportingCycle | None:
+    """The cycle under way today (the latest to start, if several are), else the latest
+    that started before today, else None."""
+    started = select(ReportingCycle).order_by(
+        ReportingCycle.starts_on.desc(),
+        ReportingCycle.id.desc(),  # type: ignore[union-attr]
+    )
+    running = started.where(ReportingCycle.starts_on <= today, ReportingCycle.ends_on >= today)
+    return (
+        session.exec(running).first()
+        or session.exec(started.where(ReportingCycle.starts_on < today)).first()
+    )
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def _updates(session: Session, cycle: ReportingCycle) -> pd.DataFrame:
+    """initiative_id, review_state, is_demo, last_update, updated_at: per initiative, review
+    state and demo flag, the newest update created in the cycle's window (UTC days)."""
+    entry = ProgressEntry
+    keys = (entry.initiative_id, entry.review_state, entry.is_demo)
+    statement = (
+        sa.select(
+            *keys,
+            sa.func.max(entry.created_at).label("last_update"),
+            sa.func.max(entry.updated_at).label("updated_at"),
+        )
+        .where(
+            entry.initiative_id.is_not(None),  # type: ignore[union-attr]
+            entry.indicator_id.is_(None),  # type: ignore[union-attr]
+            entry.review_state.in_([ReviewState.SUBMITTED, ReviewState.PUBLISHED]),  # type: ignore[attr-defined]
+            entry.created_at >= _start_of(cycle.starts_on),
+            entry.created_at < _start_of(cycle.due_on + timedelta(days=1)),
+        )
+        .group_by(*keys)
+    )
+    updates = frame(session, statement).astype({"initiative_id": "int64"})
+    for column in ("last_update", "updated_at"):
+        updates[column] = pd.to_datetime(updates[column], utc=True, format="mixed")
+    return updates
+
+
+def _newest_per_initiative(updates: pd.DataFrame) -> pd.DataFrame:
+    """initiative_id, review_state, is_demo, last_update, updated_at, any_published: per
+    initiative that reported, its newest update, and whether any of them is published."""
+    newest = updates.sort_values("last_update", kind="stable").groupby("initiative_id").tail(1)
+    published = updates.assign(published=updates["review_state"] == ReviewState.PUBLISHED)
+    summary = published.groupby("initiative_id", as_index=False).agg(
+        updated_at=("updated_at", "max"), any_published=("published", "any")
+    )
+    return newest.drop(columns="updated_at").merge(summary, on="initiative_id")
+
+
+def state_of(any_published: bool, any_submitted: bool, due_on: date, today: date) -> str:
+    if any_published:
+        return UPDATED
+    if any_submitted:
+        return SUBMITTED
+    return OVERDUE if due_on < today else DUE
+
+
+def cycle_board(session: Session, name: str, today: date) -> pd.DataFrame:
+    """`BOARD_COLUMNS`, one row per initiative: who answers for it, its newest update in
+    the cycle (date, review state, demo or not; "none" when there is none) and its state,
+    overdue first, then due, submitted and updated, by name within each."""
+    cycle = get_cycle(session, name)
+    initiatives = frame(
+        session,
+        sa.select(
+            Initiative.id,
+            Initiative.name,
+            Initiative.slug,
+            Initiative.lead_sector,
+            Initiative.focal_point,
+            Initiative.status,
+        ),
+    )
+    newest = _newest_per_initiative(_updates(session, cycle))
+    board = initiatives.merge(newest, left_on="id", right_on="initiative_id", how="left")
+    reported = board["review_state"].notna()
+    published = board["any_published"].eq(True)
+    board = board.assign(
+        focal_point=board["focal_point"].fillna(NOT_STATED),
+        last_update=[stamp.date() if pd.notna(stamp) else None for stamp in board["last_update"]],
+        review_state=board["review_state"].fillna(NONE),
+        is_demo=board["is_demo"].eq(True),
+        state=[
+            state_of(bool(was_published), bool(has), cycle.due_on, today)
+            for was_published, has in zip(published, reported, strict=True)
+        ],
+    )
+    order = board["state"].map({state: rank for rank, state in enumerate(STATES)})
+    board = board.assign(order=order).sort_values(["order", "name"], kind="stable")
+    return board[BOARD_COLUMNS].reset_index(drop=True)
+
+
+# Writing (admins)
+
+
+def _date_of(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _checked(
+    session: Session, fields: Mapping[str, object], *, excluding: int | None = None
+) -> dict[str, Any]:
+    """The cycle's values, or CycleRefused naming each field that is wrong."""
+    problems: list[FieldProblem] = []
+    unknown = sorted(set(fields) - set(FIELDS))
+    if unknown:
+        problems += [FieldProblem(name, "is not a field of a reporting cycle") for name in unknown]
+    values: dict[str, Any] = {name: _text(fields.get(name)) for name in FIELDS if name not in DATES}
+    if not values["name"]:
+        problems.append(FieldProblem("name", "give the cycle a name"))
+    elif _name_taken(session, values["name"], excluding):
+        problems.append(FieldProblem("name", f"a cycle named “{values['name']}” exists already"))
+    for name, limit in MAX_LENGTHS.items():
+        if len(values[name]) > limit:
+            problems.append(FieldProblem(name, f"use at most {limit:,} characters"))
+    for name in DATES:
+        values[name] = _date_of(fields.get(name))
+        if values[name] is None:
+            problems.append(FieldProblem(name, "enter a date as YYYY-MM-DD (2026-01-31)"))
+    problems += _order_problems(values)
+    if values["basis"] not in BASES:
+        problems.append(FieldProblem("basis", f"choose one of {', '.join(BASES)}"))
+    if problems:
+        raise CycleRefused(problems)
+    return values | {
+        "council_session": values["council_session"] or None,
+        "note": values["note"] or None,
+    }
+
+
+def _order_problems(values: Mapping[str, Any]) -> list[FieldProblem]:
+    starts, ends, due = (values[name] for name in DATES)
+    problems = []
+    if starts and ends and ends < starts:
+        problems.append(FieldProblem("ends_on", "the cycle cannot end before it starts"))
+    if starts and due and due < starts:
+        problems.append(FieldProblem("due_on", "updates cannot be due before the cycle starts"))
+    return problems
+
+
+def _name_taken(session: Session, name: str, excluding: int | None) -> bool:
+    statement = select(ReportingCycle.id).where(ReportingCycle.name == name)
+    if excluding is not None:
+        statement = statement.where(ReportingCycle.id != excluding)
+    return session.exec(statement).first() is not None
+
+
+def add_cycle(session: Session, fields: Mapping[str, object], by: Identity) -> ReportingCycle:
+    """Store a new cycle (admins only), with its audit record."""
+    by = authorize(session, by, Role.ADMIN, "add reporting cycles")
+    cycle = ReportingCycle(**_checked(session, fields))
+    session.add(cycle)
+    session.flush()
+    record_change(
+        session,
+        actor=by.username,
+        action="add reporting cycle",
+        entity=CYCLE_ENTITY,
+        entity_id=cycle.id,
+        after=snapshot(cycle),
+        user_id=by.user_id,
+    )
+    return cycle
+
+
+def edit_cycle(
+    session: Session,
+    name: str,
+    fields: Mapping[str, object],
+    expected_version: int,
+    by: Identity,
+) -> ReportingCycle:
+    """Change the cycle `name` (admins only): the fields given replace the stored ones.
+
+    Refused (StaleEdit, with the stored values) when someone saved the cycle since
+    `expected_version`; the check is an UPDATE ... WHERE version = expected, so of two
+    admins saving at once exactly one succeeds.
+    """
+    by = authorize(session, by, Role.ADMIN, "edit reporting cycles")
+    cycle = get_cycle(session, name)
+    if cycle.version != expected_version:
+        raise StaleEdit(current=snapshot(cycle) or {})
+    before = snapshot(cycle)
+    stored = {field: getattr(cycle, field) for field in FIELDS}
+    values = _checked(session, {**stored, **fields}, excluding=cycle.id)
+    claimed = session.execute(
+        sa.update(ReportingCycle)
+        .where(ReportingCycle.id == cycle.id, ReportingCycle.version == expected_version)
+        .values(**values, version=ReportingCycle.version + 1)
+    )
+    if claimed.rowcount == 0:  # type: ignore[attr-defined]
+        session.refresh(cycle)
+        raise StaleEdit(current=snapshot(cycle) or {})
+    session.refresh(cycle)
+    record_change(
+        session,
+        actor=by.username,
+        action="edit reporting cycle",
+        entity=CYCLE_ENTITY,
+        entity_id=cycle.id,
+        before=before,
+        after=snapshot(cycle),
+        user_id=by.user_id,
+    )
+    return cycle
+
+
+__all__ = [
+    "BASES",
+    "BOARD_COLUMNS",
+    "DUE",
+    "FIELDS",
+    "NOT_STATED",
+    "OVERDUE",
+    "STATES",
+    "SUBMITTED",
+    "UPDATED",
+    "CycleRefused",
+    "add_cycle",
+    "current_cycle",
+    "cycle_board",
+    "cycles",
+    "cycles_as_of",
+    "edit_cycle",
+    "get_cycle",
+]
