@@ -144,7 +144,7 @@ def draw_map(ctx: PageContext) -> None:
 def draw_gaps(ctx: PageContext) -> None:
     indicators = ctx.load(gap_queries.indicator_levels)
     names = dict(zip(indicators["code"], indicators["name"], strict=True))
-    left, right = st.columns(2)
+    left, middle, start, end = st.columns([3, 2, 1, 1])
     with left:
         indicator = filters.select(
             _("Indicator"),
@@ -152,9 +152,22 @@ def draw_gaps(ctx: PageContext) -> None:
             param="indicator",
             labels={"": _("All indicators")} | names,
         )
-    with right:
+    with middle:
         by = filters.select(_("Geographies"), list(gap_queries.LEVELS), param="by", labels=BY)
-    view = ctx.load(gap_views.data_gaps_view, indicator=indicator or None, by=by)
+    years = list(range(gap_views.FIRST_YEAR, date.today().year + 1))
+    with start:
+        year_from = filters.year(
+            _("From"), years, param="year_from", default=date.today().year - gap_views.YEARS_SHOWN
+        )
+    with end:
+        year_to = filters.year(_("To"), years, param="year_to")
+    view = ctx.load(
+        gap_views.data_gaps_view,
+        indicator=indicator or None,
+        by=by,
+        year_from=year_from,
+        year_to=year_to,
+    )
     draw_screen(view, key="implementation__gaps", name="data_gaps")
 
 
@@ -172,7 +185,7 @@ def draw_screen(view: View, *, key: str, name: str) -> None:
     if view.problem:
         components.empty_state(view.problem, _("Choose again above."))
         return
-    components.figure_rows(view.figures)
+    components.figure_rows(view.figures, per_row=3)  # long labels: "… have demo values only"
     components.show_view(view, key=key, name=name)
     components.show_sections(view, key=f"{key}_sections")
 

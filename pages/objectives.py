@@ -150,6 +150,11 @@ def render() -> None:
         screen.objective_page_view, number=number, region=region, thresholds=ctx.settings.thresholds
     )
     st.subheader(components.plain(page.heading), anchor=False)
+    st.page_link(
+        "pages/implementation.py",
+        label=_("Its commitments and actions on the GDC Implementation Map"),
+        query_params={"framework": "gdc", "objective": str(number)},
+    )
     components.demo_notice(page.about.demo_values)
     initiatives(page, number)
     indicators(page, number)

@@ -164,11 +164,15 @@ def test_the_view_counts_by_state_sector_and_focal_point(session: Session) -> No
         ("1", "submitted, awaiting review"),
         ("4", "overdue (due 31 March 2026)"),
     ]
-    sectors = view.sections[0].data.set_index("Lead sector")
+    listed = view.sections[0]
+    assert listed.heading == "Initiatives, overdue first"
+    assert list(listed.data["State"])[:4] == ["overdue"] * 4  # the four overdue come first
+    assert list(listed.data["Initiative"]) == list(view.data["Initiative"])
+    sectors = view.sections[1].data.set_index("Lead sector")
     # ITU-D: Alpha and Golf updated, Charlie overdue.
     assert sectors.loc["ITU-D", ["Overdue", "Updated", "Initiatives"]].tolist() == [1, 2, 3]
     assert sectors.loc["ITU-T", ["Overdue", "Submitted, awaiting review"]].tolist() == [1, 1]
-    focal = view.sections[1].data.set_index("Focal point")
+    focal = view.sections[2].data.set_index("Focal point")
     assert focal.loc["BDT Digital Networks", ["Overdue", "Updated"]].tolist() == [1, 1]
     assert focal.loc["not stated", "Initiatives"] == 5
     assert "State" in view.data.columns and "Focal point" in view.data.columns

@@ -567,3 +567,13 @@ def test_choosing_another_objective_and_region_writes_them_to_the_url(app_store:
     headings = [s.value for s in at.subheader]
     assert any(h.startswith("Objective 4: Advance responsible") for h in headings)
     assert "Indicators (Europe (EUR))" in headings
+
+
+def test_the_page_links_to_the_objectives_commitments_on_the_implementation_map(
+    app_store: str,
+) -> None:
+    at = open_objectives(objective="4")
+    links = {link.proto.label: link.proto for link in at.get("page_link")}
+    link = links["Its commitments and actions on the GDC Implementation Map"]
+    assert link.page == "implementation"
+    assert link.query_string == "framework=gdc&objective=4"

@@ -167,8 +167,17 @@ def _about(cycle: ReportingCycle, board: pd.DataFrame, today: date) -> About:
 
 
 def _sections(board: pd.DataFrame, cycle: ReportingCycle) -> tuple[Section, ...]:
+    """The board itself, what needs action first, then its counts by lead sector and by
+    focal point."""
     slug = cycle.name.lower().replace(" ", "-")
-    return tuple(
+    initiatives = Section(
+        heading=_("Initiatives, overdue first"),
+        data=_board_in_words(board),
+        name=f"cycle-{slug}-initiatives",
+        empty=_("No initiative is recorded yet."),
+        hint=_("Initiatives come from the reference data."),
+    )
+    return (initiatives,) + tuple(
         Section(
             heading=heading,
             data=_counts_in_words(state_counts(board, by), by),

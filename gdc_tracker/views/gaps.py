@@ -25,8 +25,11 @@ STATES = [PUBLISHED, PARTLY, DEMO_ONLY, NONE]
 # Okabe-Ito, as the other charts: a real value green, part of them sky blue, demo orange.
 STATE_COLOURS = ["#009E73", "#56B4E9", "#E69F00", "#DDDDDD"]
 COUNT_COLUMNS = ["geographies", "real", "demo_only", "none"]
-ROW_HEIGHT = 18
-YEAR_WIDTH = 34
+ROW_HEIGHT = 22
+YEAR_WIDTH = 38
+FIRST_YEAR = 1990  # the first year the page offers (ITU's series start about then)
+YEARS_SHOWN = 15  # the page's default window: the last fifteen years
+MOST_YEARS_WITH_COUNTS = 20  # beyond it a cell is too narrow to print "12/35" in
 LEVEL_WORDS = {
     queries.BY_REGION: _("ITU regions (each cell counts the region's countries)"),
     queries.BY_COUNTRY: _("countries"),
@@ -159,10 +162,10 @@ def heat_map(data: pd.DataFrame, chosen: str | None, title: str) -> alt.LayerCha
         ],
     )
     layers: list[alt.Chart] = [cells]
-    if (data["geographies"] > 1).any():
+    if (data["geographies"] > 1).any() and len(years) <= MOST_YEARS_WITH_COUNTS:
         layers.append(base.mark_text(fontSize=10, color="#1F3B57").encode(text="counted:N"))
     return alt.layer(*layers).properties(
-        width=max(len(years), 1) * YEAR_WIDTH, height=max(len(order), 1) * ROW_HEIGHT
+        width=max(len(years), 1) * YEAR_WIDTH, height=alt.Step(ROW_HEIGHT)
     )
 
 

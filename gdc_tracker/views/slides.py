@@ -18,7 +18,7 @@ from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds
 from gdc_tracker.views import View
 from gdc_tracker.views.changes import changes_view
 from gdc_tracker.views.cycles import update_cycle_view
-from gdc_tracker.views.gaps import data_gaps_view
+from gdc_tracker.views.gaps import YEARS_SHOWN, data_gaps_view
 from gdc_tracker.views.implementation import implementation_map_view
 from gdc_tracker.views.indicator import indicator_series_view
 from gdc_tracker.views.map import map_view
@@ -98,7 +98,12 @@ BUILDERS: dict[str, Builder] = {
     ),
     "objective_matrix": lambda s, p, t: objective_matrix_view(s),
     "data_gaps": lambda s, p, t: data_gaps_view(
-        s, indicator=p.get("indicator") or None, by=str(p.get("by", "region"))
+        s,
+        indicator=p.get("indicator") or None,
+        by=str(p.get("by", "region")),
+        # the page's default window, so the slide reads at the back of the room
+        year_from=_int_or_none(p.get("year_from")) or date.today().year - YEARS_SHOWN,
+        year_to=_int_or_none(p.get("year_to")),
     ),
     "update_cycle": lambda s, p, t: update_cycle_view(s, cycle=p.get("cycle") or None),
     "changes": _changes,
