@@ -25,6 +25,7 @@ from gdc_tracker.errors import FieldProblem, NotFound, StaleEdit, ValidationFail
 from gdc_tracker.models import (
     AuditRecord,
     Basis,
+    FactBasis,
     Initiative,
     ProgressEntry,
     ReportingCycle,
@@ -350,3 +351,28 @@ __all__ = [
     "edit_cycle",
     "get_cycle",
 ]
+
+
+def focal_points(session: Session) -> pd.DataFrame:
+    """slug, name, lead_sector, focal_point, version, basis, section, url, note: every
+    initiative with who answers for its updates (None: not stated) and that fact's basis."""
+    return frame(
+        session,
+        sa.select(
+            Initiative.slug,
+            Initiative.name,
+            Initiative.lead_sector,
+            Initiative.focal_point,
+            Initiative.version,
+            FactBasis.basis,
+            FactBasis.section,
+            FactBasis.url,
+            FactBasis.note,
+        )
+        .join(
+            FactBasis,
+            sa.and_(FactBasis.initiative_id == Initiative.id, FactBasis.fact == "focal_point"),
+            isouter=True,
+        )
+        .order_by(Initiative.name),
+    )

@@ -11,12 +11,14 @@ as it was: a draft never reaches the public.
 from dataclasses import dataclass, field
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from gdc_tracker.audit import record_change, snapshot
 from gdc_tracker.auth import Identity, authorize
 from gdc_tracker.entries import EntryDraft, add_entry
-from gdc_tracker.errors import NotFound, StaleEdit
-from gdc_tracker.models import Initiative, ProgressEntry, Role
+from gdc_tracker.errors import FieldProblem, NotFound, StaleEdit, ValidationFailed
+from gdc_tracker.models import Basis, FactBasis, Initiative, ProgressEntry, Role, utc_now
 
 
 @dataclass(frozen=True)
@@ -75,3 +77,105 @@ def save_update(
             }
         )
     return add_entry(session, draft_of(update), by=by, submit=submit, today=today)
+
+
+FOCAL_POINT_BASES = (str(Basis.C25_52), str(Basis.PUBLIC), str(Basis.EDITORIAL))
+FOCAL_POINT_MAX = 200
+
+
+def _focal_point_problems(
+    focal_point: str, basis: str, section: str, url: str, note: str
+) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    if len(focal_point) > FOCAL_POINT_MAX:
+        problems.append(FieldProblem("focal_point", f"use at most {FOCAL_POINT_MAX} characters"))
+    if not focal_point:
+        return problems  # clearing it: "not stated" needs no basis
+    if basis not in FOCAL_POINT_BASES:
+        problems.append(FieldProblem("basis", f"choose one of {', '.join(FOCAL_POINT_BASES)}"))
+    elif basis == Basis.C25_52 and not section:
+        problems.append(FieldProblem("section", "give the section of C25/52 that names it"))
+    elif basis == Basis.PUBLIC and not url.startswith(("https://", "http://")):
+        problems.append(FieldProblem("url", "give the address of the page that names it"))
+    elif basis == Basis.EDITORIAL and not note:
+        problems.append(FieldProblem("note", "say who chose it and why"))
+    return problems
+
+
+def set_focal_point(
+    session: Session,
+    slug: str,
+    *,
+    focal_point: str,
+    basis: str = "",
+    section: str = "",
+    url: str = "",
+    note: str = "",
+    expected_version: int,
+    by: Identity,
+) -> Initiative:
+    """Record who answers for the initiative's updates (admins only), with the basis of
+    that fact like every other: stated in C25/52 (section), public information (url) or
+    an editorial choice (note). An empty focal point clears it back to "not stated".
+
+    Refused (StaleEdit) when the initiative changed since `expected_version`; nothing is
+    written when a field is wrong (ValidationFailed names it).
+    """
+    by = authorize(session, by, Role.ADMIN, "set focal points")
+    initiative = get_initiative(session, slug)
+    if initiative.version != expected_version:
+        raise StaleEdit(current=snapshot(initiative) or {})
+    focal_point, section, url, note = (v.strip() for v in (focal_point, section, url, note))
+    problems = _focal_point_problems(focal_point, basis, section, url, note)
+    if problems:
+        raise ValidationFailed(problems)
+    before = snapshot(initiative)
+    claimed = session.execute(
+        sa.update(Initiative)
+        .where(Initiative.id == initiative.id, Initiative.version == expected_version)
+        .values(
+            focal_point=focal_point or None, version=Initiative.version + 1, updated_at=utc_now()
+        )
+    )
+    if claimed.rowcount == 0:  # type: ignore[attr-defined]
+        session.refresh(initiative)
+        raise StaleEdit(current=snapshot(initiative) or {})
+    _record_focal_point_basis(session, initiative.id, focal_point, basis, section, url, note)
+    session.refresh(initiative)
+    record_change(
+        session,
+        actor=by.username,
+        action="set focal point",
+        entity="initiative",
+        entity_id=initiative.id,
+        before=before,
+        after=snapshot(initiative),
+        user_id=by.user_id,
+    )
+    return initiative
+
+
+def _record_focal_point_basis(
+    session: Session,
+    initiative_id: int | None,
+    focal_point: str,
+    basis: str,
+    section: str,
+    url: str,
+    note: str,
+) -> None:
+    stored = session.exec(
+        select(FactBasis).where(
+            FactBasis.initiative_id == initiative_id, FactBasis.fact == "focal_point"
+        )
+    ).first()
+    if not focal_point:
+        if stored is not None:
+            session.delete(stored)
+        return
+    fact = stored or FactBasis(initiative_id=initiative_id, fact="focal_point", basis=basis)
+    fact.basis = basis
+    fact.section = section or None
+    fact.url = url or None
+    fact.note = note or None
+    session.add(fact)

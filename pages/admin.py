@@ -7,6 +7,7 @@ from gdc_tracker import cycles
 from gdc_tracker.i18n import _
 from gdc_tracker.queries import workflow
 from gdc_tracker.ui import admin_forms, components, filters
+from gdc_tracker.ui.focal_point_form import focal_point_form
 from gdc_tracker.ui.frame import PageContext, page_frame
 
 ANY = ""
@@ -75,6 +76,7 @@ def cycles_tab(ctx: PageContext) -> None:
         admin_forms.add_cycle_form(ctx.identity)  # type: ignore[arg-type]
     with edit:
         admin_forms.edit_cycle_form(ctx.identity, rows)  # type: ignore[arg-type]
+    focal_point_form(ctx.identity, ctx.load(cycles.focal_points))  # type: ignore[arg-type]
 
 
 def render() -> None:

@@ -27,6 +27,7 @@ from gdc_tracker.views.objective_matrix import objective_matrix_view
 VIEWS = {"table": _("Table"), "matrix": _("Objectives matrix"), "timeline": _("Timeline")}
 OLD_VIEW_NAMES = {"map": "matrix"}  # links made before the GDC Implementation Map had its page
 TABLE_KEY = "initiatives__table"
+FACTS_PER_ROW = 4  # "not recorded" fits a quarter of the page, not a fifth
 DATE = partial(st.column_config.DateColumn, format="D MMM YYYY")
 TABLE_COLUMNS = {
     "name": st.column_config.TextColumn(_("Initiative"), width="large"),
@@ -172,9 +173,11 @@ def draw_detail(ctx: PageContext, detail: views.InitiativeDetail) -> None:
     st.markdown(components.plain(detail.summary))
     if detail.note:
         st.markdown(detail.note)  # escaped by the view
-    for column, fact in zip(st.columns(4), detail.facts, strict=True):
-        column.metric(fact.label, components.plain(fact.value))
-        column.caption(fact.basis)
+    for start in range(0, len(detail.facts), FACTS_PER_ROW):
+        row = detail.facts[start : start + FACTS_PER_ROW]
+        for column, fact in zip(st.columns(FACTS_PER_ROW), row, strict=False):
+            column.metric(fact.label, components.plain(fact.value))
+            column.caption(fact.basis)
     text = detail.text
     left, right = st.columns(2)
     left.markdown(f"**{_('GDC objectives')}**\n\n{text['objectives']}")

@@ -549,7 +549,8 @@ def initiative_detail(
     """Everything the detail view shows, as frames keyed by part:
 
     - profile: id, slug, name, summary, lead_sector, status, start_date, end_date, source,
-      note, updated_at (no row when the slug is unknown; then every other part is empty);
+      note, focal_point, updated_at (no row when the slug is unknown; then every other part
+      is empty);
     - objectives: number, short_title, title, is_primary (primary first);
     - regional: regional_key, code, cycle, region_code, title;
     - countries: code, name, region_code;  partners: partner;  links: label, url;
@@ -574,6 +575,7 @@ def initiative_detail(
             Initiative.end_date,
             Initiative.source,
             Initiative.note,
+            Initiative.focal_point,
             Initiative.updated_at,
         ).where(Initiative.slug == slug),
     )

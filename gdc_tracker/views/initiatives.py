@@ -50,6 +50,7 @@ DETAIL_FACTS = {
     "status": _("Status"),
     "start_date": _("Start"),
     "end_date": _("End"),
+    "focal_point": _("Focal point"),
 }
 C25_52 = "C25/52"  # how the reference data cites the ITU Council document
 
@@ -374,14 +375,7 @@ def initiative_detail_view(
         note=_("**Note:** {note}").format(note=charts.escape_markdown(note))
         if pd.notna(note) and note
         else "",
-        facts=tuple(
-            Fact(
-                label=label,
-                value=_when(profile[fact]) if fact.endswith("_date") else str(profile[fact]),
-                basis=charts.caption_of(captions, fact),
-            )
-            for fact, label in DETAIL_FACTS.items()
-        ),
+        facts=tuple(_fact(profile, fact, label, captions) for fact, label in DETAIL_FACTS.items()),
         text=charts.detail_markdown(parts),
         captions=captions,
         milestones=_milestones(session, where, parts["milestones"], name),
@@ -389,6 +383,15 @@ def initiative_detail_view(
         indicators=_indicators(session, parts["indicators"], name),
         frameworks=initiative_links_view(session, slug=slug, name=name),
     )
+
+
+def _fact(profile: pd.Series, fact: str, label: str, captions: dict[str, str]) -> Fact:
+    """One fact as shown; a focal point no one recorded reads "not stated", never "None"."""
+    value = profile[fact]
+    if fact == "focal_point" and (value is None or pd.isna(value) or not value):
+        return Fact(label=label, value=_("not stated"), basis=charts.basis_line("not stated"))
+    shown = _when(value) if fact.endswith("_date") else str(value)
+    return Fact(label=label, value=shown, basis=charts.caption_of(captions, fact))
 
 
 def _milestones(
