@@ -171,18 +171,27 @@ def framework_items(rows: list[dict[str, str]]) -> list[FrameworkItem]:
     return items
 
 
-def _check_link_basis(row: dict[str, str], where: str) -> None:
-    basis = row.get("basis")
+def unsupported_basis(basis: str, section: str, url: str, note: str) -> tuple[str, str] | None:
+    """(field, message) when a stated fact lacks what its basis needs, else None: a
+    C25/52 section, a public page's address, or the note saying why an editorial choice
+    was made. A link and a focal point follow the same rule."""
     if basis not in LINK_BASES:
-        raise FrameworkDataError(
-            f"{where}: basis must be one of {', '.join(str(b) for b in LINK_BASES)}"
-        )
-    if basis == Basis.C25_52 and not row.get("section"):
-        raise FrameworkDataError(f"{where}: a link stated in C25/52 needs its section")
-    if basis == Basis.PUBLIC and not row.get("url", "").startswith(("https://", "http://")):
-        raise FrameworkDataError(f"{where}: a link from public information needs its url")
-    if basis == Basis.EDITORIAL and not row.get("note"):
-        raise FrameworkDataError(f"{where}: an editorial link needs a note saying why")
+        return "basis", f"basis must be one of {', '.join(str(b) for b in LINK_BASES)}"
+    if basis == Basis.C25_52 and not section:
+        return "section", "a fact stated in C25/52 needs its section"
+    if basis == Basis.PUBLIC and not url.startswith(("https://", "http://")):
+        return "url", "a fact from public information needs the page's address (https://…)"
+    if basis == Basis.EDITORIAL and not note:
+        return "note", "an editorial choice needs a note saying why"
+    return None
+
+
+def _check_link_basis(row: dict[str, str], where: str) -> None:
+    gap = unsupported_basis(
+        row.get("basis", ""), row.get("section", ""), row.get("url", ""), row.get("note", "")
+    )
+    if gap is not None:
+        raise FrameworkDataError(f"{where}: {gap[1]}")
 
 
 def link_rows(

@@ -18,7 +18,8 @@ from gdc_tracker.audit import record_change, snapshot
 from gdc_tracker.auth import Identity, authorize
 from gdc_tracker.entries import EntryDraft, add_entry
 from gdc_tracker.errors import FieldProblem, NotFound, StaleEdit, ValidationFailed
-from gdc_tracker.models import Basis, FactBasis, Initiative, ProgressEntry, Role, utc_now
+from gdc_tracker.framework_reference import LINK_BASES, unsupported_basis
+from gdc_tracker.models import FactBasis, Initiative, ProgressEntry, Role, utc_now
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def save_update(
     return add_entry(session, draft_of(update), by=by, submit=submit, today=today)
 
 
-FOCAL_POINT_BASES = (str(Basis.C25_52), str(Basis.PUBLIC), str(Basis.EDITORIAL))
+FOCAL_POINT_BASES = tuple(str(basis) for basis in LINK_BASES)
 FOCAL_POINT_MAX = 200
 
 
@@ -91,15 +92,8 @@ def _focal_point_problems(
         problems.append(FieldProblem("focal_point", f"use at most {FOCAL_POINT_MAX} characters"))
     if not focal_point:
         return problems  # clearing it: "not stated" needs no basis
-    if basis not in FOCAL_POINT_BASES:
-        problems.append(FieldProblem("basis", f"choose one of {', '.join(FOCAL_POINT_BASES)}"))
-    elif basis == Basis.C25_52 and not section:
-        problems.append(FieldProblem("section", "give the section of C25/52 that names it"))
-    elif basis == Basis.PUBLIC and not url.startswith(("https://", "http://")):
-        problems.append(FieldProblem("url", "give the address of the page that names it"))
-    elif basis == Basis.EDITORIAL and not note:
-        problems.append(FieldProblem("note", "say who chose it and why"))
-    return problems
+    gap = unsupported_basis(basis, section, url, note)
+    return [*problems, FieldProblem(*gap)] if gap else problems
 
 
 def set_focal_point(

@@ -159,4 +159,4 @@ def test_the_admin_page_records_a_focal_point(writable_app: Engine) -> None:
     at.text_input(key="admin__focal_focal_point").input("x" * 10)
     at.selectbox(key="admin__focal_basis").set_value("C25/52")
     at.button(key="admin__focal_save").click().run()
-    assert any("give the section of C25/52" in e.value for e in at.error)
+    assert any("needs its section" in e.value for e in at.error)

@@ -138,7 +138,7 @@ def test_an_sdg_target_needs_its_goal_listed_first() -> None:
     ("change", "message"),
     [
         ({"basis": "C25/52", "section": ""}, "needs its section"),
-        ({"basis": "public", "url": ""}, "needs its url"),
+        ({"basis": "public", "url": ""}, "needs the page's address"),
         ({"basis": "editorial", "note": ""}, "needs a note saying why"),
         ({"basis": "not stated"}, "basis must be one of"),
         ({"code": "99 (z)"}, "no gdc item '99 (z)'"),

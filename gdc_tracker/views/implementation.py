@@ -9,6 +9,7 @@ pages the links cite, and the tracker's own editorial links, named as such.
 """
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -90,6 +91,8 @@ def basis_words(basis: object, section: object, url: object) -> str:
         return _("public information, {url}").format(url=page) if page else _("public information")
     if basis == Basis.EDITORIAL:
         return _("editorial choice")
+    if basis == Basis.NOT_STATED:
+        return _("not stated in any source")
     return str(basis)
 
 
@@ -187,7 +190,11 @@ def _filters(
 
 
 def _wide_table(
-    rows: pd.DataFrame, grid: pd.DataFrame, covered: pd.DataFrame, column_order: list[str]
+    framework: str,
+    rows: pd.DataFrame,
+    grid: pd.DataFrame,
+    covered: pd.DataFrame,
+    column_order: list[str],
 ) -> pd.DataFrame:
     """One row per item: its reference, objective, topic, title, a count per column, the
     total, the ITU actions linked, the bases of the links, and whether it has none."""
@@ -222,12 +229,7 @@ def _wide_table(
         "checked_against",
     ]
     shown = table[keep].merge(wide, left_on="code", right_index=True, how="left")
-    return shown.assign(real_or_demo="real", source=_framework_source(rows))
-
-
-def _framework_source(rows: pd.DataFrame) -> str:
-    framework = str(rows["framework"].iloc[0]) if len(rows) else Framework.GDC
-    return FRAMEWORK_SOURCES[framework]
+    return shown.assign(real_or_demo="real", source=FRAMEWORK_SOURCES[framework])
 
 
 def _figures(
@@ -354,13 +356,13 @@ def implementation_map_view(
         column_title=COLUMNS[columns],
         title=title,
     )
-    data = _wide_table(rows, grid, covered, column_order)
+    data = _wide_table(framework, rows, grid, covered, column_order)
     gaps = scope.loc[scope_totals.values == 0, ["code", "objective_number", "topic", "title"]]
     summary = _summary(framework, scope, scope_totals)
     scoped_links = links[links["item_id"].isin(scope["item_id"])]
     return View(
         kind="implementation_map",
-        about=about_with(about, values=len(data)),
+        about=replace(about, values=len(data)),
         summary=summary,
         data=data,
         chart=chart_spec(chart),
@@ -389,16 +391,6 @@ def _notes(framework: str, summary: str) -> tuple[str, ...]:
     if framework == Framework.GDC:
         notes.append(COVERAGE_NOTE)
     return tuple(notes)
-
-
-def about_with(about: About, *, values: int) -> About:
-    return About(
-        title=about.title,
-        filters=about.filters,
-        sources=about.sources,
-        as_of=about.as_of,
-        values=values,
-    )
 
 
 def _linked_as_of(session: Session, covered: pd.DataFrame) -> datetime | None:

@@ -27,7 +27,7 @@ from gdc_tracker.queries import initiatives as queries
 from gdc_tracker.queries.overview import frame, published, source_columns
 from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds
 from gdc_tracker.views import About, Figure, View, about_values, newest, with_row_provenance
-from gdc_tracker.views.implementation import initiative_links_view
+from gdc_tracker.views.implementation import basis_words, initiative_links_view
 from gdc_tracker.views.indicator import chart_spec
 from gdc_tracker.views.reference import reference_source
 
@@ -160,19 +160,6 @@ def problem_drawing(rows: int, filters: queries.InitiativeFilters, row_limit: in
 # The table
 
 
-def _basis_words(kind: str, section: object, url: object) -> str:
-    """One fact's basis in plain words: "C25/52, section 2.1", a public page's address."""
-    if kind == C25_52:
-        return f"{C25_52}, {section}" if section else C25_52
-    if kind == "public":
-        return _("public information, {url}").format(url=url) if url else _("public information")
-    if kind == "editorial":
-        return _("editorial choice")
-    if kind == "not stated":
-        return _("not stated in any source")
-    return kind
-
-
 def _bases(session: Session, where: list[sa.ColumnElement[bool]]) -> pd.DataFrame:
     """slug, source, basis: what each matching initiative cites, and the basis of each of
     its facts in words ("status: C25/52, section 2.2 · start_date: public information…")."""
@@ -188,7 +175,7 @@ def _bases(session: Session, where: list[sa.ColumnElement[bool]]) -> pd.DataFram
     )
     words = {
         slug: " · ".join(
-            f"{row.fact}: {_basis_words(str(row.basis), row.section, row.url)}"
+            f"{row.fact}: {basis_words(row.basis, row.section, row.url)}"
             for row in group.itertuples()
         )
         for slug, group in facts.groupby("slug", sort=False)
