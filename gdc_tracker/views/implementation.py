@@ -63,6 +63,7 @@ LEVELS = {
     "actions": _("Every commitment and its lettered actions"),
     "paragraphs": _("Commitment paragraphs only"),
 }
+NAMED_COPIES = 2  # beyond it the source line counts the copies; each row names its own
 EDITORIAL_SOURCE = _("GDC Tracker's editorial links (not stated by ITU)")
 C25_52_SOURCE = _("ITU Council document C25/52")
 NOT_CHECKED = _("not checked against a public copy")
@@ -151,8 +152,8 @@ def map_sources(framework: str, links: pd.DataFrame, checked: Iterable[object]) 
         copy.strip() for c in checked if isinstance(c, str) for copy in c.split(" ; ") if copy
     }
     text = FRAMEWORK_SOURCES[framework]
-    if len(copies) == 1:
-        text += " · " + _("checked against {copy}").format(copy=next(iter(copies)))
+    if 0 < len(copies) <= NAMED_COPIES:
+        text += " · " + _("checked against {copies}").format(copies=" ; ".join(sorted(copies)))
     elif copies:
         text += " · " + _("checked against {n} public copies, named in each row").format(
             n=len(copies)
