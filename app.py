@@ -3,7 +3,7 @@
 import streamlit as st
 
 from gdc_tracker.i18n import _
-from gdc_tracker.ui import components
+from gdc_tracker.ui import components, language
 from gdc_tracker.ui.frame import PageContext, page_frame
 from gdc_tracker.views import View
 from gdc_tracker.views import overview as screen
@@ -95,14 +95,14 @@ def americas_panel(ctx: PageContext) -> None:
         with column, st.container(border=True):
             st.markdown(f"**{components.plain(panel.view.title)}**")
             st.caption(components.plain(panel.caption))
-            st.markdown(f"{_('Initiatives')}: **{panel.initiatives}**")
+            st.markdown(_("Initiatives: **{count}**").format(count=panel.initiatives))
             st.markdown(panel.lines)
             if panel.more:
                 st.page_link(
                     "pages/regional.py",
                     label=panel.more,
                     icon="➡️",
-                    query_params={"ri": panel.key},
+                    query_params=language.link_query({"ri": panel.key}),
                 )
             st.dataframe(
                 panel.view.data,
@@ -116,7 +116,7 @@ def americas_panel(ctx: PageContext) -> None:
 
 def render() -> None:
     ctx = page_frame(__file__)
-    st.title(_("Overview"))
+    st.title(_("Overview"), anchor=False)
     st.caption(
         _(
             "How the ITU implements the UN Global Digital Compact: its actions under "
@@ -126,15 +126,15 @@ def render() -> None:
     headline = ctx.load(screen.headline_view)
     components.demo_notice(headline.about.demo_values, headline.about.values)
     headline_figures(headline)
-    st.subheader(_("The five objectives"))
+    st.header(_("The five objectives"), anchor=False)
     objective_cards(ctx)
     status_charts(ctx)
     left, right = st.columns([3, 2])
     with left:
-        st.subheader(_("Recent updates"))
+        st.header(_("Recent updates"), anchor=False)
         recent_updates(ctx)
     with right:
-        st.subheader(_("Americas: AMS2 and AMS3"))
+        st.header(_("Americas: AMS2 and AMS3"), anchor=False)
         americas_panel(ctx)
     components.source_caption(headline.about)
 

@@ -3,6 +3,9 @@
 Roles are ordered: viewer < editor < reviewer < admin; each can do what the ones before
 it can. Passwords are hashed with argon2 (argon2-cffi's defaults). Sign-in failures take
 the same time whether or not the user exists, so the form does not reveal user names.
+
+`authorize` and `require` take what the user is doing as an English phrase marked with
+`N_()` ("add users"): a refusal says it in the reader's language.
 """
 
 import re
@@ -22,7 +25,8 @@ from gdc_tracker.errors import (
     SessionExpired,
     ValidationFailed,
 )
-from gdc_tracker.models import Role, User
+from gdc_tracker.i18n import N_, _, ngettext
+from gdc_tracker.models import Role, User, role_label
 
 ROLE_ORDER: tuple[Role, ...] = (Role.VIEWER, Role.EDITOR, Role.REVIEWER, Role.ADMIN)
 MIN_PASSWORD_LENGTH = 12
@@ -65,8 +69,14 @@ def has_role(identity: Identity | None, needed: Role) -> bool:
 
 
 def require(identity: Identity | None, needed: Role, action: str) -> Identity:
+    """`identity`, if it holds the `needed` role; `action` is what it is doing ("add users")."""
     if identity is None or not has_role(identity, needed):
-        raise NotAllowed(f"Only signed-in users with the {needed} role (or above) may {action}.")
+        raise NotAllowed(
+            # Translators: {action} is what the user tried to do, as in "add users".
+            _("Only signed-in users with the {role} role (or above) may {action}.").format(
+                role=role_label(needed), action=_(action)
+            )
+        )
     return identity
 
 
@@ -91,17 +101,22 @@ def authorize(
     moment = now or datetime.now(UTC)
     if identity.valid_until is not None and moment > identity.valid_until:
         raise SessionExpired(
-            "Your session ended after a period without activity, so nothing was saved. "
-            "Sign in again: what you typed is still in the form."
+            _(
+                "Your session ended after a period without activity, so nothing was saved. "
+                "Sign in again: what you typed is still in the form."
+            )
         )
     user = session.get(User, identity.user_id, populate_existing=True)
     if user is None or not user.is_active:
-        raise NotAllowed("Your account is no longer active, so nothing was saved.")
+        raise NotAllowed(_("Your account is no longer active, so nothing was saved."))
     fresh = replace(identity_of(user), valid_until=identity.valid_until)
     if not has_role(fresh, needed):
         raise NotAllowed(
-            f"Your role is now {fresh.role}: only users with the {needed} role (or above) "
-            f"may {action}. Nothing was saved."
+            # Translators: {action} is what the user tried to do, as in "add users".
+            _(
+                "Your role is now {role}: only users with the {needed} role (or above) may "
+                "{action}. Nothing was saved."
+            ).format(role=role_label(fresh.role), needed=role_label(needed), action=_(action))
         )
     return fresh
 
@@ -122,11 +137,18 @@ def hash_password(password: str) -> str:
 def _check_new_user(username: str, password: str, role: str) -> list[FieldProblem]:
     problems = []
     if not USERNAME_PATTERN.match(username):
-        problems.append(FieldProblem("username", "use 2-80 lower-case letters, digits, . _ or -"))
+        problems.append(
+            FieldProblem("username", _("use 2-80 lower-case letters, digits, . _ or -"))
+        )
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(FieldProblem("password", f"use at least {MIN_PASSWORD_LENGTH} characters"))
+        shortest = ngettext(
+            "use at least {count} character", "use at least {count} characters", MIN_PASSWORD_LENGTH
+        )
+        problems.append(FieldProblem("password", shortest.format(count=MIN_PASSWORD_LENGTH)))
     if role not in [str(r) for r in Role]:
-        problems.append(FieldProblem("role", f"must be one of {', '.join(str(r) for r in Role)}"))
+        # Translators: {roles} are the codes a role is given by (viewer, editor...), as typed.
+        one_of = _("must be one of {roles}").format(roles=", ".join(str(r) for r in Role))
+        problems.append(FieldProblem("role", one_of))
     return problems
 
 
@@ -146,11 +168,13 @@ def create_user(
     must be an admin when the account is saved.
     """
     if created_by is not None:
-        created_by = authorize(session, created_by, Role.ADMIN, "add users")
+        created_by = authorize(session, created_by, Role.ADMIN, N_("add users"))
     username = username.strip().lower()
     problems = _check_new_user(username, password, role)
     if session.exec(select(User.id).where(User.username == username)).first() is not None:
-        problems.append(FieldProblem("username", f"'{username}' is already taken"))
+        problems.append(
+            FieldProblem("username", _("'{username}' is already taken").format(username=username))
+        )
     if problems:
         raise ValidationFailed(problems)
     user = User(
@@ -201,10 +225,10 @@ def current(session: Session, identity: Identity) -> Identity | None:
 
 
 def set_role(session: Session, *, username: str, role: str, by: Identity) -> User:
-    by = authorize(session, by, Role.ADMIN, "change roles")
+    by = authorize(session, by, Role.ADMIN, N_("change roles"))
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
-        raise NotFound(f"user '{username}' does not exist")
+        raise NotFound(_("user '{username}' does not exist").format(username=username))
     before = {"role": user.role}
     user.role = Role(role)
     record_change(

@@ -13,6 +13,10 @@ python -m gdc_tracker import FILE --indicator CODE --as-user NAME [--dry-run]
 python -m gdc_tracker users add NAME --role ROLE   add a user (password from
                                      GDC_TRACKER_PASSWORD, or asked for twice)
 python -m gdc_tracker users list     list the users and their roles
+python -m gdc_tracker catalogues update [--language fr]   re-extract the messages of the
+                                     code and merge them into each language's catalogue
+python -m gdc_tracker catalogues compile   compile the catalogues gettext reads
+python -m gdc_tracker catalogues stats     count translated messages per language
 """
 
 import argparse
@@ -406,6 +410,60 @@ def cmd_users_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_catalogues_update(args: argparse.Namespace) -> int:
+    from gdc_tracker import catalogues
+
+    waiting = catalogues.update(tuple(args.language) if args.language else None)
+    print(f"wrote {catalogues.TEMPLATE.relative_to(catalogues.PROJECT_ROOT)}")
+    for language, count in waiting.items():
+        print(f"{language}: {count} messages to translate")
+    return 0
+
+
+def cmd_catalogues_compile(_args: argparse.Namespace) -> int:
+    from gdc_tracker import catalogues
+
+    for path in catalogues.compile_all():
+        print(f"compiled {path.relative_to(catalogues.PROJECT_ROOT)}")
+    return 0
+
+
+def cmd_catalogues_stats(_args: argparse.Namespace) -> int:
+    from gdc_tracker import catalogues, i18n
+
+    total = len([m for m in catalogues.extract_messages() if m.id])
+    print(f"en: {total} messages in the code")
+    for language in i18n.available_languages():
+        if language == i18n.DEFAULT_LANGUAGE:
+            continue
+        counts = catalogues.statistics(catalogues.read_catalogue(language))
+        print(
+            f"{language}: {counts.translated} of {counts.messages} translated, {counts.fuzzy} fuzzy"
+        )
+    return 0
+
+
+def _add_catalogues_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("catalogues", help="extract, merge and compile translations")
+    actions = parser.add_subparsers(dest="catalogues_command", metavar="ACTION", required=True)
+    update = actions.add_parser(
+        "update", help="re-extract the code's messages and merge them into each catalogue"
+    )
+    update.add_argument(
+        "--language",
+        action="append",
+        metavar="CODE",
+        help="the language to update or create (repeatable; default: every catalogue)",
+    )
+    update.set_defaults(handler=cmd_catalogues_update)
+    actions.add_parser("compile", help="compile the catalogues (.po to .mo)").set_defaults(
+        handler=cmd_catalogues_compile
+    )
+    actions.add_parser("stats", help="count translated messages per language").set_defaults(
+        handler=cmd_catalogues_stats
+    )
+
+
 def _add_import_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "import",
@@ -506,6 +564,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed.set_defaults(handler=cmd_seed)
     _add_import_parser(commands)
     _add_users_parser(commands)
+    _add_catalogues_parser(commands)
     return parser
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gdc_tracker.i18n import OFFICIAL_LANGUAGES
 from gdc_tracker.status import Thresholds
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +34,13 @@ SETTINGS: tuple[tuple[str, str, object, str], ...] = (
     ("app", "refresh_seconds", 10, "Seconds between data-version checks on live views."),
     ("app", "cache_ttl_seconds", 600, "Longest time a cached query result is kept."),
     ("app", "session_minutes", 60, "Minutes without activity after which a user is signed out."),
+    (
+        "app",
+        "default_language",
+        "en",
+        "Language for a visitor whose link and browser ask for none the app speaks "
+        "(en, fr, es, ar, zh or ru).",
+    ),
     ("status", "on_track", 0.95, "Actual/required growth at or above which a target is on track."),
     ("status", "moderate", 0.5, "Ratio at or above which progress is moderate."),
     (
@@ -63,6 +71,7 @@ class Settings:
     refresh_seconds: int = 10
     cache_ttl_seconds: int = 600
     session_minutes: int = 60
+    default_language: str = "en"
     # Four eyes: by default another reviewer decides on a reviewer's own entries.
     allow_self_publish: bool = False
     thresholds: Thresholds = field(default_factory=Thresholds)
@@ -108,6 +117,14 @@ def _read_file(path: Path) -> dict[str, dict[str, object]]:
     return document
 
 
+def _language(code: str) -> str:
+    if code not in OFFICIAL_LANGUAGES:
+        raise ConfigError(
+            f"[app] default_language must be one of {', '.join(OFFICIAL_LANGUAGES)}, got {code!r}"
+        )
+    return code
+
+
 def load(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
     """Read settings from `path` (default: the project's config.toml) and `env`."""
     env = os.environ if env is None else env
@@ -130,6 +147,7 @@ def load(path: Path | None = None, env: Mapping[str, str] | None = None) -> Sett
         refresh_seconds=int(get("app", "refresh_seconds")),  # type: ignore[call-overload]
         cache_ttl_seconds=int(get("app", "cache_ttl_seconds")),  # type: ignore[call-overload]
         session_minutes=int(get("app", "session_minutes")),  # type: ignore[call-overload]
+        default_language=_language(str(get("app", "default_language"))),
         allow_self_publish=bool(get("review", "allow_self_publish")),
         thresholds=Thresholds(
             on_track=float(get("status", "on_track")),  # type: ignore[arg-type]

@@ -21,7 +21,9 @@ from sqlmodel import Session, select
 
 from gdc_tracker.audit import record_change, snapshot
 from gdc_tracker.auth import Identity, authorize
+from gdc_tracker.entries import too_long
 from gdc_tracker.errors import FieldProblem, NotFound, StaleEdit, ValidationFailed
+from gdc_tracker.i18n import N_, _
 from gdc_tracker.models import (
     AuditRecord,
     Basis,
@@ -31,6 +33,7 @@ from gdc_tracker.models import (
     ReportingCycle,
     ReviewState,
     Role,
+    basis_label,
 )
 from gdc_tracker.queries.overview import frame
 from gdc_tracker.views import newest
@@ -39,7 +42,8 @@ UPDATED, SUBMITTED, OVERDUE, DUE = "updated", "submitted", "overdue", "due"
 STATES = (OVERDUE, DUE, SUBMITTED, UPDATED)  # the board's order: what needs action first
 NONE = "none"  # no update in the cycle
 CYCLE_ENTITY = "reportingcycle"  # how the audit log names a cycle
-NOT_STATED = "not stated"  # an initiative with no focal point recorded
+# Translators: the focal point of an initiative that has none recorded.
+NOT_STATED = N_("not stated")  # an initiative with no focal point recorded
 BASES = (str(Basis.PUBLIC), str(Basis.EDITORIAL), str(Basis.C25_52))
 FIELDS = (
     "name",
@@ -106,7 +110,7 @@ def cycles_as_of(session: Session) -> datetime | None:
 def get_cycle(session: Session, name: str) -> ReportingCycle:
     cycle = session.exec(select(ReportingCycle).where(ReportingCycle.name == name)).first()
     if cycle is None:
-        raise NotFound(f"There is no reporting cycle “{name}”.")
+        raise NotFound(_("There is no reporting cycle “{name}”.").format(name=name))
     return cycle
 
 
@@ -194,7 +198,7 @@ def cycle_board(session: Session, name: str, today: date) -> pd.DataFrame:
     reported = board["review_state"].notna()
     published = board["any_published"].eq(True)
     board = board.assign(
-        focal_point=board["focal_point"].fillna(NOT_STATED),
+        focal_point=board["focal_point"].fillna(_(NOT_STATED)),
         last_update=[stamp.date() if pd.notna(stamp) else None for stamp in board["last_update"]],
         review_state=board["review_state"].fillna(NONE),
         is_demo=board["is_demo"].eq(True),
@@ -231,22 +235,29 @@ def _checked(
     problems: list[FieldProblem] = []
     unknown = sorted(set(fields) - set(FIELDS))
     if unknown:
-        problems += [FieldProblem(name, "is not a field of a reporting cycle") for name in unknown]
+        problems += [
+            FieldProblem(
+                name, _("“{field}” is not a field of a reporting cycle").format(field=name)
+            )
+            for name in unknown
+        ]
     values: dict[str, Any] = {name: _text(fields.get(name)) for name in FIELDS if name not in DATES}
     if not values["name"]:
-        problems.append(FieldProblem("name", "give the cycle a name"))
+        problems.append(FieldProblem("name", _("give the cycle a name")))
     elif _name_taken(session, values["name"], excluding):
-        problems.append(FieldProblem("name", f"a cycle named “{values['name']}” exists already"))
+        taken = _("a cycle named “{name}” exists already").format(name=values["name"])
+        problems.append(FieldProblem("name", taken))
     for name, limit in MAX_LENGTHS.items():
         if len(values[name]) > limit:
-            problems.append(FieldProblem(name, f"use at most {limit:,} characters"))
+            problems.append(FieldProblem(name, too_long(limit)))
     for name in DATES:
         values[name] = _date_of(fields.get(name))
         if values[name] is None:
-            problems.append(FieldProblem(name, "enter a date as YYYY-MM-DD (2026-01-31)"))
+            problems.append(FieldProblem(name, _("enter a date as YYYY-MM-DD (2026-01-31)")))
     problems += _order_problems(values)
     if values["basis"] not in BASES:
-        problems.append(FieldProblem("basis", f"choose one of {', '.join(BASES)}"))
+        bases = ", ".join(basis_label(basis) for basis in BASES)
+        problems.append(FieldProblem("basis", _("choose one of {bases}").format(bases=bases)))
     if problems:
         raise CycleRefused(problems)
     return values | {
@@ -259,9 +270,10 @@ def _order_problems(values: Mapping[str, Any]) -> list[FieldProblem]:
     starts, ends, due = (values[name] for name in DATES)
     problems = []
     if starts and ends and ends < starts:
-        problems.append(FieldProblem("ends_on", "the cycle cannot end before it starts"))
+        problems.append(FieldProblem("ends_on", _("the cycle cannot end before it starts")))
     if starts and due and due < starts:
-        problems.append(FieldProblem("due_on", "updates cannot be due before the cycle starts"))
+        early = _("updates cannot be due before the cycle starts")
+        problems.append(FieldProblem("due_on", early))
     return problems
 
 
@@ -274,7 +286,7 @@ def _name_taken(session: Session, name: str, excluding: int | None) -> bool:
 
 def add_cycle(session: Session, fields: Mapping[str, object], by: Identity) -> ReportingCycle:
     """Store a new cycle (admins only), with its audit record."""
-    by = authorize(session, by, Role.ADMIN, "add reporting cycles")
+    by = authorize(session, by, Role.ADMIN, N_("add reporting cycles"))
     cycle = ReportingCycle(**_checked(session, fields))
     session.add(cycle)
     session.flush()
@@ -303,7 +315,7 @@ def edit_cycle(
     `expected_version`; the check is an UPDATE ... WHERE version = expected, so of two
     admins saving at once exactly one succeeds.
     """
-    by = authorize(session, by, Role.ADMIN, "edit reporting cycles")
+    by = authorize(session, by, Role.ADMIN, N_("edit reporting cycles"))
     cycle = get_cycle(session, name)
     if cycle.version != expected_version:
         raise StaleEdit(current=snapshot(cycle) or {})

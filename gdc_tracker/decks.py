@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from gdc_tracker.audit import record_change
 from gdc_tracker.auth import Identity, authorize
 from gdc_tracker.errors import FieldProblem, NotFound, StaleEdit, ValidationFailed
+from gdc_tracker.i18n import N_, _, ngettext
 from gdc_tracker.models import Deck, DeckSlide, Role, SlideKind, utc_now
 
 MAX_SLIDES = 40
@@ -42,18 +43,24 @@ def slugify(title: str) -> str:
 def _check(content: DeckContent) -> None:
     problems = []
     if not content.title.strip():
-        problems.append(FieldProblem("title", "give the deck a name"))
+        problems.append(FieldProblem("title", _("give the deck a name")))
     if not content.slides:
-        problems.append(FieldProblem("slides", "add at least one slide"))
+        problems.append(FieldProblem("slides", _("add at least one slide")))
     if len(content.slides) > MAX_SLIDES:
-        problems.append(FieldProblem("slides", f"a deck holds at most {MAX_SLIDES} slides"))
+        most = ngettext(
+            "a deck holds at most {count} slide", "a deck holds at most {count} slides", MAX_SLIDES
+        )
+        problems.append(FieldProblem("slides", most.format(count=MAX_SLIDES)))
     kinds = [str(k) for k in SlideKind]
     for number, slide in enumerate(content.slides, start=1):
         if slide.kind not in kinds:
-            problems.append(FieldProblem("slides", f"slide {number}: unknown kind '{slide.kind}'"))
+            unknown = _("slide {number}: unknown kind '{kind}'").format(
+                number=number, kind=slide.kind
+            )
+            problems.append(FieldProblem("slides", unknown))
     seconds = content.auto_advance_seconds
     if seconds is not None and not 5 <= seconds <= 600:
-        problems.append(FieldProblem("auto_advance", "auto-advance between 5 and 600 seconds"))
+        problems.append(FieldProblem("auto_advance", _("auto-advance between 5 and 600 seconds")))
     if problems:
         raise ValidationFailed(problems)
 
@@ -69,7 +76,7 @@ def _as_record(content: DeckContent) -> dict[str, Any]:
 def load_deck(session: Session, slug: str) -> DeckContent:
     deck = session.exec(select(Deck).where(Deck.slug == slug)).first()
     if deck is None:
-        raise NotFound(f"deck '{slug}' does not exist")
+        raise NotFound(_("deck '{slug}' does not exist").format(slug=slug))
     slides = session.exec(
         select(DeckSlide).where(DeckSlide.deck_id == deck.id).order_by(DeckSlide.position)
     ).all()
@@ -86,7 +93,7 @@ def load_deck(session: Session, slug: str) -> DeckContent:
 
 def save_deck(session: Session, content: DeckContent, *, by: Identity) -> DeckContent:
     """Create the deck, or replace it if `content.version` is still the stored version."""
-    by = authorize(session, by, Role.EDITOR, "save decks")
+    by = authorize(session, by, Role.EDITOR, N_("save decks"))
     _check(content)
     deck = session.exec(select(Deck).where(Deck.slug == content.slug)).first()
     before = _as_record(load_deck(session, content.slug)) if deck else None

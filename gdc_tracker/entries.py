@@ -33,10 +33,12 @@ from gdc_tracker.errors import (
     StaleEdit,
     ValidationFailed,
 )
+from gdc_tracker.i18n import N_, _, ngettext
 from gdc_tracker.models import (
     NOT_LIVE_STATES,
     TOTAL,
     Geography,
+    GeographyKind,
     Indicator,
     IndicatorKind,
     Initiative,
@@ -45,9 +47,12 @@ from gdc_tracker.models import (
     ProgressEntry,
     ReviewState,
     Role,
+    geography_kind_label,
+    review_state_label,
+    unit_label,
     utc_now,
 )
-from gdc_tracker.numbers import DEFAULT_LOCALE, NumberProblem, parse_number
+from gdc_tracker.numbers import DEFAULT_LOCALE, NumberProblem, decimal_for_people, parse_number
 from gdc_tracker.periods import Period, PeriodError, parse_period
 
 EARLIEST_YEAR = 1990  # no indicator this product tracks has meaningful data before
@@ -96,49 +101,77 @@ class ResolvedEntry:
 def value_problem(indicator: Indicator, value: float | None) -> str | None:
     """Why `value` is not a storable value of `indicator` (missing, not finite, out of bounds)."""
     if value is None:
-        return "enter a value"
+        return _("enter a value")
     if value != value or value in (float("inf"), float("-inf")):
-        return "enter a number"
+        return _("enter a number")
     low, high = indicator.min_value, indicator.max_value
     if (low is not None and value < low) or (high is not None and value > high):
-        if low is not None and high is not None:
-            bounds = f"between {low:g} and {high:g}"
-        elif low is not None:
-            bounds = f"at least {low:g}"
-        else:
-            bounds = f"at most {high:g}"
-        what = "a percentage" if indicator.unit == "percent" else "this value"
-        return f"{what} must be {bounds} ({indicator.unit})"
+        return _out_of_bounds(indicator, low, high)
     return None
+
+
+def _out_of_bounds(indicator: Indicator, low: float | None, high: float | None) -> str:
+    """ "a percentage must be between 0 and 100 (percent)": the bounds a value must keep."""
+    percentage = indicator.unit == "percent"
+    if low is not None and high is not None:
+        if percentage:
+            rule = _("a percentage must be between {low} and {high} ({unit})")
+        else:
+            rule = _("this value must be between {low} and {high} ({unit})")
+    elif low is not None:
+        if percentage:
+            rule = _("a percentage must be at least {low} ({unit})")
+        else:
+            rule = _("this value must be at least {low} ({unit})")
+    elif percentage:
+        rule = _("a percentage must be at most {high} ({unit})")
+    else:
+        rule = _("this value must be at most {high} ({unit})")
+    return rule.format(low=_bound(low), high=_bound(high), unit=unit_label(indicator.unit))
+
+
+def _bound(value: float | None) -> str:
+    return "" if value is None else decimal_for_people(value, "#,##0.######")
 
 
 def disaggregation_problem(indicator: Indicator, text: str) -> str | None:
     """Why `text` ("total" or "dimension:category") is not a breakdown of `indicator`."""
     if text == TOTAL:
         return None
-    dimension, _, category = text.partition(":")
+    dimension, _colon, category = text.partition(":")
     if dimension not in indicator.disaggregations:
-        allowed = ", ".join(indicator.disaggregations) or "none"
-        return f"'{dimension}' is not allowed for this indicator (allowed: {allowed})"
+        # Translators: {dimension} and {allowed} are breakdowns as typed (sex, area, age).
+        return _("'{dimension}' is not allowed for this indicator (allowed: {allowed})").format(
+            dimension=dimension, allowed=", ".join(indicator.disaggregations) or _("none")
+        )
     if category not in DISAGGREGATION_DIMENSIONS.get(dimension, ()):
-        return f"'{category}' is not a {dimension} category"
+        # Translators: {dimension} is a breakdown as typed (sex, area, age).
+        return _("'{category}' is not a {dimension} category").format(
+            category=category, dimension=dimension
+        )
     return None
 
 
 def geography_level_problem(indicator: Indicator, kind: str) -> str | None:
     """Why `indicator` is not reported for a geography of this kind (world, region, country)."""
     if indicator.geographies and kind not in indicator.geographies:
-        levels = ", ".join(indicator.geographies)
-        return f"this indicator is reported for: {levels}, not for a {kind}"
+        if kind == GeographyKind.WORLD:
+            refusal = _("this indicator is reported for: {levels}, not for the world")
+        elif kind == GeographyKind.REGION:
+            refusal = _("this indicator is reported for: {levels}, not for a region")
+        else:
+            refusal = _("this indicator is reported for: {levels}, not for a country")
+        levels = ", ".join(geography_kind_label(level) for level in indicator.geographies)
+        return refusal.format(levels=levels)
     return None
 
 
 def period_problem(period: Period, today: date) -> str | None:
     """Why a parsed period cannot hold an observation yet (or any more)."""
     if period.end > today:
-        return f"{period.label} has not ended yet"
+        return _("{period} has not ended yet").format(period=period.label)
     if period.year < EARLIEST_YEAR:
-        return f"{period.label} is before {EARLIEST_YEAR}"
+        return _("{period} is before {year}").format(period=period.label, year=EARLIEST_YEAR)
     return None
 
 
@@ -149,10 +182,12 @@ def _check_indicator(
         select(Indicator).where(Indicator.code == draft.indicator_code)
     ).first()
     if indicator is None:
-        problems.append(FieldProblem("indicator", f"unknown indicator '{draft.indicator_code}'"))
+        unknown = _("unknown indicator '{code}'").format(code=draft.indicator_code)
+        problems.append(FieldProblem("indicator", unknown))
         return None
     if not indicator.is_active:
-        problems.append(FieldProblem("indicator", f"'{indicator.code}' is no longer in use"))
+        retired = _("'{code}' is no longer in use").format(code=indicator.code)
+        problems.append(FieldProblem("indicator", retired))
     value = _read_value(draft, problems)
     if value is not _UNREADABLE and (message := value_problem(indicator, value)) is not None:
         problems.append(FieldProblem("value", message))
@@ -160,7 +195,7 @@ def _check_indicator(
     if indicator.kind == IndicatorKind.OUTPUT and not draft.evidence_url:
         problems.append(
             FieldProblem(
-                "evidence_url", "an evidence link is required for what ITU's actions deliver"
+                "evidence_url", _("an evidence link is required for what ITU's actions deliver")
             )
         )
     return indicator
@@ -188,16 +223,27 @@ def value_of(draft: EntryDraft) -> float | None:
     return None if value is _UNREADABLE else value
 
 
+def too_long(limit: int, length: int | None = None) -> str:
+    """ "use at most 300 characters (this has 312)", for a text longer than `limit`."""
+    if length is None:
+        rule = ngettext("use at most {limit} character", "use at most {limit} characters", limit)
+    else:
+        rule = ngettext(
+            "use at most {limit} character (this has {length})",
+            "use at most {limit} characters (this has {length})",
+            limit,
+        )
+    return rule.format(
+        limit=decimal_for_people(limit, "#,##0"),
+        length=decimal_for_people(length or 0, "#,##0"),
+    )
+
+
 def _check_lengths(draft: EntryDraft, problems: list[FieldProblem]) -> None:
     for name, limit in MAX_LENGTHS.items():
         text = getattr(draft, name) or ""
         if len(text.strip()) > limit:
-            problems.append(
-                FieldProblem(
-                    name,
-                    f"use at most {limit:,} characters (this has {len(text.strip()):,})",
-                )
-            )
+            problems.append(FieldProblem(name, too_long(limit, len(text.strip()))))
 
 
 def _check_milestones(
@@ -216,9 +262,14 @@ def _check_milestones(
     )
     unknown = sorted(set(ids) - open_ids)
     if unknown:
+        refusal = ngettext(
+            "not an open milestone of {initiative}: {ids}",
+            "not open milestones of {initiative}: {ids}",
+            len(unknown),
+        )
         listed = ", ".join(str(i) for i in unknown)
         problems.append(
-            FieldProblem("milestones", f"not an open milestone of {initiative.name}: {listed}")
+            FieldProblem("milestones", refusal.format(initiative=initiative.name, ids=listed))
         )
     return sorted(set(ids) & open_ids) or None
 
@@ -233,7 +284,8 @@ def _check_geography(
 ) -> None:
     geography = session.get(Geography, draft.geo_code)
     if geography is None:
-        problems.append(FieldProblem("geography", f"unknown geography '{draft.geo_code}'"))
+        unknown = _("unknown geography '{code}'").format(code=draft.geo_code)
+        problems.append(FieldProblem("geography", unknown))
     elif indicator is not None and (message := geography_level_problem(indicator, geography.kind)):
         problems.append(FieldProblem("geography", message))
 
@@ -253,7 +305,8 @@ def _check_evidence(url: str | None, problems: list[FieldProblem]) -> None:
     if url:
         parsed = urlparse(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            problems.append(FieldProblem("evidence_url", "enter a full web address (https://...)"))
+            address = _("enter a full web address (https://...)")
+            problems.append(FieldProblem("evidence_url", address))
 
 
 def validate(session: Session, draft: EntryDraft, *, today: date | None = None) -> ResolvedEntry:
@@ -263,7 +316,7 @@ def validate(session: Session, draft: EntryDraft, *, today: date | None = None) 
     values: dict[str, Any] = {}
     indicator = None
     if bool(draft.indicator_code) == bool(draft.initiative_slug):
-        problems.append(FieldProblem("indicator", "choose an indicator or an initiative"))
+        problems.append(FieldProblem("indicator", _("choose an indicator or an initiative")))
     elif draft.indicator_code:
         indicator = _check_indicator(session, draft, problems)
         values.update(
@@ -278,13 +331,13 @@ def validate(session: Session, draft: EntryDraft, *, today: date | None = None) 
             select(Initiative).where(Initiative.slug == draft.initiative_slug)
         ).first()
         if initiative is None:
-            problems.append(
-                FieldProblem("initiative", f"unknown initiative '{draft.initiative_slug}'")
-            )
+            unknown = _("unknown initiative '{slug}'").format(slug=draft.initiative_slug)
+            problems.append(FieldProblem("initiative", unknown))
         if draft.status not in [str(s) for s in InitiativeStatus]:
-            problems.append(FieldProblem("status", "choose planned, ongoing, completed or paused"))
+            choose = _("choose planned, ongoing, completed or paused")
+            problems.append(FieldProblem("status", choose))
         if not draft.narrative.strip():
-            problems.append(FieldProblem("narrative", "say what happened"))
+            problems.append(FieldProblem("narrative", _("say what happened")))
         milestones = (
             _check_milestones(session, initiative, draft.milestones_done, problems)
             if initiative
@@ -350,7 +403,7 @@ def add_entry(
     Two saves of the same cell at once: the database's unique index refuses the second
     (`db.write_scope` turns that into CellTaken), whatever this check saw.
     """
-    by = authorize(session, by, Role.EDITOR, "add progress entries")
+    by = authorize(session, by, Role.EDITOR, N_("add progress entries"))
     resolved = validate(session, draft, today=today)
     duplicate = find_duplicate(session, resolved.values)
     if duplicate is not None:
@@ -377,7 +430,7 @@ def get_entry(session: Session, entry_id: int, *, for_update: bool = False) -> P
         statement = statement.with_for_update()
     entry = session.exec(statement).first()
     if entry is None:
-        raise NotFound(f"entry {entry_id} does not exist")
+        raise NotFound(_("entry {id} does not exist").format(id=entry_id))
     return entry
 
 
@@ -395,7 +448,7 @@ def _claim(session: Session, entry_id: int, expected_version: int) -> ProgressEn
     if claimed.rowcount == 0:  # type: ignore[attr-defined]
         current = session.exec(select(ProgressEntry).where(ProgressEntry.id == entry_id)).first()
         if current is None:
-            raise NotFound(f"entry {entry_id} does not exist")
+            raise NotFound(_("entry {id} does not exist").format(id=entry_id))
         raise StaleEdit(current=snapshot(current) or {})
     entry = get_entry(session, entry_id)
     session.refresh(entry)
@@ -418,7 +471,7 @@ def correct_entry(
     unpublished by a correction: the correction is a new entry that supersedes it, goes
     through review, and replaces it on the explore pages only when it is published.
     """
-    by = authorize(session, by, Role.EDITOR, "correct progress entries")
+    by = authorize(session, by, Role.EDITOR, N_("correct progress entries"))
     resolved = validate(session, draft, today=today)
     before = snapshot(get_entry(session, entry_id))
     entry = _claim(session, entry_id, expected_version)
@@ -500,28 +553,48 @@ _TRANSITIONS: dict[str, tuple[tuple[str, ...], str, Role]] = {
         Role.EDITOR,
     ),
 }
-_PAST_TENSE = {
-    "submit": "submitted",
-    "publish": "published",
-    "reject": "rejected",
-    "withdraw": "withdrawn",
+REVIEW_PERMISSIONS: dict[str, str] = {
+    # action: what the role it needs permits (`auth.authorize` says it to a refused user)
+    "submit": N_("submit entries"),
+    "publish": N_("publish entries"),
+    "reject": N_("reject entries"),
+    "withdraw": N_("withdraw entries"),
 }
 
 
 def _check_may_act(current: ProgressEntry, action: str, by: Identity, allow_own: bool) -> None:
     """Who may move this entry: editors their own entries, reviewers another's."""
     if current.review_state not in _TRANSITIONS[action][0]:
-        raise NotAllowed(
-            f"Entry {current.id} is {current.review_state}, so it cannot be {_PAST_TENSE[action]}."
-        )
+        raise NotAllowed(_cannot_move(current, action))
     own = current.author_id is not None and current.author_id == by.user_id
     if action in ("submit", "withdraw") and by.role == Role.EDITOR and not own:
-        raise NotAllowed(f"Editors {action} their own entries only (entry {current.id}).")
+        if action == "submit":
+            refusal = _("Editors submit their own entries only (entry {id}).")
+        else:
+            refusal = _("Editors withdraw their own entries only (entry {id}).")
+        raise NotAllowed(refusal.format(id=current.id))
     if action in ("publish", "reject") and own and not allow_own:
-        raise NotAllowed(
-            f"You entered entry {current.id} yourself, so another reviewer must "
-            f"{action} it (four eyes)."
-        )
+        if action == "publish":
+            refusal = _(
+                "You entered entry {id} yourself, so another reviewer must publish it (four eyes)."
+            )
+        else:
+            refusal = _(
+                "You entered entry {id} yourself, so another reviewer must reject it (four eyes)."
+            )
+        raise NotAllowed(refusal.format(id=current.id))
+
+
+def _cannot_move(current: ProgressEntry, action: str) -> str:
+    """ "Entry 12 is published, so it cannot be submitted." """
+    refusal = {
+        # Translators: {state} is a review state (draft, submitted, published, rejected...).
+        "submit": _("Entry {id} is {state}, so it cannot be submitted."),
+        "publish": _("Entry {id} is {state}, so it cannot be published."),
+        "reject": _("Entry {id} is {state}, so it cannot be rejected."),
+        "withdraw": _("Entry {id} is {state}, so it cannot be withdrawn."),
+    }[action]
+    return refusal.format(id=current.id, state=review_state_label(current.review_state))
 
 
 def _apply_initiative_update(session: Session, entry: ProgressEntry, by: Identity) -> None:
@@ -586,14 +659,12 @@ def review(
     initiative update applies its status and milestones to the initiative.
     """
     starts, target, role = _TRANSITIONS[action]
-    by = authorize(session, by, role, f"{action} entries")
+    by = authorize(session, by, role, REVIEW_PERMISSIONS[action])
     reason = reason.strip()
     if action == "reject" and not reason:
-        raise ValidationFailed([FieldProblem("reason", "say why the entry is rejected")])
+        raise ValidationFailed([FieldProblem("reason", _("say why the entry is rejected"))])
     if len(reason) > MAX_REASON_LENGTH:
-        raise ValidationFailed(
-            [FieldProblem("reason", f"use at most {MAX_REASON_LENGTH:,} characters")]
-        )
+        raise ValidationFailed([FieldProblem("reason", too_long(MAX_REASON_LENGTH))])
     current = get_entry(session, entry_id)
     _check_may_act(current, action, by, allow_own)
     before = snapshot(current)
@@ -654,6 +725,7 @@ __all__ = [
     "get_entry",
     "period_problem",
     "review",
+    "too_long",
     "validate",
     "value_of",
     "value_problem",

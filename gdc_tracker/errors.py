@@ -14,6 +14,8 @@ GdcTrackerError
 from dataclasses import dataclass, field
 from typing import Any
 
+from gdc_tracker.i18n import _
+
 
 class GdcTrackerError(Exception):
     """Base of every error a person can act on."""
@@ -45,10 +47,10 @@ class DuplicateEntry(GdcTrackerError):
     existing: dict[str, Any]
 
     def __str__(self) -> str:
-        return (
-            f"An entry for the same indicator, geography, period and disaggregation already "
-            f"exists (entry {self.existing_id}). Correct that entry instead of adding another."
-        )
+        return _(
+            "An entry for the same indicator, geography, period and disaggregation already "
+            "exists (entry {id}). Correct that entry instead of adding another."
+        ).format(id=self.existing_id)
 
 
 @dataclass
@@ -56,11 +58,10 @@ class StaleEdit(GdcTrackerError):
     current: dict[str, Any]
 
     def __str__(self) -> str:
-        return (
-            f"Someone saved this record since you opened it (now version "
-            f"{self.current.get('version')}). Your changes were not saved; review the newer "
-            f"values and apply your change again."
-        )
+        return _(
+            "Someone saved this record since you opened it (now version {version}). Your "
+            "changes were not saved; review the newer values and apply your change again."
+        ).format(version=self.current.get("version"))
 
 
 class NotAllowed(GdcTrackerError):
@@ -80,7 +81,7 @@ class CellTaken(GdcTrackerError):
     this write was under way (its duplicate check ran before theirs had landed)."""
 
     def __str__(self) -> str:
-        return (
+        return _(
             "Someone saved a value for the same indicator, geography, period and "
             "disaggregation while you were working. Nothing was saved. Open their entry to "
             "correct it, or check your values and save again."
@@ -91,7 +92,7 @@ class StoreBusy(GdcTrackerError):
     """Another change kept the store locked for longer than a write waits."""
 
     def __str__(self) -> str:
-        return (
+        return _(
             "The store is busy with another change, so nothing was saved. "
             "Try again in a few seconds."
         )

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from gdc_tracker.i18n import _
 from gdc_tracker.models import (
     Basis,
     Framework,
@@ -77,8 +78,11 @@ def read_framework_files(directory: Path) -> FrameworkFiles:
 
 
 def _where(file: str, number: int, row: dict[str, str], key: str) -> str:
-    # Row numbers as a spreadsheet shows them: the header is row 1.
-    return f"{file}, row {number + 2} ({row.get(key) or 'no ' + key})"
+    """ "gdc_commitments.csv, row 3 (17 (a))": the row as a spreadsheet numbers it (the
+    header is row 1), with the value of its `key` column."""
+    # Translators: {column} is the name of a column of a reference file (ref, code, name).
+    named = row.get(key) or _("no {column}").format(column=key)
+    return _("{file}, row {row} ({name})").format(file=file, row=number + 2, name=named)
 
 
 def _split(value: str) -> list[str]:
@@ -94,21 +98,31 @@ def commitment_items(rows: list[dict[str, str]]) -> list[FrameworkItem]:
         where = _where("gdc_commitments.csv", number, row, "ref")
         ref = GDC_REF.match(row.get("ref", ""))
         if ref is None:
-            raise FrameworkDataError(f"{where}: ref must read like '17' or '17 (a)'")
+            raise FrameworkDataError(
+                _("{where}: ref must read like '17' or '17 (a)'").format(where=where)
+            )
         letter = ref["letter"] or ""
         if ref["paragraph"] != row.get("paragraph") or letter != row.get("letter", ""):
-            raise FrameworkDataError(f"{where}: ref does not match paragraph and letter")
+            raise FrameworkDataError(
+                _("{where}: ref does not match paragraph and letter").format(where=where)
+            )
         kind = row.get("kind")
         if kind != ("action" if letter else "commitment"):
             raise FrameworkDataError(
-                f"{where}: kind must be 'action' for a lettered ref, 'commitment' otherwise"
+                _(
+                    "{where}: kind must be 'action' for a lettered ref, 'commitment' otherwise"
+                ).format(where=where)
             )
         if letter and ref["paragraph"] not in paragraphs:
-            raise FrameworkDataError(f"{where}: its paragraph {ref['paragraph']} is not listed")
+            raise FrameworkDataError(
+                _("{where}: its paragraph {paragraph} is not listed").format(
+                    where=where, paragraph=ref["paragraph"]
+                )
+            )
         if row.get("objective") not in {"1", "2", "3", "4", "5"}:
-            raise FrameworkDataError(f"{where}: objective must be 1 to 5")
+            raise FrameworkDataError(_("{where}: objective must be 1 to 5").format(where=where))
         if not row.get("title"):
-            raise FrameworkDataError(f"{where}: title is empty")
+            raise FrameworkDataError(_("{where}: title is empty").format(where=where))
         paragraphs.add(ref["paragraph"])
         items.append(
             FrameworkItem(
@@ -145,14 +159,22 @@ def framework_items(rows: list[dict[str, str]]) -> list[FrameworkItem]:
         where = _where("frameworks.csv", number, row, "code")
         framework = row.get("framework", "")
         if framework not in known:
-            raise FrameworkDataError(f"{where}: framework must be one of {', '.join(known)}")
+            raise FrameworkDataError(
+                _("{where}: framework must be one of {frameworks}").format(
+                    where=where, frameworks=", ".join(known)
+                )
+            )
         if not row.get("code") or not row.get("title"):
-            raise FrameworkDataError(f"{where}: code and title are required")
+            raise FrameworkDataError(_("{where}: code and title are required").format(where=where))
         parent = row.get("parent", "")
         if framework == Framework.SDG and not parent:
             goals.add(row["code"])
         if framework == Framework.SDG and parent and parent not in goals:
-            raise FrameworkDataError(f"{where}: its goal {parent} is not listed above it")
+            raise FrameworkDataError(
+                _("{where}: its goal {goal} is not listed above it").format(
+                    where=where, goal=parent
+                )
+            )
         items.append(
             FrameworkItem(
                 framework=framework,
@@ -176,13 +198,17 @@ def unsupported_basis(basis: str, section: str, url: str, note: str) -> tuple[st
     C25/52 section, a public page's address, or the note saying why an editorial choice
     was made. A link and a focal point follow the same rule."""
     if basis not in LINK_BASES:
-        return "basis", f"basis must be one of {', '.join(str(b) for b in LINK_BASES)}"
+        # Translators: {bases} are the bases as written in files and forms (C25/52, public...).
+        one_of = _("basis must be one of {bases}").format(
+            bases=", ".join(str(b) for b in LINK_BASES)
+        )
+        return "basis", one_of
     if basis == Basis.C25_52 and not section:
-        return "section", "a fact stated in C25/52 needs its section"
+        return "section", _("a fact stated in C25/52 needs its section")
     if basis == Basis.PUBLIC and not url.startswith(("https://", "http://")):
-        return "url", "a fact from public information needs the page's address (https://…)"
+        return "url", _("a fact from public information needs the page's address (https://…)")
     if basis == Basis.EDITORIAL and not note:
-        return "note", "an editorial choice needs a note saying why"
+        return "note", _("an editorial choice needs a note saying why")
     return None
 
 
@@ -191,7 +217,7 @@ def _check_link_basis(row: dict[str, str], where: str) -> None:
         row.get("basis", ""), row.get("section", ""), row.get("url", ""), row.get("note", "")
     )
     if gap is not None:
-        raise FrameworkDataError(f"{where}: {gap[1]}")
+        raise FrameworkDataError(_("{where}: {problem}").format(where=where, problem=gap[1]))
 
 
 def link_rows(
@@ -202,12 +228,21 @@ def link_rows(
     for number, row in enumerate(rows):
         where = _where("initiative_links.csv", number, row, "initiative")
         if row.get("initiative") not in slugs:
-            raise FrameworkDataError(f"{where}: no initiative '{row.get('initiative')}'")
+            raise FrameworkDataError(
+                _("{where}: no initiative '{slug}'").format(where=where, slug=row.get("initiative"))
+            )
         key = (row.get("framework", ""), row.get("code", ""))
         if key not in item_keys:
-            raise FrameworkDataError(f"{where}: no {key[0]} item '{key[1]}'")
+            raise FrameworkDataError(
+                # Translators: {framework} is a framework's code (gdc, wsis, sdg, kap, umc).
+                _("{where}: no {framework} item '{code}'").format(
+                    where=where, framework=key[0], code=key[1]
+                )
+            )
         if (row["initiative"], *key) in seen:
-            raise FrameworkDataError(f"{where}: the same link is listed twice")
+            raise FrameworkDataError(
+                _("{where}: the same link is listed twice").format(where=where)
+            )
         seen.add((row["initiative"], *key))
         _check_link_basis(row, where)
     return rows
@@ -218,7 +253,9 @@ def _date(value: str, where: str, field: str) -> date:
         return date.fromisoformat(value)
     except ValueError as error:
         raise FrameworkDataError(
-            f"{where}: {field} '{value}' is not a date (YYYY-MM-DD)"
+            _("{where}: {field} '{value}' is not a date (YYYY-MM-DD)").format(
+                where=where, field=field, value=value
+            )
         ) from error
 
 
@@ -233,10 +270,14 @@ def cycle_rows(rows: list[dict[str, str]]) -> list[ReportingCycle]:
         due = _date(row.get("due_on", ""), where, "due_on")
         if not row.get("name") or ends < starts or due < starts:
             raise FrameworkDataError(
-                f"{where}: needs a name, and starts_on before ends_on and due_on"
+                _("{where}: needs a name, and starts_on before ends_on and due_on").format(
+                    where=where
+                )
             )
         if row.get("basis") not in (Basis.PUBLIC, Basis.EDITORIAL, Basis.C25_52):
-            raise FrameworkDataError(f"{where}: basis must be public, editorial or C25/52")
+            raise FrameworkDataError(
+                _("{where}: basis must be public, editorial or C25/52").format(where=where)
+            )
         cycles.append(
             ReportingCycle(
                 name=row["name"],

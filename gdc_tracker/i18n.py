@@ -1,28 +1,169 @@
-"""One translation function for every user-visible string.
+"""One translation function for every user-visible string, in the reader's own language.
 
-English is the only language shipped so far; `_` already goes through gettext so that
-catalogues (compiled with Babel into locale/<lang>/LC_MESSAGES/gdc_tracker.mo) can be
-added for ITU's other five languages without touching the pages.
+The language belongs to the person, not to the server: each page run asks the resolver
+that the interface registers (`set_language_resolver`: the `?lang=` of the address, else
+the browser's language, else the configured default), and code outside a page run (the
+command line, a report built for a chosen language, a test) says which language it
+speaks with `speaking("fr")`.
+
+The catalogues are managed with Babel: `python -m gdc_tracker catalogues extract` reads
+every `_()`, `ngettext()` and `N_()` of the code into locale/gdc_tracker.pot and updates
+one locale/<lang>/LC_MESSAGES/gdc_tracker.po per language; `catalogues compile` writes
+the .mo files gettext reads. A .po newer than its .mo (a fresh checkout, an edited
+translation) is compiled when it is first needed, so a catalogue never lags its source.
+
+Rules for messages, checked by tests/test_catalogues.py: whole sentences with named
+placeholders (`_("{count} values stored").format(count=n)`), never sentences glued from
+fragments; plural forms through `ngettext`, never `n == 1`; nothing translated when a
+module is imported (the language is not known then): a constant holds the English text
+marked with `N_()`, and the code translates it with `_()` where it is shown.
 """
 
+from __future__ import annotations
+
+import functools
 import gettext
-import os
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
+from babel import Locale
+from babel.messages import mofile, pofile
+from babel.support import NullTranslations, Translations
+
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
-LANGUAGE = os.environ.get("GDC_TRACKER_LANGUAGE", "en")
-_translation = gettext.translation(
-    "gdc_tracker",
-    localedir=LOCALE_DIR,
-    languages=[LANGUAGE],
-    fallback=True,
-)
+DOMAIN = "gdc_tracker"
+DEFAULT_LANGUAGE = "en"
+# ITU's six official languages, in the order the language switch lists them.
+OFFICIAL_LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "ar", "zh", "ru")
+RIGHT_TO_LEFT: frozenset[str] = frozenset({"ar"})
+
+_spoken: ContextVar[str | None] = ContextVar("gdc_tracker_language", default=None)
+_resolver: Callable[[], str | None] | None = None
+
+
+# Which languages exist, and which one speaks now
+
+
+def catalogue_path(language: str, suffix: str = ".po") -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
+
+
+def available_languages() -> tuple[str, ...]:
+    """English and every official language that has a catalogue, in the official order."""
+    return tuple(
+        code
+        for code in OFFICIAL_LANGUAGES
+        if code == DEFAULT_LANGUAGE or catalogue_path(code).exists()
+    )
+
+
+def language_name(code: str) -> str:
+    """The language's name in itself ("Français", "Español", "العربية"), from CLDR."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def negotiate(requested: str | None, available: tuple[str, ...] | None = None) -> str | None:
+    """The available language that `requested` asks for ("fr-CA" → "fr"), or None.
+
+    Accepts a BCP 47 tag as browsers send it or a bare code as people type it in a link;
+    anything else (an unknown or malformed tag) is None, never an error.
+    """
+    if not requested:
+        return None
+    offered = available if available is not None else available_languages()
+    primary = requested.strip().replace("_", "-").split("-")[0].lower()
+    return primary if primary in offered else None
+
+
+def set_language_resolver(resolver: Callable[[], str | None] | None) -> None:
+    """Register how a page run finds its reader's language (the interface does, once)."""
+    global _resolver
+    _resolver = resolver
 
 
 def current_language() -> str:
-    """The language the interface speaks (a BCP 47 / CLDR code such as "en" or "fr")."""
-    return LANGUAGE
+    """The language the interface speaks now: a code of `available_languages()`."""
+    spoken = _spoken.get()
+    if spoken is None and _resolver is not None:
+        spoken = _resolver()
+    return spoken or DEFAULT_LANGUAGE
+
+
+def is_right_to_left(language: str | None = None) -> bool:
+    return (language or current_language()) in RIGHT_TO_LEFT
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[str]:
+    """Speak `language` inside the block (a report for a chosen language, a test, the CLI)."""
+    chosen = negotiate(language) or DEFAULT_LANGUAGE
+    token = _spoken.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _spoken.reset(token)
+
+
+# The catalogues
+
+
+@functools.cache
+def _catalogue(language: str, _stamp: float) -> NullTranslations:
+    po, mo = catalogue_path(language), catalogue_path(language, ".mo")
+    if not po.exists():
+        return NullTranslations()
+    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        with mo.open("rb") as compiled:
+            return Translations(compiled, domain=DOMAIN)
+    return Translations(io.BytesIO(compile_catalogue(language, write=False)), domain=DOMAIN)
+
+
+def translations(language: str) -> gettext.NullTranslations:
+    """The catalogue of `language`, recompiled when its .po has changed since."""
+    po = catalogue_path(language)
+    return _catalogue(language, po.stat().st_mtime if po.exists() else 0.0)
+
+
+def compile_catalogue(language: str, *, write: bool = True) -> bytes:
+    """Compile locale/<language>/…/gdc_tracker.po; write the .mo beside it when allowed.
+
+    Fuzzy and empty translations are left out, so such a message shows in English rather
+    than in a guessed wording.
+    """
+    with catalogue_path(language).open("rb") as source:
+        catalogue = pofile.read_po(source, locale=language, domain=DOMAIN)
+    buffer = io.BytesIO()
+    mofile.write_mo(buffer, catalogue, use_fuzzy=False)
+    compiled = buffer.getvalue()
+    if write:
+        catalogue_path(language, ".mo").write_bytes(compiled)
+    return compiled
+
+
+# What the code calls
 
 
 def _(message: str) -> str:
-    return _translation.gettext(message)
+    """`message` in the reader's language (English when no translation exists)."""
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        return message
+    return translations(language).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The singular or plural form of a message for `count`, by the language's own rules
+    (Arabic has six forms, Chinese one, Russian three)."""
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        return singular if count == 1 else plural
+    return translations(language).ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's own name for the marker)
+    """Mark `message` for the catalogues without translating it now (module constants)."""
+    return message

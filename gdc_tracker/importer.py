@@ -5,10 +5,14 @@ The Import page and `python -m gdc_tracker import` share these steps:
 1. `read_table(data, filename)`: the file as a DataFrame of text cells (nothing is guessed
    about types, so Namibia's "NA" stays a country). The index holds each row's number as
    the user sees it in a spreadsheet (header row 1, or later after a preamble such as the
-   World Bank's four lines).
+   World Bank's four lines). A CSV is read as UTF-8 (with or without BOM) or UTF-16, else
+   in the legacy code page of one of ITU's six languages that charset-normalizer detects
+   (Windows-1252, -1251, -1256, GB18030...), and refused when the detection is unsure
+   rather than stored garbled (see `_decode`); `read_as` names the encoding in words.
 2. `guess_mapping(frame)`: which column holds what, long layout (one row per observation)
-   or wide (one column per year, as World Bank and ITU downloads have it). The user may
-   change the mapping before the preview.
+   or wide (one column per year, as World Bank and ITU downloads have it), from headers
+   in ITU's six languages ("Country", "Pays", "País", "Страна", "البلد", "国家":
+   HEADER_TRANSLATIONS). The user may change the mapping before the preview.
 3. `preview(session, frame, mapping, by=..., today=...)`: every observation checked with
    the rules of gdc_tracker.entries and classified new, changed, unchanged or rejected,
    each rejection with its row number, column and reason. Reads the store in a few
@@ -33,13 +37,15 @@ BulkImportError
 its SessionExpired when the sign-in ended before the commit)
 
 Countries are recognised by ISO alpha-3, ISO alpha-2 and names with the usual variants of
-the UN, World Bank and Our World in Data (see CountryResolver). Groupings of other
+the UN, World Bank and Our World in Data, and by their names in ITU's six languages from
+CLDR and pycountry's catalogues (see CountryResolver). Groupings of other
 organisations (World Bank income groups, "Arab World", OWID continents) are rejected as
 unknown countries, with the reason: only ITU regions are imported as regions.
 """
 
 import codecs
 import csv
+import gettext
 import hashlib
 import io
 import json
@@ -56,6 +62,8 @@ from typing import Any, Literal
 from urllib.parse import urlparse
 from xml.parsers import expat
 
+import babel
+import charset_normalizer
 import pandas as pd
 import pycountry
 import sqlalchemy as sa
@@ -72,7 +80,7 @@ from gdc_tracker.entries import (
     value_problem,
 )
 from gdc_tracker.errors import CellTaken, GdcTrackerError, NotAllowed
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import N_, _
 from gdc_tracker.models import (
     NOT_LIVE_STATES,
     TOTAL,
@@ -200,24 +208,257 @@ def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> pd.Da
     return frame
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(codecs.BOM_UTF8):
-        candidates: Sequence[str] = ("utf-8-sig",)
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ("utf-16",)
-    else:
-        candidates = ("utf-8", "cp1252", "latin-1")
-    for encoding in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            break
-        return text, encoding
-    raise UnreadableFile(
+# The code pages a CSV in one of ITU's six languages comes in when it is not UTF-8, in
+# the order that names a reading they agree on: those Excel for Windows saves "CSV" in
+# (Windows-1252 for English, French and Spanish, Windows-1251 for Russian, Windows-1256
+# for Arabic, GBK for simplified Chinese, read as GB18030 which holds it, and Big5 for
+# traditional Chinese) and KOI8-R, Russian's own. The ISO 8859 pages are left out, being
+# rare and too alike on short text: ISO 8859-15 differs from Windows-1252 in eight signs
+# only (it would read "d´Ivoire" as "dŽIvoire"), 8859-5 and 8859-6 tie with Windows-1251
+# and -1256 on a line or two; DOS and Mac pages likewise ("Côte" is "CÙte" in Mac Roman).
+# Windows-1250 (Central Europe) is left out too, since it ties with Windows-1252 on most
+# short Spanish and French files; a file in it reads as Windows-1252, with wrong letters
+# that the preview's sample shows, named "Read as Western European (Windows-1252)".
+LEGACY_ENCODINGS = ("cp1252", "cp1251", "koi8_r", "cp1256", "gb18030", "big5")
+MAX_CHAOS = 0.1  # a legacy reading with more of its text looking garbled is refused
+# charset-normalizer's own margins for a choice it settles by a tie-break (CharsetMatch's
+# ordering): readings of different text closer than this are equally good.
+_TIE_CHAOS = 0.005
+_TIE_COHERENCE = 0.02
+_SAMPLE_BYTES = 65_536  # of lines beyond ASCII, where the code pages differ
+_SAMPLE_LINES = 1_024  # points of a large file from which a line beyond ASCII is read
+_BEYOND_ASCII = re.compile(b"[\x80-\xff]")
+_ASCII = bytes(range(128))
+_LATIN = "A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+_OTHER = f"[^\\W\\d_{_LATIN}]"  # a letter of a script other than Latin
+_NEXT_TO = f"[0-9{_LATIN}]"
+_OTHER_RUN = re.compile(f"{_OTHER}+")
+_LONE_OTHER = re.compile(f"(?<={_NEXT_TO}){_OTHER}(?!{_OTHER})|(?<!{_OTHER}){_OTHER}(?={_NEXT_TO})")
+# A mark of the Cyrillic, Hebrew or Arabic script on a Latin letter ("Espaٌa": ñ read
+# in Windows-1256), which counts as a lone letter of another script.
+_MARK_ON_LATIN = re.compile(
+    f"(?<=[{_LATIN}])[\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670]"
+)
+_C1_CONTROLS = re.compile("[\u0080-\u009f]")
+
+
+def _binary_or_unknown() -> UnreadableFile:
+    return UnreadableFile(
         _("The file holds binary data or an unknown text encoding: save it as CSV (UTF-8).")
     )
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """The file's text and the codec it was read with; UnreadableFile when unsure.
+
+    1. A byte order mark decides (UTF-8, UTF-16), and so do bytes that are valid UTF-8
+       (pure ASCII among them): read as they always were.
+    2. Bytes that are mostly UTF-8 with some that are not (a file pasted together from two
+       encodings, or damaged) are refused, naming the first line that is not UTF-8: any
+       single legacy reading would garble the rest.
+    3. Otherwise charset-normalizer (`from_bytes`) reads the file in each of
+       LEGACY_ENCODINGS, measured whole (a large file by its lines beyond ASCII, where the
+       code pages differ: up to _SAMPLE_BYTES of them, spread over the file), with the
+       chaos of each reading (the share of text that looks like mojibake) and its
+       coherence (how well its letters fit a language). A reading is dropped when it holds
+       control characters (U+0080-U+009F: no text has them), or when most of its runs of
+       letters of a non-Latin script are single letters (or marks) against Latin letters
+       or digits ("C魌e", "Cфte", "5癈", "Perْ": accents of Latin text that another code
+       page took for its own letters, which charset-normalizer's statistics have too
+       little text to rule out on a short file).
+    4. The best remaining reading is used, unless the detection is unsure and the file is
+       refused: no reading remains (binary data, or a code page of another language); the
+       best has chaos above MAX_CHAOS; another reading of different text is as good by
+       charset-normalizer's own margins (chaos within half a point and coherence within
+       0.02, where its ranking falls back on a tie-break), as for a tiny file whose few
+       accented bytes make a word in Windows-1252 and another in Windows-1251 or GB18030;
+       or the best code page does not define a byte of a line left out of the sample.
+    Readings of the same text are one reading, named by the first of their code pages in
+    LEGACY_ENCODINGS.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        if encoding == "utf-16" or b"\x00" in data:
+            raise _binary_or_unknown() from error
+        sample = _lines_beyond_ascii(data)
+        if encoding == "utf-8-sig" or _mostly_utf8(sample[0]):
+            raise UnreadableFile(
+                _(
+                    "The file is UTF-8 except on line {line}, which is in another encoding "
+                    "(a file pasted together from two, or damaged): correct that line, or "
+                    "save the whole file again as CSV UTF-8."
+                ).format(line=_line_at(data, error.start))
+            ) from error
+        return _legacy_reading(data, *sample)
+    if "\x00" in text:
+        raise _binary_or_unknown()
+    return text, encoding
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether most bytes beyond ASCII form valid UTF-8 sequences (in a legacy code page
+    they do only by chance: "Ã©" is no text anyone writes); of the file's sample."""
+    beyond_ascii = len(data.translate(None, _ASCII))
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd")
+    valid = len(text.encode("utf-8")) - (len(data) - beyond_ascii) - 3 * invalid
+    return valid * 2 > beyond_ascii
+
+
+def _plausible(text: str) -> bool:
+    """False for a reading no text gives (see `_decode`, step 3)."""
+    if _C1_CONTROLS.search(text):
+        return False
+    marks = len(_MARK_ON_LATIN.findall(text))
+    runs = marks + len(_OTHER_RUN.findall(text))
+    lone = marks + len(_LONE_OTHER.findall(text))
+    return lone * 2 <= runs
+
+
+def _lines_beyond_ascii(data: bytes) -> tuple[bytes, list[int]]:
+    """What charset-normalizer reads, with the file's number of each of its lines: a file
+    of up to _SAMPLE_BYTES whole (its statistics need the context on a short file), else
+    lines beyond ASCII (the lines in ASCII read alike in every code page): the first after
+    each of _SAMPLE_LINES points spread over the file, up to _SAMPLE_BYTES."""
+    if len(data) <= _SAMPLE_BYTES:
+        return data, list(range(1, data.count(b"\n") + 2))
+    lines: list[bytes] = []
+    numbers: list[int] = []
+    stride = max(1, len(data) // _SAMPLE_LINES)
+    position = counted = 0
+    line = 1
+    size = 0
+    while size < _SAMPLE_BYTES and (found := _BEYOND_ASCII.search(data, position)):
+        start = data.rfind(b"\n", 0, found.start()) + 1
+        end = data.find(b"\n", found.start())
+        end = len(data) if end < 0 else end
+        line += data.count(b"\n", counted, start)
+        counted = start
+        lines.append(data[start:end])
+        numbers.append(line)
+        size += end - start + 1
+        position = max(end + 1, start + stride)
+    return b"\n".join(lines), numbers
+
+
+def _legacy_reading(data: bytes, sample: bytes, line_numbers: list[int]) -> tuple[str, str]:
+    """The text of a file that is not UTF-8, by the rule of `_decode` (steps 3 and 4), from
+    its `sample` (see `_lines_beyond_ascii`)."""
+    found = charset_normalizer.from_bytes(
+        sample,
+        steps=1,
+        chunk_size=max(len(sample), 1),
+        cp_isolation=list(LEGACY_ENCODINGS),
+        enable_fallback=False,
+    )
+    readings = [match for match in found if _plausible(str(match))]
+    if not readings:
+        raise _binary_or_unknown()
+    best = readings[0]
+    if best.chaos > MAX_CHAOS:
+        raise UnreadableFile(
+            _(
+                "The file's text encoding cannot be told for sure: read as {encoding}, "
+                "{share:.0%} of its text looks garbled. Save it as CSV UTF-8 and import it "
+                "again."
+            ).format(encoding=encoding_in_words(_named(best)), share=best.chaos)
+        )
+    for rival in readings[1:]:
+        if (
+            abs(rival.chaos - best.chaos) < _TIE_CHAOS
+            and abs(rival.coherence - best.coherence) <= _TIE_COHERENCE
+            and str(rival) != str(best)
+        ):
+            line, ours, theirs = _first_difference(str(best), str(rival))
+            raise UnreadableFile(
+                _(
+                    "The file's text encoding cannot be told for sure: line {line} reads "
+                    "'{first}' in {first_encoding} but '{second}' in {second_encoding}. Save "
+                    "it as CSV UTF-8 and import it again."
+                ).format(
+                    line=line_numbers[line - 1],
+                    first=ours,
+                    first_encoding=encoding_in_words(_named(best)),
+                    second=theirs,
+                    second_encoding=encoding_in_words(_named(rival)),
+                )
+            )
+    encoding = min(
+        (_named(match) for match in readings if str(match) == str(best)),
+        key=LEGACY_ENCODINGS.index,
+    )
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(
+            _(
+                "The file's text encoding cannot be told for sure: it reads as {encoding}, "
+                "but line {line} holds bytes {encoding} does not define. Save it as CSV "
+                "UTF-8 and import it again."
+            ).format(encoding=encoding_in_words(encoding), line=_line_at(data, error.start))
+        ) from error
+
+
+def _named(match: "charset_normalizer.CharsetMatch") -> str:
+    """The first code page in LEGACY_ENCODINGS that gives the reading's text."""
+    names = [match.encoding, *(other.encoding for other in match.submatch)]
+    return min(
+        (name for name in names if name in LEGACY_ENCODINGS),
+        key=LEGACY_ENCODINGS.index,
+        default=match.encoding,
+    )
+
+
+def _first_difference(first: str, second: str) -> tuple[int, str, str]:
+    """Where two readings of a file first differ: the line, and the word in each."""
+    at, size = 0, min(len(first), len(second))
+    while at + 4096 <= size and first[at : at + 4096] == second[at : at + 4096]:
+        at += 4096
+    while at < size and first[at] == second[at]:
+        at += 1
+    line = first.count("\n", 0, at) + 1
+
+    def word(text: str) -> str:
+        start = max(text.rfind(mark, 0, at) for mark in ',;\t|\n"') + 1
+        ends = [end for mark in ',;\t|\r\n"' if (end := text.find(mark, at)) >= 0]
+        return text[start : min(ends, default=len(text))][:40]
+
+    return line, word(first), word(second)
+
+
+def encoding_in_words(encoding: str) -> str:
+    """The text encoding a file was read in, for the user: "Cyrillic (Windows-1251)"."""
+    names = {
+        "utf-8": _("Unicode (UTF-8)"),
+        "utf-8-sig": _("Unicode (UTF-8 with a byte order mark)"),
+        "utf-16": _("Unicode (UTF-16)"),
+        "cp1252": _("Western European (Windows-1252)"),
+        "cp1251": _("Cyrillic (Windows-1251)"),
+        "koi8_r": _("Cyrillic (KOI8-R)"),
+        "cp1256": _("Arabic (Windows-1256)"),
+        "gb18030": _("Chinese, simplified (GB18030)"),
+        "big5": _("Chinese, traditional (Big5)"),
+    }
+    return names.get(encoding, encoding)
+
+
+def read_as(encoding: str) -> str:
+    """How a file's text was read, as a sentence ("Read as Cyrillic (Windows-1251).");
+    "" for a workbook, whose text has no encoding to choose."""
+    if not encoding:
+        return ""
+    return _("Read as {encoding}.").format(encoding=encoding_in_words(encoding))
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -877,9 +1118,290 @@ _EVIDENCE_HEADERS = ("evidence url", "evidence", "evidence link", "url", "link")
 _NARRATIVE_HEADERS = ("narrative", "note", "notes", "comment", "comments", "remarks")
 
 
+# The headers above in French, Spanish, Arabic, Chinese (simplified, then traditional)
+# and Russian, by the English header they stand beside: each is tried right after its
+# English word, so the order of preference stays the English one ("País" before
+# "Región"). Written out as people head their tables (no library holds this); matched
+# without case or accents, so "Año" and "ANO" are one header.
+HEADER_TRANSLATIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    # Country codes
+    "country code": {
+        "fr": ("code pays", "code du pays"),
+        "es": ("código de país", "código del país"),
+        "ar": ("رمز البلد", "رمز الدولة"),
+        "zh": ("国家代码", "國家代碼"),
+        "ru": ("код страны",),
+    },
+    "iso code": {
+        "fr": ("code ISO",),
+        "es": ("código ISO",),
+        "ar": ("رمز ISO",),
+        "zh": ("ISO代码", "ISO 代码", "ISO代碼"),
+        "ru": ("код ISO",),
+    },
+    "code": {
+        "es": ("código",),
+        "ar": ("الرمز", "رمز"),
+        "zh": ("代码", "代碼"),
+        "ru": ("код",),
+    },
+    # Country names
+    "country": {
+        "fr": ("pays",),
+        "es": ("país",),
+        "ar": ("البلد", "الدولة", "بلد", "دولة"),
+        "zh": ("国家", "國家"),
+        "ru": ("страна",),
+    },
+    "country name": {
+        "fr": ("nom du pays", "nom de pays"),
+        "es": ("nombre del país", "nombre de país"),
+        "ar": ("اسم البلد", "اسم الدولة"),
+        "zh": ("国家名称", "國家名稱"),
+        "ru": ("название страны", "наименование страны"),
+    },
+    "economy": {
+        "fr": ("économie",),
+        "es": ("economía",),
+        "ar": ("الاقتصاد",),
+        "zh": ("经济体", "經濟體"),
+        "ru": ("экономика",),
+    },
+    "geography": {
+        "fr": ("géographie", "zone géographique"),
+        "es": ("geografía", "zona geográfica"),
+        "ar": ("المنطقة الجغرافية",),
+        "zh": ("地理区域", "地理區域"),
+        "ru": ("география",),
+    },
+    "country or area": {
+        "fr": ("pays ou zone", "pays ou région"),
+        "es": ("país o área", "país o zona"),
+        "ar": ("البلد أو المنطقة",),
+        "zh": ("国家或地区", "国家/地区", "國家或地區", "國家/地區"),
+        "ru": ("страна или территория", "страна или район"),
+    },
+    "country territory": {
+        "fr": ("pays ou territoire", "pays/territoire"),
+        "es": ("país o territorio", "país/territorio"),
+        "ar": ("البلد أو الإقليم",),
+        "ru": ("страна/территория",),
+    },
+    "area": {
+        "fr": ("zone",),
+        "es": ("zona",),
+        "ar": ("المنطقة",),
+        "zh": ("地区", "地區"),
+        "ru": ("территория",),
+    },
+    "location": {
+        "fr": ("lieu", "localisation"),
+        "es": ("ubicación", "lugar"),
+        "ar": ("الموقع",),
+        "zh": ("地点", "地點"),
+        "ru": ("местоположение",),
+    },
+    "name": {
+        "fr": ("nom",),
+        "ar": ("الاسم",),
+        "zh": ("名称", "名稱"),
+        "ru": ("название", "наименование"),
+    },
+    "region": {
+        "ar": ("الإقليم",),
+        "zh": ("区域", "區域"),
+        "ru": ("регион",),
+    },
+    # Periods
+    "year": {
+        "fr": ("année",),
+        "es": ("año",),
+        "ar": ("السنة", "العام", "سنة", "عام"),
+        "zh": ("年份", "年度", "年"),
+        "ru": ("год",),
+    },
+    "period": {
+        "fr": ("période",),
+        "es": ("período", "periodo"),
+        "ar": ("الفترة",),
+        "zh": ("时期", "期间", "時期", "期間"),
+        "ru": ("период",),
+    },
+    "time": {
+        "zh": ("时间", "時間"),
+        "ru": ("время",),
+    },
+    "reporting period": {
+        "fr": ("période de référence",),
+        "es": ("período de referencia", "periodo de referencia"),
+        "ar": ("الفترة المرجعية",),
+        "zh": ("报告期", "報告期"),
+        "ru": ("отчётный период",),
+    },
+    "date": {
+        "es": ("fecha",),
+        "ar": ("التاريخ",),
+        "zh": ("日期",),
+        "ru": ("дата",),
+    },
+    # Values
+    "value": {
+        "fr": ("valeur",),
+        "es": ("valor",),
+        "ar": ("القيمة", "قيمة"),
+        "zh": ("数值", "數值", "值"),
+        "ru": ("значение",),
+    },
+    "observation value": {
+        "fr": ("valeur observée", "valeur de l'observation"),
+        "es": ("valor observado", "valor de la observación"),
+        "ar": ("القيمة المرصودة",),
+        "zh": ("观测值", "觀測值"),
+        "ru": ("наблюдаемое значение",),
+    },
+    # Indicators
+    "indicator code": {
+        "fr": ("code de l'indicateur", "code indicateur"),
+        "es": ("código del indicador", "código de indicador"),
+        "ar": ("رمز المؤشر",),
+        "zh": ("指标代码", "指標代碼"),
+        "ru": ("код показателя", "код индикатора"),
+    },
+    "indicator": {
+        "fr": ("indicateur",),
+        "es": ("indicador",),
+        "ar": ("المؤشر", "مؤشر"),
+        "zh": ("指标", "指標"),
+        "ru": ("показатель", "индикатор"),
+    },
+    "indicator name": {
+        "fr": ("nom de l'indicateur",),
+        "es": ("nombre del indicador",),
+        "ar": ("اسم المؤشر",),
+        "zh": ("指标名称", "指標名稱"),
+        "ru": ("название показателя", "наименование показателя"),
+    },
+    "series code": {
+        "fr": ("code de la série",),
+        "es": ("código de la serie",),
+        "ar": ("رمز السلسلة",),
+        "zh": ("系列代码", "系列代碼"),
+        "ru": ("код ряда",),
+    },
+    "series": {
+        "fr": ("série",),
+        "es": ("serie",),
+        "ar": ("السلسلة",),
+        "zh": ("系列",),
+        "ru": ("ряд данных",),
+    },
+    # Breakdowns
+    "disaggregation": {
+        "fr": ("ventilation", "désagrégation"),
+        "es": ("desagregación",),
+        "ar": ("التصنيف", "التفصيل"),
+        "zh": ("分类", "分類", "细分", "細分"),
+        "ru": ("дезагрегация", "разбивка"),
+    },
+    "breakdown": {
+        "fr": ("répartition",),
+        "es": ("desglose",),
+    },
+    "dimension": {
+        "es": ("dimensión",),
+        "ar": ("البعد",),
+        "zh": ("维度", "維度"),
+        "ru": ("измерение",),
+    },
+    # Sources
+    "source": {
+        "es": ("fuente",),
+        "ar": ("المصدر", "مصدر"),
+        "zh": ("来源", "來源"),
+        "ru": ("источник",),
+    },
+    "data source": {
+        "fr": ("source des données", "source de données"),
+        "es": ("fuente de datos", "fuente de los datos"),
+        "ar": ("مصدر البيانات",),
+        "zh": ("数据来源", "資料來源"),
+        "ru": ("источник данных",),
+    },
+    # Evidence links
+    "evidence": {
+        "fr": ("justificatif", "preuve"),
+        "es": ("evidencia", "prueba"),
+        "ar": ("الدليل",),
+        "zh": ("证据", "證據"),
+        "ru": ("подтверждение",),
+    },
+    "url": {
+        "fr": ("adresse web",),
+        "es": ("dirección web",),
+        "zh": ("网址", "網址"),
+        "ru": ("веб-адрес",),
+    },
+    "link": {
+        "fr": ("lien",),
+        "es": ("enlace", "vínculo"),
+        "ar": ("الرابط", "رابط"),
+        "zh": ("链接", "連結"),
+        "ru": ("ссылка",),
+    },
+    # Notes
+    "note": {
+        "es": ("nota",),
+        "ar": ("ملاحظة",),
+        "zh": ("备注", "備註", "注释", "註釋"),
+        "ru": ("примечание",),
+    },
+    "notes": {
+        "es": ("notas",),
+        "ar": ("ملاحظات", "الملاحظات"),
+        "zh": ("说明", "說明"),
+        "ru": ("примечания",),
+    },
+    "comment": {
+        "fr": ("commentaire",),
+        "es": ("comentario",),
+        "ar": ("تعليق",),
+        "zh": ("评论", "評論"),
+        "ru": ("комментарий",),
+    },
+    "comments": {
+        "fr": ("commentaires",),
+        "es": ("comentarios",),
+        "ar": ("تعليقات",),
+        "ru": ("комментарии",),
+    },
+    "remarks": {
+        "fr": ("remarque", "remarques"),
+        "es": ("observaciones",),
+        "ru": ("замечания",),
+    },
+}
+
+
+def _header_words(name: str) -> str:
+    """A header reduced for matching, in any script: no case, accents or punctuation."""
+    decomposed = unicodedata.normalize("NFKD", str(name))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return re.sub(r"[\W_]+", " ", bare.lower()).strip()
+
+
+@lru_cache(maxsize=32)
+def _synonyms(english: tuple[str, ...]) -> tuple[str, ...]:
+    """The English headers with their translations, each right after its English word."""
+    found: list[str] = []
+    for word in english:
+        words = [word, *(w for ws in HEADER_TRANSLATIONS.get(word, {}).values() for w in ws)]
+        found += [key for key in map(_header_words, words) if key not in found]
+    return tuple(found)
+
+
 def _pick(available: list[str], synonyms: Sequence[str]) -> str | None:
-    keys = {_header_key(name): name for name in reversed(available)}
-    for synonym in synonyms:
+    keys = {_header_words(name): name for name in reversed(available)}
+    for synonym in _synonyms(tuple(synonyms)):
         if synonym in keys:
             return keys[synonym]
     return None
@@ -1004,14 +1526,19 @@ def _sdmx_mapping(columns: list[str], indicator_code: str | None) -> ColumnMappi
 
 
 def normalise_name(text: str) -> str:
-    """A country name reduced for matching: no case, accents, punctuation, "The" or "St."."""
-    without_apostrophes = re.sub("['\u2018\u2019\u02bc`\u00b4]", "", text)  # d'Ivoire, d’Ivoire
-    ascii_text = (
-        unicodedata.normalize("NFKD", without_apostrophes).encode("ascii", "ignore").decode()
-    )
-    lowered = ascii_text.lower().replace("&", " and ")
+    """A country name reduced for matching: no case, accents, punctuation, "The" or "St.".
+
+    Accents are the marks Unicode separates from their letter (é is e and a mark): they go
+    in every script, so Russian й and ё match и and е, and Arabic أ matches ا. Letters stay
+    whatever their script, so Cyrillic, Arabic and Chinese names keep their text; Latin
+    names reduce as they always did ("Côte d’Ivoire" is "cote divoire").
+    """
+    without_apostrophes = re.sub("['\u2018\u2019\u02bc`\u00b4\u0640]", "", text)  # d’Ivoire
+    decomposed = unicodedata.normalize("NFKD", without_apostrophes)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    lowered = bare.lower().replace("&", " and ")
     lowered = re.sub(r"\bst\b\.?", "saint", lowered)
-    words = re.sub(r"[^a-z0-9]+", " ", lowered).strip()
+    words = re.sub(r"[\W_]+", " ", lowered).strip()
     return re.sub(r"^the |(?<= )the$", "", words).strip()
 
 
@@ -1095,6 +1622,46 @@ def _iso_names() -> dict[str, tuple[str, ...]]:
     return names
 
 
+# ITU's six languages, as CLDR (through Babel) and pycountry's ISO 3166 catalogues name
+# them; Chinese in its simplified and traditional scripts.
+NAME_LOCALES = ("en", "fr", "es", "ar", "zh_Hans", "zh_Hant", "ru")
+_PYCOUNTRY_LOCALES = {"zh_Hans": "zh_CN", "zh_Hant": "zh_TW"}
+_CLDR_CODES = {"001": WORLD_CODE, "XK": "XKX"}  # CLDR's world and Kosovo, in the store's codes
+
+
+@lru_cache(maxsize=1)
+def _names_in_languages() -> dict[str, frozenset[str]]:
+    """Every country's names in ITU's six languages, normalised -> the codes they name.
+
+    From CLDR's territory names (Babel) and the translations of pycountry's names, official
+    names and common names (its gettext catalogues). A name with two codes names two
+    countries in two languages: CountryResolver leaves it unresolved.
+    """
+    found: dict[str, set[str]] = {}
+
+    def add(name: str, code: str) -> None:
+        key = normalise_name(name)
+        if key:
+            found.setdefault(key, set()).add(code)
+
+    for locale in NAME_LOCALES:
+        for territory, name in babel.Locale.parse(locale).territories.items():
+            country = pycountry.countries.get(alpha_2=territory) if len(territory) == 2 else None
+            code = _CLDR_CODES.get(territory) or (country.alpha_3 if country else None)
+            if code:
+                add(name, code)
+        catalogue = gettext.translation(
+            "iso3166-1",
+            pycountry.LOCALES_DIR,
+            languages=[_PYCOUNTRY_LOCALES.get(locale, locale)],
+            fallback=True,
+        )
+        for code, names in _iso_names().items():
+            for name in names:
+                add(catalogue.gettext(name), code)
+    return {name: frozenset(codes) for name, codes in found.items()}
+
+
 @lru_cache(maxsize=1)
 def _iso_lookup() -> dict[str, str]:
     """Alpha-3, alpha-2 and normalised names of every ISO country -> alpha-3 (for messages)."""
@@ -1105,6 +1672,9 @@ def _iso_lookup() -> dict[str, str]:
     for code, names in _iso_names().items():
         for name in names:
             lookup.setdefault(normalise_name(name), code)
+    for name, codes in _names_in_languages().items():
+        if len(codes) == 1:
+            lookup.setdefault(name, next(iter(codes)))
     return lookup
 
 
@@ -1137,10 +1707,13 @@ class CountryResolver:
 
     Countries and the world resolve by code (ISO alpha-3, alpha-2, the aliases above) or by
     name (the store's, pycountry's and the aliases above, ignoring case, accents and
-    punctuation). ITU regions resolve by their code only: "Europe" or "Africa" in a
-    download is a continent, not the ITU region, so a region's name is refused with the
-    reason, and a region code whose name column says something else ("ARB", "Arab World")
-    is refused too.
+    punctuation, and their names in ITU's six languages: "Brasil", "Allemagne", "Россия",
+    "مصر", "巴西"; see `_names_in_languages`). A name that means two countries (in two
+    languages, or in a language and the English names) resolves to neither: the row is
+    refused with both codes, as a code and a name that disagree are. ITU regions resolve
+    by their code only: "Europe" or "Africa" in a download is a continent, not the ITU
+    region, so a region's name is refused with the reason, and a region code whose name
+    column says something else ("ARB", "Arab World") is refused too.
     """
 
     def __init__(
@@ -1179,6 +1752,18 @@ class CountryResolver:
             if code in self.kind:
                 for alias in aliases:
                     self.by_name[normalise_name(alias)] = code
+        # Names in the six languages: normalised name -> the codes, when more than one.
+        self.ambiguous: dict[str, tuple[str, ...]] = {}
+        for name, codes in _names_in_languages().items():
+            english = self.by_name.get(name)
+            meant = codes | {english} if english else codes
+            if len(meant) > 1:
+                self.ambiguous[name] = tuple(sorted(meant))
+                self.by_name.pop(name, None)
+            elif english is None:
+                (code,) = meant
+                if self.kind.get(code) in (GeographyKind.COUNTRY, GeographyKind.WORLD):
+                    self.by_name[name] = code
         self._cache: dict[tuple[str, str], Resolution] = {}
 
     def _lookup(self, text: str) -> str | None:
@@ -1186,35 +1771,36 @@ class CountryResolver:
         if upper in self.by_code:
             return self.by_code[upper]
         name = normalise_name(text)
-        if name in self.by_name:
-            return self.by_name[name]
-        without_brackets = normalise_name(re.sub(r"\(.*?\)", " ", text))
+        if name in self.by_name or name in self.ambiguous:
+            return self.by_name.get(name)
+        without_brackets = normalise_name(re.sub(r"[(\uff08].*?[)\uff09]", " ", text))
         return self.by_name.get(without_brackets)
 
     def _unknown(self, text: str, *, name: str = "", no_code: bool = False) -> str:
         """Why `text` is no geography of the store, as precisely as can be said."""
-        head = (
-            _("unknown country '{text}' (no code given)")
-            if no_code
-            else _("unknown country '{text}'")
-        ).format(text=text)
         normalised = normalise_name(text)
+        if normalised in self.ambiguous:
+            return _(
+                "'{text}' names more than one country in ITU's languages ({codes}): give "
+                "the country's ISO code instead"
+            ).format(text=text, codes=", ".join(self.ambiguous[normalised]))
+        country = _("'{text}' (no code given)").format(text=text) if no_code else f"'{text}'"
         if normalised in self.region_by_name:
-            return head + _(
-                ": ITU regions are recognised by their code ({code}), so that a continent "
-                "or another organisation's grouping is never taken for one"
-            ).format(code=self.region_by_name[normalised])
+            return _(
+                "unknown country {country}: ITU regions are recognised by their code ({code}), "
+                "so that a continent or another organisation's grouping is never taken for one"
+            ).format(country=country, code=self.region_by_name[normalised])
         iso = _iso_lookup().get(text.upper()) or _iso_lookup().get(normalised)
         if iso is not None:
-            return head + _(": {name} ({code}) is not among the geographies tracked").format(
-                name=_iso_names()[iso][0], code=iso
-            )
+            return _(
+                "unknown country {country}: {name} ({code}) is not among the geographies tracked"
+            ).format(country=country, name=_iso_names()[iso][0], code=iso)
         if name:
-            head += f" ({name})"
-        return head + _(
-            ": not an ISO 3166 code or country name the tracker knows (groupings such as "
-            "World Bank regions and income groups are not imported)"
-        )
+            country = f"{country} ({name})"
+        return _(
+            "unknown country {country}: not an ISO 3166 code or country name the tracker knows "
+            "(groupings such as World Bank regions and income groups are not imported)"
+        ).format(country=country)
 
     def resolve(self, code_text: str, name_text: str = "") -> Resolution:
         key = (code_text, name_text)
@@ -1333,13 +1919,28 @@ def source_key(frame: pd.DataFrame, indicator_column: str) -> str:
     extra = set(frame.attrs.get("extra_columns", ()))
     headers = sorted(
         {
-            _header_key(str(name))
+            _source_header_key(str(name))
             for name in frame.columns
             if header_period(name) is None and name not in extra
         }
     )
     digest = hashlib.sha256("\n".join(headers).encode("utf-8")).hexdigest()[:16]
-    return f"{_header_key(indicator_column)[:100]}#{digest}"
+    return f"{_source_header_key(indicator_column)[:100]}#{digest}"
+
+
+def _source_header_key(name: str) -> str:
+    """A header as `source_key` keeps it: a header in Latin letters keeps the key of the
+    first releases (so the matches confirmed then are found again); one with letters of
+    another script is keyed by its own words, which that key reduced to nothing (every
+    Russian or Chinese header would have been the same)."""
+    if any(char.isalpha() and not _is_latin(char) for char in name):
+        return _header_words(name)
+    return _header_key(name)
+
+
+def _is_latin(char: str) -> bool:
+    """Latin script, or a letter before the Greek block ("º" of "Nº", "µ")."""
+    return ord(char) < 0x0370 or unicodedata.name(char, "").startswith("LATIN")
 
 
 @dataclass(frozen=True, slots=True)
@@ -1741,7 +2342,8 @@ def propose_source(frame: pd.DataFrame, today: date) -> SourceInfo:
         return UNKNOWN_SOURCE
     [code] = codes
     release = today.isoformat()
-    dataset = _("World Development Indicators: {code} {name}").format(
+    # Stored as the dataset's own name and note, in English whatever the importer's language.
+    dataset = "World Development Indicators: {code} {name}".format(
         code=code, name=names[0] if len(names) == 1 else ""
     )
     return SourceInfo(
@@ -1752,9 +2354,7 @@ def propose_source(frame: pd.DataFrame, today: date) -> SourceInfo:
         url=f"https://data.worldbank.org/indicator/{code}",
         licence="CC BY 4.0",
         accessed=today,
-        note=_("World Bank WDI bulk download; the file states no release: accessed {day}.").format(
-            day=release
-        ),
+        note=f"World Bank WDI bulk download; the file states no release: accessed {release}.",
     )
 
 
@@ -1779,6 +2379,11 @@ class ImportPreview:
     set_aside: dict[tuple[str, str], SetAside] = field(default_factory=dict)
     source: SourceInfo = UNKNOWN_SOURCE  # where the values come from (models.DataSource)
     status_labels: dict[str, str] = field(default_factory=dict)  # OBS_STATUS code -> label
+    encoding: str = ""  # the codec the file's text was read with (see _decode); "" for .xlsx
+
+    def read_as(self) -> str:
+        """How the file's text was read, in words ("Read as Cyrillic (Windows-1251).")."""
+        return read_as(self.encoding)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -1988,6 +2593,12 @@ class ImportPreview:
         return pd.DataFrame(rows, columns=columns).sort_values("row", kind="stable")
 
 
+def _value_cells(frame: pd.DataFrame, mapping: ColumnMapping) -> list[str]:
+    """Every cell the mapping reads a value from (the value column, or each year's)."""
+    columns = [mapping.value] if mapping.layout == "long" else list(mapping.year_columns)
+    return [cell for column in columns for cell in _texts(frame, column)]
+
+
 def _texts(frame: pd.DataFrame, column: str | None) -> list[str]:
     if not column:
         return [""] * len(frame)
@@ -2000,7 +2611,38 @@ def _row_numbers(frame: pd.DataFrame) -> list[int]:
     return list(range(2, len(frame) + 2))  # a frame built by hand: header is row 1
 
 
-def _parse_value(text: str, unit: str) -> tuple[float | None, str | None]:
+# A number as French, Spanish or Russian spreadsheets write it: "84,2", "1.234,5", "1 234,5".
+_COMMA_DECIMAL = re.compile(r"[-+]?(?:\d{1,3}(?:[.\u00a0\u202f ]\d{3})+|\d+)(?:,\d+)?")
+# A comma followed by anything but three digits can only be a decimal comma ("84,25").
+_ONLY_A_DECIMAL_COMMA = re.compile(r"[-+]?\d+,(?:\d{1,2}|\d{4,})")
+
+
+def writes_decimal_comma(cells: Sequence[str]) -> bool:
+    """Whether the value cells of a file write decimals with a comma ("84,2").
+
+    Decided for the whole file, never cell by cell: every filled cell must read as such a
+    number, and at least one must be a decimal comma beyond doubt (a comma not followed by
+    exactly three digits, which "1,234" in an English file is). A file of "1,234" and
+    "5,678" alone stays refused, with the message that says how to write it.
+    """
+    filled = [cell.strip() for cell in cells if cell.strip()]
+    if not filled or not any("," in cell for cell in filled):
+        return False
+    if not all(_COMMA_DECIMAL.fullmatch(cell.rstrip("%").strip()) for cell in filled):
+        return False
+    return any(_ONLY_A_DECIMAL_COMMA.fullmatch(cell.rstrip("%").strip()) for cell in filled)
+
+
+def _decimal_point(text: str) -> str:
+    """The number with its thousands marks out and its decimal comma a point (1234.5)."""
+    for mark in (".", "\u00a0", "\u202f", " "):
+        text = text.replace(mark, "")
+    return text.replace(",", ".")
+
+
+def _parse_value(
+    text: str, unit: str, decimal_comma: bool = False
+) -> tuple[float | None, str | None]:
     cleaned = text.strip()
     if not cleaned:
         return None, _("empty value")
@@ -2010,6 +2652,8 @@ def _parse_value(text: str, unit: str) -> tuple[float | None, str | None]:
         ).format(text=cleaned)
     if unit == "percent" and cleaned.endswith("%"):
         cleaned = cleaned[:-1].strip()
+    if decimal_comma and _COMMA_DECIMAL.fullmatch(cleaned):
+        cleaned = _decimal_point(cleaned)
     if "," in cleaned or "_" in cleaned:
         return None, _(
             "'{text}' is not a number: write it with a decimal point and no thousands separators"
@@ -2037,6 +2681,7 @@ class _Context:
     today: date
     default_source: str
     period_cache: dict[str, tuple[Period | None, str | None]] = field(default_factory=dict)
+    decimal_comma: bool = False  # the file writes "84,2" (writes_decimal_comma)
 
     def period(self, text: str) -> tuple[Period | None, str | None]:
         if text not in self.period_cache:
@@ -2239,7 +2884,7 @@ class _Reader:
         """Check one value of a row whose facts passed; accept it or record why not."""
         period_column, period_text, period, period_reason = period_cell
         value_column, value_text = value_cell
-        value, value_reason = _parse_value(value_text, facts.unit)
+        value, value_reason = _parse_value(value_text, facts.unit, self.context.decimal_comma)
         low, high = facts.low, facts.high
         if value is not None and (
             (low is not None and value < low) or (high is not None and value > high)
@@ -2556,7 +3201,7 @@ def preview(
     `source` is the dataset the values come from; None: what the file says of itself
     (`propose_source`), UNKNOWN_SOURCE: not known. A file whose unit does not fit the
     indicator it is imported as is refused (UnitMismatch)."""
-    require(by, Role.EDITOR, "import progress entries")
+    require(by, Role.EDITOR, N_("import progress entries"))
     mapping.check(frame)
     today = today or date.today()
     source = propose_source(frame, today) if source is None else source
@@ -2595,7 +3240,9 @@ def preview(
         indicator_choices=choices,
         source=source,
         status_labels=_status_labels(frame, mapping),
+        encoding=str(frame.attrs.get("encoding", "")),
     )
+    context.decimal_comma = writes_decimal_comma(_value_cells(frame, mapping))
     reader = _Reader(context, mapping, result)
     reader.read(frame, progress)
     live = _live_entries(session, reader.accepted)
@@ -2959,6 +3606,14 @@ def _bulk_insert(connection: sa.Connection, table: sa.Table, rows: list[dict[str
         ) from error
 
 
+# What an import does, by the state its entries are saved in (the refusal names it).
+IMPORT_ACTIONS = {
+    ReviewState.DRAFT: N_("import entries as draft"),
+    ReviewState.SUBMITTED: N_("import entries as submitted"),
+    ReviewState.PUBLISHED: N_("import entries as published"),
+}
+
+
 def _batch_summary(result: ImportPreview, state: ReviewState) -> dict[str, Any]:
     """What the file brought, for the batch and its audit record."""
     return {
@@ -3129,7 +3784,7 @@ def commit(
     if state == ReviewState.REJECTED:
         raise NotAllowed(_("Imports are saved as draft, submitted or published."))
     needed = Role.REVIEWER if state == ReviewState.PUBLISHED else Role.EDITOR
-    by = authorize(session, by, needed, f"import entries as {state}")
+    by = authorize(session, by, needed, IMPORT_ACTIONS.get(state, N_("import progress entries")))
     outcome = ImportResult(
         filename=result.filename,
         import_id=None,
@@ -3246,6 +3901,7 @@ __all__ = [
     "UnreadableFile",
     "commit",
     "commit_to_store",
+    "encoding_in_words",
     "file_indicators",
     "guess_mapping",
     "header_period",
@@ -3254,6 +3910,7 @@ __all__ = [
     "normalise_name",
     "preview",
     "propose_source",
+    "read_as",
     "read_table",
     "resolver_for",
     "source_key",

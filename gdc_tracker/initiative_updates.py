@@ -16,9 +16,10 @@ from sqlmodel import Session, select
 
 from gdc_tracker.audit import record_change, snapshot
 from gdc_tracker.auth import Identity, authorize
-from gdc_tracker.entries import EntryDraft, add_entry
+from gdc_tracker.entries import EntryDraft, add_entry, too_long
 from gdc_tracker.errors import FieldProblem, NotFound, StaleEdit, ValidationFailed
 from gdc_tracker.framework_reference import LINK_BASES, unsupported_basis
+from gdc_tracker.i18n import N_, _
 from gdc_tracker.models import FactBasis, Initiative, ProgressEntry, Role, utc_now
 
 
@@ -35,7 +36,7 @@ class InitiativeUpdate:
 def get_initiative(session: Session, slug: str) -> Initiative:
     initiative = session.exec(select(Initiative).where(Initiative.slug == slug)).first()
     if initiative is None:
-        raise NotFound(f"initiative '{slug}' does not exist")
+        raise NotFound(_("initiative '{slug}' does not exist").format(slug=slug))
     return initiative
 
 
@@ -67,7 +68,7 @@ def save_update(
     from what they saw, never over what they did not. A narrative alone never overwrites
     anything (it is a new entry).
     """
-    by = authorize(session, by, Role.EDITOR, "update initiatives")
+    by = authorize(session, by, Role.EDITOR, N_("update initiatives"))
     initiative = get_initiative(session, update.slug)
     if update.status != initiative.status and initiative.version != expected_version:
         raise StaleEdit(
@@ -89,7 +90,7 @@ def _focal_point_problems(
 ) -> list[FieldProblem]:
     problems: list[FieldProblem] = []
     if len(focal_point) > FOCAL_POINT_MAX:
-        problems.append(FieldProblem("focal_point", f"use at most {FOCAL_POINT_MAX} characters"))
+        problems.append(FieldProblem("focal_point", too_long(FOCAL_POINT_MAX)))
     if not focal_point:
         return problems  # clearing it: "not stated" needs no basis
     gap = unsupported_basis(basis, section, url, note)
@@ -115,7 +116,7 @@ def set_focal_point(
     Refused (StaleEdit) when the initiative changed since `expected_version`; nothing is
     written when a field is wrong (ValidationFailed names it).
     """
-    by = authorize(session, by, Role.ADMIN, "set focal points")
+    by = authorize(session, by, Role.ADMIN, N_("set focal points"))
     initiative = get_initiative(session, slug)
     if initiative.version != expected_version:
         raise StaleEdit(current=snapshot(initiative) or {})

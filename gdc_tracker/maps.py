@@ -24,7 +24,9 @@ import pydeck as pdk
 from countryinfo import CountryInfo
 from pydeck.bindings.json_tools import default_serialize
 
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import _, ngettext
+from gdc_tracker.models import unit_label
+from gdc_tracker.numbers import decimal_for_people, percent_for_people
 from gdc_tracker.palette import progress_label
 
 Colour = list[int]
@@ -57,12 +59,10 @@ WORLD_VIEW = pdk.ViewState(latitude=20, longitude=12, zoom=0.9, min_zoom=0, max_
 LEGEND_HEIGHT = 84  # the whole legend, axis included: Streamlit fits the chart into it
 TOOLTIP_STYLE = {"fontSize": "13px", "whiteSpace": "pre-line", "maxWidth": "360px"}
 
-UNIT_FORMATS: dict[str, str] = {
-    "percent": "{:,.1f} %",
-    "percent_gni": "{:,.2f} % of GNI per capita",
-    "ratio": "{:,.3f}",
-    "index": "{:,.1f}",
-    "count": "{:,.0f}",
+UNIT_PATTERNS: dict[str, str] = {  # CLDR number patterns of the units shown without a word
+    "ratio": "#,##0.000",
+    "index": "#,##0.0",
+    "count": "#,##0",
 }
 
 
@@ -115,11 +115,22 @@ def land() -> dict[str, Any]:
 
 
 def format_value(value: object, unit: str) -> str:
-    """A value with its unit, for tooltips, tables and sentences."""
+    """A value with its unit, for tooltips, tables and sentences, in the reader's language."""
     if value is None or pd.isna(value):  # type: ignore[arg-type]
         return _("no data")
-    pattern = UNIT_FORMATS.get(unit, "{:,.2f} " + unit)
-    return pattern.format(float(value))  # type: ignore[arg-type]
+    number = float(value)  # type: ignore[arg-type]
+    if unit == "percent":
+        return percent_for_people(number, "#,##0.0")
+    if unit == "percent_gni":
+        return _("{percent} of GNI per capita").format(
+            percent=percent_for_people(number, "#,##0.00")
+        )
+    if unit in UNIT_PATTERNS:
+        return decimal_for_people(number, UNIT_PATTERNS[unit])
+    # Translators: a value and its unit, as in "3.00 hours".
+    return _("{number} {unit}").format(
+        number=decimal_for_people(number, "#,##0.00"), unit=unit_label(unit)
+    )
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -157,17 +168,18 @@ def fill_colours(values: pd.Series, *, higher_is_better: bool) -> list[Colour]:
 def _value_tooltip(row: Any, unit: str, year: int) -> str:
     name = f"{row.name} ({row.region_code})" if row.region_code else str(row.name)
     if pd.isna(row.value):
-        return f"{name}\n{_('No data for')} {year}"
-    return (
-        f"{name}\n{_('Value')}: {format_value(row.value, unit)} ({int(row.year)})\n"
-        f"{_('Progress')}: {progress_label(str(row.status))}"
+        return "\n".join([name, _("No data for {year}").format(year=year)])
+    value = _("Value: {value} ({year})").format(
+        value=format_value(row.value, unit), year=int(row.year)
     )
+    progress = _("Progress: {status}").format(status=progress_label(str(row.status)))
+    return "\n".join([name, value, progress])
 
 
 def _initiatives_tooltip(count: int, names: str) -> str:
-    noun = _("initiative acts here") if count == 1 else _("initiatives act here")
-    listed = "".join(f"\n• {name}" for name in names.split("; ") if name)
-    return f"{count} {noun}:{listed}"
+    heading = ngettext("{count} initiative acts here:", "{count} initiatives act here:", count)
+    listed = [f"• {name}" for name in names.split("; ") if name]
+    return "\n".join([heading.format(count=count), *listed])
 
 
 # --- Layers -------------------------------------------------------------------------------
@@ -482,21 +494,59 @@ def region_deck(members: pd.DataFrame, *, width: int = 620, height: int = 380) -
 # --- Words and tables beside the map -------------------------------------------------------
 
 
-def values_summary(values: pd.DataFrame, *, year: int, unit: str, where: str = "") -> str:
-    """ "Values for 168 of 198 countries in 2023; highest X (…), lowest Y (…)." """
-    place = f" {where}" if where else ""
+def values_summary(values: pd.DataFrame, *, year: int, unit: str, region: str = "") -> str:
+    """ "Values for 168 of 198 countries in 2023; highest X (…), lowest Y (…)."
+
+    `region` names the region the countries are in, when the map shows one."""
+    total = len(values)
     with_data = values.dropna(subset=["value"])
     if with_data.empty:
-        return f"{_('No values for the')} {len(values)} {_('countries')}{place} {_('in')} {year}."
+        return _no_values_sentence(total, year, region)
     # Ranked as the table beside the map is: ties in name order, so both name the same.
     ranked = with_data.sort_values(["value", "name"], ascending=[False, True])
     highest, lowest = ranked.iloc[0], ranked.iloc[-1]
-    return (
-        f"{_('Values for')} {len(with_data)} {_('of')} {len(values)} {_('countries')}{place} "
-        f"{_('in')} {year}; {_('highest')} {highest['name']} "
-        f"({format_value(highest['value'], unit)}), {_('lowest')} {lowest['name']} "
-        f"({format_value(lowest['value'], unit)})."
+    if region:
+        summary = ngettext(
+            "Values for {count} of {total} country in {region} in {year}; highest {highest} "
+            "({highest_value}), lowest {lowest} ({lowest_value}).",
+            "Values for {count} of {total} countries in {region} in {year}; highest {highest} "
+            "({highest_value}), lowest {lowest} ({lowest_value}).",
+            total,
+        )
+    else:
+        summary = ngettext(
+            "Values for {count} of {total} country in {year}; highest {highest} "
+            "({highest_value}), lowest {lowest} ({lowest_value}).",
+            "Values for {count} of {total} countries in {year}; highest {highest} "
+            "({highest_value}), lowest {lowest} ({lowest_value}).",
+            total,
+        )
+    return summary.format(
+        count=len(with_data),
+        total=total,
+        region=region,
+        year=year,
+        highest=highest["name"],
+        highest_value=format_value(highest["value"], unit),
+        lowest=lowest["name"],
+        lowest_value=format_value(lowest["value"], unit),
     )
+
+
+def _no_values_sentence(total: int, year: int, region: str) -> str:
+    if region:
+        none = ngettext(
+            "No values for the {total} country in {region} in {year}.",
+            "No values for the {total} countries in {region} in {year}.",
+            total,
+        )
+    else:
+        none = ngettext(
+            "No values for the {total} country in {year}.",
+            "No values for the {total} countries in {year}.",
+            total,
+        )
+    return none.format(total=total, region=region, year=year)
 
 
 def values_table(values: pd.DataFrame) -> pd.DataFrame:
@@ -546,7 +596,7 @@ def legend_chart(
             x=alt.X(
                 "start:Q",
                 scale=alt.Scale(domain=[low, high], nice=False, zero=False),
-                title=f"{unit.replace('_', ' ')} · {better}",
+                title=f"{unit_label(unit)} · {better}",
                 axis=alt.Axis(tickCount=5, grid=False, titleFontWeight="normal", offset=20),
             ),
             x2=alt.X2("end:Q"),

@@ -6,15 +6,19 @@ things tracked; progress entries are the dated observations and updates behind e
 figure. Every write also appends an AuditRecord and bumps DataVersion, in one transaction.
 
 Enums are stored as plain strings so the same migration runs on SQLite and PostgreSQL.
+The stored value stays English; `*_label()` gives the word a reader sees, in her language.
 No `from __future__ import annotations` here: it breaks SQLModel relationships.
 """
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
+
+from gdc_tracker.i18n import N_, _
 
 
 def utc_now() -> datetime:
@@ -101,6 +105,91 @@ class Role(StrEnum):
     EDITOR = "editor"
     REVIEWER = "reviewer"
     ADMIN = "admin"
+
+
+# The words people read for the stored values above (English, translated where shown).
+
+GEOGRAPHY_KIND_LABELS: dict[str, str] = {
+    GeographyKind.WORLD: N_("world"),
+    GeographyKind.REGION: N_("region"),
+    GeographyKind.COUNTRY: N_("country"),
+}
+UNIT_LABELS: dict[str, str] = {  # Indicator.unit
+    "percent": N_("percent"),
+    "percent_gni": N_("percent of GNI per capita"),
+    "ratio": N_("ratio"),
+    "index": N_("index"),
+    "count": N_("count"),
+}
+LEAD_SECTOR_LABELS: dict[str, str] = {
+    LeadSector.ITU_D: N_("ITU-D"),
+    LeadSector.ITU_T: N_("ITU-T"),
+    LeadSector.ITU_R: N_("ITU-R"),
+    LeadSector.GENERAL_SECRETARIAT: N_("General Secretariat"),
+}
+INITIATIVE_STATUS_LABELS: dict[str, str] = {
+    InitiativeStatus.PLANNED: N_("planned"),
+    InitiativeStatus.ONGOING: N_("ongoing"),
+    InitiativeStatus.COMPLETED: N_("completed"),
+    InitiativeStatus.PAUSED: N_("paused"),
+    # Translators: an initiative's status when no source gives one.
+    InitiativeStatus.NOT_STATED: N_("not stated"),
+}
+BASIS_LABELS: dict[str, str] = {
+    Basis.C25_52: N_("C25/52"),
+    Basis.PUBLIC: N_("public"),
+    Basis.EDITORIAL: N_("editorial"),
+    Basis.NOT_STATED: N_("not stated"),
+}
+REVIEW_STATE_LABELS: dict[str, str] = {
+    ReviewState.DRAFT: N_("draft"),
+    ReviewState.SUBMITTED: N_("submitted"),
+    ReviewState.PUBLISHED: N_("published"),
+    ReviewState.REJECTED: N_("rejected"),
+    ReviewState.SUPERSEDED: N_("superseded"),
+    ReviewState.WITHDRAWN: N_("withdrawn"),
+}
+ROLE_LABELS: dict[str, str] = {
+    Role.VIEWER: N_("viewer"),
+    Role.EDITOR: N_("editor"),
+    Role.REVIEWER: N_("reviewer"),
+    Role.ADMIN: N_("admin"),
+}
+
+
+def _label(value: object, labels: Mapping[str, str]) -> str:
+    """The reader's word for a stored value; a value with no word is shown as stored."""
+    text = str(value)
+    return _(labels[text]) if text in labels else text
+
+
+def geography_kind_label(kind: object) -> str:
+    return _label(kind, GEOGRAPHY_KIND_LABELS)
+
+
+def unit_label(unit: object) -> str:
+    """An indicator's unit in words ("percent of GNI per capita" for percent_gni)."""
+    return _label(unit, UNIT_LABELS)
+
+
+def lead_sector_label(sector: object) -> str:
+    return _label(sector, LEAD_SECTOR_LABELS)
+
+
+def initiative_status_label(status: object) -> str:
+    return _label(status, INITIATIVE_STATUS_LABELS)
+
+
+def basis_label(basis: object) -> str:
+    return _label(basis, BASIS_LABELS)
+
+
+def review_state_label(state: object) -> str:
+    return _label(state, REVIEW_STATE_LABELS)
+
+
+def role_label(role: object) -> str:
+    return _label(role, ROLE_LABELS)
 
 
 # Named constraints, so Alembic can alter them on SQLite (batch mode) and PostgreSQL alike.

@@ -1,9 +1,12 @@
-"""Numbers as people type them, read by the rules of their language (Babel, CLDR).
+"""Numbers as people type and read them, by the rules of their language (Babel, CLDR).
 
 "8,5" is eight and a half to a French or Spanish reader and nothing at all to an English
 one: it is read by the locale's own decimal and grouping symbols, or refused with a
 message that says how to write it. A comma is never silently dropped (which once turned
 8,5 into 85).
+
+Numbers shown to people (`decimal_for_people`, `percent_for_people`) are written in the
+language the reader speaks now: "1,234.5" in English, "1 234,5" in French.
 """
 
 from decimal import Decimal
@@ -12,12 +15,13 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import (
     NumberFormatError,
     format_decimal,
+    format_scientific,
     get_decimal_symbol,
     get_group_symbol,
     parse_decimal,
 )
 
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import _, current_language
 
 DEFAULT_LOCALE = "en"
 # Spaces people type between thousands; CLDR's French grouping is a narrow no-break space.
@@ -72,3 +76,27 @@ def parse_number(text: str, locale: str | None = DEFAULT_LOCALE) -> float:
 def format_number(value: float, locale: str | None = DEFAULT_LOCALE) -> str:
     """`value` as `locale` writes it, without grouping, so it reads back as typed."""
     return format_decimal(value, format="0.##########", locale=_locale(locale))
+
+
+def reader_locale() -> Locale:
+    """The locale of the language the reader speaks now, for numbers and dates."""
+    return _locale(current_language())
+
+
+def decimal_for_people(value: float, pattern: str = "#,##0.###") -> str:
+    """`value` written by a CLDR pattern in the reader's language ("#,##0.0": "1,234.5" in
+    English, "1 234,5" in French). It is rounded as Python rounds the float itself, so
+    English reads as f"{value:,.1f}" does (67.35 is 67.3: the float is 67.34999...)."""
+    return format_decimal(Decimal(float(value)), format=pattern, locale=reader_locale())
+
+
+def scientific_for_people(value: float, pattern: str = "0.00E00") -> str:
+    """A very small or very large `value` in scientific notation, in the reader's language."""
+    return format_scientific(Decimal(float(value)), format=pattern, locale=reader_locale())
+
+
+def percent_for_people(percent: float, pattern: str = "#,##0.0") -> str:
+    """A percentage given in percent (67.3, not 0.673), with its sign where the reader's
+    language puts it: "67.3 %" in English."""
+    # Translators: a percentage; place the sign (and any space before it) as your language does.
+    return _("{number} %").format(number=decimal_for_people(percent, pattern))

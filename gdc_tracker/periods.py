@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from gdc_tracker.i18n import _
+
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -42,9 +44,14 @@ def parse_period(text: str | int) -> Period:
     if match := _MONTH.match(cleaned):
         year, month = int(match.group(1)), int(match.group(2))
         if not 1 <= month <= 12:
-            raise PeriodError(f"'{text}': month {month} does not exist")
+            raise PeriodError(
+                _("'{text}': month {month} does not exist").format(text=text, month=month)
+            )
         end = date(year, month, calendar.monthrange(year, month)[1])
         return Period(label=cleaned, year=year, end=end)
     raise PeriodError(
-        f"'{text}' is not a period: write a year (2024), a quarter (2024-Q3) or a month (2024-07)"
+        _(
+            "'{text}' is not a period: write a year (2024), a quarter (2024-Q3) or a month "
+            "(2024-07)"
+        ).format(text=text)
     )

@@ -10,24 +10,25 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import N_, _, ngettext
 
 # SDMX's code list CL_OBS_STATUS (SDMX 2.1 cross-domain), as publishers use it.
 OBS_STATUS_WORDS = {
-    "A": "normal value",
-    "B": "break in series",
-    "D": "definition differs",
-    "E": "estimated value",
-    "F": "forecast value",
-    "G": "experimental value",
-    "I": "imputed value",
-    "M": "missing value",
-    "N": "not significant",
-    "O": "missing value",
-    "P": "provisional value",
-    "S": "strike",
-    "U": "low reliability",
-    "V": "unvalidated value",
+    "A": N_("normal value"),
+    "B": N_("break in series"),
+    "D": N_("definition differs"),
+    "E": N_("estimated value"),
+    "F": N_("forecast value"),
+    "G": N_("experimental value"),
+    "I": N_("imputed value"),
+    "M": N_("missing value"),
+    "N": N_("not significant"),
+    "O": N_("missing value"),
+    "P": N_("provisional value"),
+    # Translators: an observation's status in SDMX: a strike stopped the collection.
+    "S": N_("strike"),
+    "U": N_("low reliability"),
+    "V": N_("unvalidated value"),
 }
 
 
@@ -62,7 +63,7 @@ def source_label(
     if organisation or dataset:
         name = ", ".join(part for part in (organisation, dataset) if part)
         details = ", ".join(part for part in (_text(release), _text(licence)) if part)
-        return f"{name} ({details})" if details else name
+        return _("{source} ({details})").format(source=name, details=details) if details else name
     return _text(typed) or not_stated_label()
 
 
@@ -103,7 +104,10 @@ def sources_in_words(labels: Iterable[str], *, limit: int = 4) -> str:
     counted = pd.Series(list(labels), dtype=str).value_counts()
     if counted.empty:
         return not_stated_label()
-    names = list(counted.index[:limit])
-    rest = len(counted) - len(names)
-    text = "; ".join(names)
-    return text + (_("; and {count} more").format(count=rest) if rest > 0 else "")
+    names = "; ".join(counted.index[:limit])
+    rest = len(counted) - limit
+    if rest <= 0:
+        return names
+    return ngettext("{sources}; and {count} more", "{sources}; and {count} more", rest).format(
+        sources=names, count=rest
+    )

@@ -19,6 +19,7 @@ import yaml
 from sqlmodel import Session, select
 
 from gdc_tracker.framework_reference import FrameworkFiles, load_frameworks, read_framework_files
+from gdc_tracker.i18n import _, ngettext
 from gdc_tracker.models import (
     WORLD_CODE,
     Basis,
@@ -96,7 +97,7 @@ def _read_yaml(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
         items = yaml.safe_load(handle) or []
     if not isinstance(items, list):
-        raise ReferenceDataError(f"{path.name}: expected a list of items")
+        raise ReferenceDataError(_("{file}: expected a list of items").format(file=path.name))
     return items
 
 
@@ -121,13 +122,19 @@ def _as_date(value: Any, where: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError as error:
-        raise ReferenceDataError(f"{where}: '{value}' is not a date (YYYY-MM-DD)") from error
+        raise ReferenceDataError(
+            _("{where}: '{value}' is not a date (YYYY-MM-DD)").format(where=where, value=value)
+        ) from error
 
 
 def _check_choice(value: Any, choices: type, where: str) -> str:
     allowed = [str(member) for member in choices]  # type: ignore[attr-defined]
     if value not in allowed:
-        raise ReferenceDataError(f"{where}: '{value}' is not one of {', '.join(allowed)}")
+        raise ReferenceDataError(
+            _("{where}: '{value}' is not one of {allowed}").format(
+                where=where, value=value, allowed=", ".join(allowed)
+            )
+        )
     return str(value)
 
 
@@ -139,9 +146,13 @@ def _objective_numbers(item: dict[str, Any], where: str) -> list[tuple[int, bool
         primary = objectives.get("primary")
         numbers = [(int(primary), True)] if primary is not None else []
         numbers += [(int(n), False) for n in objectives.get("also") or [] if n != primary]
-    for number, _ in numbers:
+    for number, _primary in numbers:
         if number not in range(1, 6):
-            raise ReferenceDataError(f"{where}: objective {number} does not exist (1-5)")
+            raise ReferenceDataError(
+                _("{where}: objective {number} does not exist (1-5)").format(
+                    where=where, number=number
+                )
+            )
     return numbers
 
 
@@ -160,13 +171,23 @@ def _one_basis(fact: str, entry: Any, where: str) -> Fact:
     """`entry` is the basis word alone or a mapping {basis, section, url, note}."""
     spec = {"basis": entry} if isinstance(entry, str) else entry
     if not isinstance(spec, dict):
-        raise ReferenceDataError(f"{where}, basis of {fact}: expected a basis or a mapping")
+        raise ReferenceDataError(
+            _("{where}, basis of {fact}: expected a basis or a mapping").format(
+                where=where, fact=fact
+            )
+        )
     unknown = set(spec) - {"basis", "section", "url", "note"}
     if unknown:
         raise ReferenceDataError(
-            f"{where}, basis of {fact}: unknown key(s) {', '.join(sorted(unknown))}"
+            ngettext(
+                "{where}, basis of {fact}: unknown key {keys}",
+                "{where}, basis of {fact}: unknown keys {keys}",
+                len(unknown),
+            ).format(where=where, fact=fact, keys=", ".join(sorted(unknown)))
         )
-    basis = _check_choice(spec.get("basis"), Basis, f"{where}, basis of {fact}")
+    basis = _check_choice(
+        spec.get("basis"), Basis, _("{where}, basis of {fact}").format(where=where, fact=fact)
+    )
     found = Fact(
         fact=fact,
         basis=basis,
@@ -175,9 +196,15 @@ def _one_basis(fact: str, entry: Any, where: str) -> Fact:
         note=(str(spec["note"]).strip() or None) if spec.get("note") else None,
     )
     if basis == Basis.C25_52 and not found.section:
-        raise ReferenceDataError(f"{where}, basis of {fact}: C25/52 needs the section")
+        raise ReferenceDataError(
+            _("{where}, basis of {fact}: C25/52 needs the section").format(where=where, fact=fact)
+        )
     if basis == Basis.PUBLIC and not (found.url or "").startswith(("https://", "http://")):
-        raise ReferenceDataError(f"{where}, basis of {fact}: public information needs a url")
+        raise ReferenceDataError(
+            _("{where}, basis of {fact}: public information needs a url").format(
+                where=where, fact=fact
+            )
+        )
     return found
 
 
@@ -189,24 +216,31 @@ def fact_bases(item: dict[str, Any]) -> list[Fact]:
     given = item.get("basis")
     if not isinstance(given, dict):
         raise ReferenceDataError(
-            f"{where}: no basis: give one for each of {', '.join(BASIS_FACTS)}"
+            _("{where}: no basis: give one for each of {facts}").format(
+                where=where, facts=", ".join(BASIS_FACTS)
+            )
         )
     unknown = [fact for fact in given if fact not in BASIS_FACTS + OPTIONAL_BASIS_FACTS]
     if unknown:
         raise ReferenceDataError(
-            f"{where}: basis of unknown fact '{unknown[0]}' "
-            f"(known: {', '.join(BASIS_FACTS + OPTIONAL_BASIS_FACTS)})"
+            _("{where}: basis of unknown fact '{fact}' (known: {known})").format(
+                where=where, fact=unknown[0], known=", ".join(BASIS_FACTS + OPTIONAL_BASIS_FACTS)
+            )
         )
     missing = [fact for fact in BASIS_FACTS if fact not in given]
     if missing:
-        raise ReferenceDataError(f"{where}: no basis for fact '{missing[0]}'")
+        raise ReferenceDataError(
+            _("{where}: no basis for fact '{fact}'").format(where=where, fact=missing[0])
+        )
     facts = [_one_basis(fact, entry, where) for fact, entry in given.items()]
     status_basis = next(f.basis for f in facts if f.fact == "status")
     unstated = item.get("status") == InitiativeStatus.NOT_STATED
     if unstated != (status_basis == Basis.NOT_STATED):
         raise ReferenceDataError(
-            f"{where}, basis of status: the status is '{item.get('status')}' but its basis is "
-            f"'{status_basis}' (use status and basis 'not stated' together, or neither)"
+            _(
+                "{where}, basis of status: the status is '{status}' but its basis is '{basis}' "
+                "(use status and basis 'not stated' together, or neither)"
+            ).format(where=where, status=item.get("status"), basis=status_basis)
         )
     return facts
 
@@ -221,12 +255,15 @@ def target_band(item: dict[str, Any], where: str) -> tuple[float, float] | None:
     if band is None:
         return None
     if not isinstance(band, list) or len(band) != 2:
-        raise ReferenceDataError(f"{where}: target band must be [low, high]")
+        raise ReferenceDataError(_("{where}: target band must be [low, high]").format(where=where))
     low, high = (float(v) for v in band)
     value = (item.get("target") or {}).get("value")
     if not low < high or (value is not None and not low <= float(value) <= high):
         raise ReferenceDataError(
-            f"{where}: target band [{low}, {high}] must be low < high and hold the target {value}"
+            _(
+                "{where}: target band [{low}, {high}] must be low < high and hold the target "
+                "{value}"
+            ).format(where=where, low=low, high=high, value=value)
         )
     return low, high
 
@@ -281,11 +318,14 @@ class _Loader:
         region_codes = {r["code"] for r in self.data.regions}
         for r in self.data.countries:
             if r["itu_region"] not in region_codes:
-                raise ReferenceDataError(f"countries.csv, {r['iso3']}: unknown ITU region")
+                raise ReferenceDataError(
+                    _("countries.csv, {code}: unknown ITU region").format(code=r["iso3"])
+                )
             if r.get("status") not in COUNTRY_STATUSES:
                 raise ReferenceDataError(
-                    f"countries.csv, {r['iso3']}: status '{r.get('status')}' is not one of "
-                    f"{', '.join(COUNTRY_STATUSES)}"
+                    _("countries.csv, {code}: status '{status}' is not one of {allowed}").format(
+                        code=r["iso3"], status=r.get("status"), allowed=", ".join(COUNTRY_STATUSES)
+                    )
                 )
             rows.append(
                 Geography(
@@ -327,7 +367,11 @@ class _Loader:
         ids = []
         for key in item.get("regional_initiatives") or []:
             if key not in regional:
-                raise ReferenceDataError(f"{where}: regional initiative '{key}' does not exist")
+                raise ReferenceDataError(
+                    _("{where}: regional initiative '{key}' does not exist").format(
+                        where=where, key=key
+                    )
+                )
             ids.append(regional[key])
         return ids
 
@@ -368,7 +412,11 @@ class _Loader:
                 )
             for code in item.get("countries") or []:
                 if code not in countries:
-                    raise ReferenceDataError(f"{where}: country '{code}' is not in countries.csv")
+                    raise ReferenceDataError(
+                        _("{where}: country '{code}' is not in countries.csv").format(
+                            where=where, code=code
+                        )
+                    )
                 self.session.add(InitiativeCountry(initiative_id=initiative.id, geo_code=code))
             for partner in dict.fromkeys(item.get("partners") or []):
                 self.session.add(InitiativePartner(initiative_id=initiative.id, partner=partner))
@@ -444,7 +492,7 @@ class _Loader:
             self.session.add(indicator)
             self.session.flush()
             assert indicator.id is not None
-            for number, _ in _objective_numbers(item, where):
+            for number, _primary in _objective_numbers(item, where):
                 self.session.add(
                     IndicatorObjective(indicator_id=indicator.id, objective_number=number)
                 )
@@ -463,9 +511,13 @@ class _Loader:
             starts = _as_date(row.get("starts_on"), where)
             ends = _as_date(row.get("ends_on"), where)
             if starts is None or ends is None or ends < starts:
-                raise ReferenceDataError(f"{where}: needs starts_on and a later or equal ends_on")
+                raise ReferenceDataError(
+                    _("{where}: needs starts_on and a later or equal ends_on").format(where=where)
+                )
             if not (row.get("source") or "").strip():
-                raise ReferenceDataError(f"{where}: name the document that states the session")
+                raise ReferenceDataError(
+                    _("{where}: name the document that states the session").format(where=where)
+                )
             if row["name"] in existing:
                 continue
             self.session.add(

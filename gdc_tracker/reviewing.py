@@ -23,8 +23,9 @@ from gdc_tracker.errors import (
     NotFound,
     ValidationFailed,
 )
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import _, ngettext
 from gdc_tracker.models import ImportBatch, ProgressEntry, ReviewState, Role
+from gdc_tracker.numbers import decimal_for_people
 
 ACTIONS = ("publish", "reject")
 MAX_REASON_LENGTH = entries.MAX_REASON_LENGTH
@@ -73,17 +74,21 @@ def _checked_reason(action: str, reason: str, entry_count: int) -> str:
     """The one reason a rejection gives every entry: required, at most 1,000 characters."""
     reason = reason.strip() if action == "reject" else ""
     if action == "reject" and not reason:
-        if entry_count == 1:
-            message = _("say why the entry is rejected")
-        else:
-            message = _("say why the entries are rejected")
+        message = ngettext(
+            "say why the entry is rejected", "say why the entries are rejected", entry_count
+        )
         raise ValidationFailed([FieldProblem("reason", message)])
     if len(reason) > MAX_REASON_LENGTH:
-        limit = f"{MAX_REASON_LENGTH:,}"
-        message = _("use at most {limit} characters (this reason has {count:,})")
-        raise ValidationFailed(
-            [FieldProblem("reason", message.format(limit=limit, count=len(reason)))]
+        message = ngettext(
+            "use at most {limit} character (this reason has {length})",
+            "use at most {limit} characters (this reason has {length})",
+            MAX_REASON_LENGTH,
         )
+        shown = message.format(
+            limit=decimal_for_people(MAX_REASON_LENGTH, "#,##0"),
+            length=decimal_for_people(len(reason), "#,##0"),
+        )
+        raise ValidationFailed([FieldProblem("reason", shown)])
     return reason
 
 
@@ -111,18 +116,23 @@ def review_many(
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown review action {action!r}")
-    authorize(session, by, Role.REVIEWER, f"{action} entries")
+    authorize(session, by, Role.REVIEWER, entries.REVIEW_PERMISSIONS[action])
     pairs = _distinct(entry_ids_with_versions)
     if not pairs:
         raise ValidationFailed([FieldProblem("selection", _("choose at least one entry"))])
     if len(pairs) > MAX_ENTRIES:
-        message = _(
-            "choose at most {limit:,} entries at a time (this selection has {count:,}): "
-            "filter the queue, or decide on the oldest {limit:,} first"
+        message = ngettext(
+            "choose at most {limit} entry at a time (this selection has {count}): "
+            "filter the queue, or decide on the oldest {limit} first",
+            "choose at most {limit} entries at a time (this selection has {count}): "
+            "filter the queue, or decide on the oldest {limit} first",
+            MAX_ENTRIES,
         )
-        raise ValidationFailed(
-            [FieldProblem("selection", message.format(limit=MAX_ENTRIES, count=len(pairs)))]
+        shown = message.format(
+            limit=decimal_for_people(MAX_ENTRIES, "#,##0"),
+            count=decimal_for_people(len(pairs), "#,##0"),
         )
+        raise ValidationFailed([FieldProblem("selection", shown)])
     reason = _checked_reason(action, reason, len(pairs))
     for entry_id, version in pairs:
         try:

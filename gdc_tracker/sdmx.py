@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 
 from gdc_tracker.i18n import _
-from gdc_tracker.models import TOTAL
+from gdc_tracker.models import TOTAL, unit_label
 
 STRUCTURE_HEADERS = (("STRUCTURE", "STRUCTURE_ID"), ("DATAFLOW",))
 REQUIRED_HEADERS = ("REF_AREA", "TIME_PERIOD", "OBS_VALUE")
@@ -173,9 +173,9 @@ def unit_problem(code: str, label: str, indicator_unit: str) -> str | None:
         return _(
             "the file's unit is {unit}, which the tracker cannot match to the indicator's "
             "unit ({wanted})"
-        ).format(unit=unit_in_words(code, label), wanted=indicator_unit)
+        ).format(unit=unit_in_words(code, label), wanted=unit_label(indicator_unit))
     return _("the file's unit is {unit} but the indicator is measured in {wanted}").format(
-        unit=unit_in_words(code, label), wanted=indicator_unit
+        unit=unit_in_words(code, label), wanted=unit_label(indicator_unit)
     )
 
 
@@ -256,10 +256,9 @@ def proposed_source(frame: pd.DataFrame, today: date) -> FileSource | None:
     dataset = label or database or structure
     if shown:
         dataset = f"{dataset}: {shown}"
+    # The source's dataset and note are stored: in English, whatever the importer's language.
     if distributor and distributor != organisation:
-        dataset = _("{dataset} (distributed by {distributor})").format(
-            dataset=dataset, distributor=distributor
-        )
+        dataset = f"{dataset} (distributed by {distributor})"
     release = today.isoformat()
     what = indicators[0] if len(indicators) == 1 else database or "sdmx"
     return FileSource(
@@ -267,7 +266,5 @@ def proposed_source(frame: pd.DataFrame, today: date) -> FileSource | None:
         organisation=organisation[:200],
         dataset=dataset[:300],
         release=release,
-        note=_("SDMX-CSV {structure}; the file states no release: accessed {day}.").format(
-            structure=structure, day=release
-        ),
+        note=f"SDMX-CSV {structure}; the file states no release: accessed {release}.",
     )

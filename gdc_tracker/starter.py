@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from gdc_tracker import db, importer
 from gdc_tracker.auth import Identity, identity_of
+from gdc_tracker.i18n import _
 from gdc_tracker.models import ImportBatch, ReviewState, Role, User
 
 STARTER_DIR = Path(__file__).resolve().parents[1] / "data" / "starter"
@@ -44,7 +45,11 @@ def _source(entry: dict[str, Any], where: str) -> importer.SourceInfo:
     given = entry.get("source") or {}
     for required in ("key", "organisation", "dataset", "licence", "accessed"):
         if not given.get(required):
-            raise StarterDataError(f"{where}: source.{required} is required for starter data")
+            raise StarterDataError(
+                _("{where}: source.{field} is required for starter data").format(
+                    where=where, field=required
+                )
+            )
     accessed = given["accessed"]
     return importer.SourceInfo(
         key=str(given["key"]),
@@ -66,10 +71,14 @@ def snapshots(directory: Path = STARTER_DIR) -> list[Snapshot]:
     listed = yaml.safe_load(index.read_text(encoding="utf-8")) or []
     found = []
     for number, entry in enumerate(listed, start=1):
-        where = f"{index.name}, snapshot {number}"
+        where = _("{file}, snapshot {number}").format(file=index.name, number=number)
         path = directory / str(entry.get("file", ""))
         if not path.is_file():
-            raise StarterDataError(f"{where}: no file {path.name} beside {index.name}")
+            raise StarterDataError(
+                _("{where}: no file {file} beside {index}").format(
+                    where=where, file=path.name, index=index.name
+                )
+            )
         found.append(
             Snapshot(
                 file=path,
@@ -109,8 +118,10 @@ def load_snapshot(engine: Engine, snapshot: Snapshot) -> int:
     checksum = hashlib.sha256(data).hexdigest()
     if snapshot.sha256 and checksum != snapshot.sha256:
         raise StarterDataError(
-            f"{snapshot.file.name}: the file's SHA-256 is {checksum}, not the {snapshot.sha256} "
-            "recorded in sources.yaml"
+            _(
+                "{file}: the file's SHA-256 is {checksum}, not the {recorded} recorded in "
+                "sources.yaml"
+            ).format(file=snapshot.file.name, checksum=checksum, recorded=snapshot.sha256)
         )
     with db.session_scope(engine) as session:
         if _already_loaded(session, checksum):

@@ -9,6 +9,10 @@ moderate, limited, deterioration).
 When the baseline, latest or target value is zero or negative a growth rate is
 undefined, so a linear rate (change in value per year) is used instead.
 
+A status is stored and compared as its English value ("on track"); `status_label` gives
+the word a reader sees, and every explanation is written in the reader's language, in
+whole sentences.
+
 A two-sided target (a band, such as gender parity: a score within 0.98 to 1.02) is met
 only inside the band, so overshooting it (1.1) is not "target met". Progress towards a
 band is measured on the distance to its nearer edge: the distance closed per year since
@@ -26,6 +30,9 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
+from gdc_tracker.i18n import N_, _
+from gdc_tracker.numbers import decimal_for_people, percent_for_people, scientific_for_people
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -40,6 +47,7 @@ __all__ = [
     "assess_frame",
     "classify_ratio",
     "rule_in_words",
+    "status_label",
 ]
 
 COMPOUND: Final = "compound"
@@ -64,6 +72,22 @@ STATUS_ORDER: Final[tuple[ProgressStatus, ...]] = (
     ProgressStatus.INSUFFICIENT_DATA,
 )
 """Statuses from best to worst; insufficient data is last because it is not a rating."""
+
+STATUS_LABELS: Final[dict[str, str]] = {
+    ProgressStatus.TARGET_MET: N_("target met"),
+    ProgressStatus.ON_TRACK: N_("on track"),
+    ProgressStatus.MODERATE: N_("moderate progress"),
+    ProgressStatus.LIMITED: N_("limited progress"),
+    ProgressStatus.DETERIORATION: N_("deterioration"),
+    ProgressStatus.INSUFFICIENT_DATA: N_("insufficient data"),
+}
+
+
+def status_label(status: object) -> str:
+    """A progress status as the reader reads it ("on track" in English); a value that is
+    no status is shown as it is."""
+    text = str(status)
+    return _(STATUS_LABELS[text]) if text in STATUS_LABELS else text
 
 
 @dataclass(frozen=True)
@@ -148,7 +172,7 @@ def assess(
     if not series:
         return Assessment(
             status=ProgressStatus.INSUFFICIENT_DATA,
-            explanation="No data has been reported yet.",
+            explanation=_("No data has been reported yet."),
             baseline_year=None,
             baseline_value=None,
             latest_year=None,
@@ -183,61 +207,54 @@ def assess(
         )
 
     if target is not None and _meets(latest_value, target, higher_is_better):
-        bound = "or more" if higher_is_better else "or less"
-        by = f" set for {target_year}" if target_year is not None else ""
         return _outcome(
             facts,
             ProgressStatus.TARGET_MET,
-            f"The latest value, {_num(latest_value)} in {latest_year}, already meets "
-            f"the target of {_num(target)} {bound}{by}.",
+            _target_met_sentence(facts, target, target_year, higher_is_better),
         )
 
     if target is None or not math.isfinite(target):
         return _outcome(
             facts,
             ProgressStatus.INSUFFICIENT_DATA,
-            "No target is set for this indicator, so progress cannot be rated.",
+            _("No target is set for this indicator, so progress cannot be rated."),
         )
     if target_year is None:
         return _outcome(
             facts,
             ProgressStatus.INSUFFICIENT_DATA,
-            "No target year is set for this indicator, so progress cannot be rated.",
+            _("No target year is set for this indicator, so progress cannot be rated."),
         )
 
     if not from_baseline:
         return _outcome(
             facts,
             ProgressStatus.INSUFFICIENT_DATA,
-            f"No data has been reported from the baseline year {baseline_year} on "
-            f"(latest: {latest_year}), so no trend can be measured.",
+            _(
+                "No data has been reported from the baseline year {baseline_year} on "
+                "(latest: {latest_year}), so no trend can be measured."
+            ).format(baseline_year=baseline_year, latest_year=latest_year),
         )
     if len(from_baseline) < 2:
-        since = f" since the {baseline_year} baseline" if baseline_year is not None else ""
         return _outcome(
             facts,
             ProgressStatus.INSUFFICIENT_DATA,
-            f"Only one observation{since} ({from_baseline[0][0]}): "
-            "at least two years are needed to measure a trend.",
+            _one_observation_sentence(baseline_year, from_baseline[0][0]),
         )
 
     start_year, start_value = from_baseline[0]
     if target_year <= start_year:
         return _outcome(
-            facts,
-            ProgressStatus.INSUFFICIENT_DATA,
-            f"The target year ({target_year}) is not after the baseline year "
-            f"({start_year}), so the rate needed to reach the target cannot be computed.",
+            facts, ProgressStatus.INSUFFICIENT_DATA, _target_year_too_early(target_year, start_year)
         )
 
     method = COMPOUND if start_value > 0 and latest_value > 0 and target > 0 else LINEAR
     actual = _rate(start_value, latest_value, latest_year - start_year, method)
-    trend = (
-        f"From {_num(start_value)} in {start_year} to {_num(latest_value)} in "
-        f"{latest_year} the value {_actual_words(actual, method)}"
-    )
+    trend = _trend_sentence(from_baseline[0], (latest_year, latest_value), actual, method)
     linear_note = (
-        " (a linear trend is used because a value is zero or negative)" if method == LINEAR else ""
+        [_("A linear trend is used because a value is zero or negative.")]
+        if method == LINEAR
+        else []
     )
 
     if _meets(start_value, target, higher_is_better):
@@ -247,8 +264,14 @@ def assess(
         return _outcome(
             facts,
             ProgressStatus.DETERIORATION,
-            f"{trend}{linear_note}. The baseline already met the target of "
-            f"{_num(target)}, but the latest value no longer does: deterioration.",
+            _sentences(
+                trend,
+                *linear_note,
+                _(
+                    "The baseline already met the target of {target}, but the latest value "
+                    "no longer does: deterioration."
+                ).format(target=_num(target)),
+            ),
             actual_rate=actual,
             method=method,
         )
@@ -258,7 +281,9 @@ def assess(
         return _outcome(
             facts,
             ProgressStatus.INSUFFICIENT_DATA,
-            f"{trend}{linear_note}. The required rate is zero, so progress cannot be rated.",
+            _sentences(
+                trend, *linear_note, _("The required rate is zero, so progress cannot be rated.")
+            ),
             actual_rate=actual,
             required_rate=required,
             method=method,
@@ -266,12 +291,11 @@ def assess(
 
     ratio = actual / required + 0.0  # "+ 0.0" turns -0.0 (no change) into 0.0
     status = classify_ratio(ratio, thresholds)
-    verb = "needed" if target_year <= latest_year else "needs"
-    away = " (moving away from the target)" if ratio < 0 else ""
-    explanation = (
-        f"{trend}; reaching {_num(target)} by {target_year} {verb} "
-        f"{_required_words(required, method)} a year from {start_year}{linear_note}. "
-        f"Actual/required = {_ratio_text(ratio, status, thresholds)}: {status}{away}."
+    requirement = _requirement_sentence(
+        target, target_year, start_year, required, method, reached=target_year <= latest_year
+    )
+    explanation = _sentences(
+        trend, requirement, *linear_note, _ratio_sentence(ratio, status, thresholds)
     )
     return _outcome(
         facts,
@@ -296,29 +320,46 @@ def _assess_band(
     low, high = band
     latest_year, latest_value = facts.latest_year, facts.latest_value
     assert latest_year is not None and latest_value is not None  # an empty series returned
-    within = f"within the target band {_num(low)} to {_num(high)}"
+    edges = {"low": _num(low), "high": _num(high)}
     if _distance(latest_value, band) == 0:
-        by = f" set for {target_year}" if target_year is not None else ""
+        latest = {"latest": _num(latest_value), "latest_year": latest_year, **edges}
+        if target_year is None:
+            met = _(
+                "The latest value, {latest} in {latest_year}, is within the target band {low} to "
+                "{high}."
+            )
+        else:
+            met = _(
+                "The latest value, {latest} in {latest_year}, is within the target band {low} to "
+                "{high} set for {target_year}."
+            )
         return _outcome(
             facts,
             ProgressStatus.TARGET_MET,
-            f"The latest value, {_num(latest_value)} in {latest_year}, is {within}{by}.",
+            met.format(**latest, target_year=target_year),
             method=LINEAR,
         )
     if target_year is None:
         return _outcome(
             facts,
             ProgressStatus.INSUFFICIENT_DATA,
-            "No target year is set for this indicator, so progress cannot be rated.",
+            _("No target year is set for this indicator, so progress cannot be rated."),
             method=LINEAR,
         )
     if len(from_baseline) < 2:
-        since = f" since the {baseline_year} baseline" if baseline_year is not None else ""
+        if baseline_year is None:
+            fewer = _(
+                "Fewer than two observations: at least two years are needed to measure a trend."
+            )
+        else:
+            fewer = _(
+                "Fewer than two observations since the {baseline_year} baseline: at least two "
+                "years are needed to measure a trend."
+            )
         return _outcome(
             facts,
             ProgressStatus.INSUFFICIENT_DATA,
-            f"Fewer than two observations{since}: at least two years are needed to measure "
-            "a trend.",
+            fewer.format(baseline_year=baseline_year),
             method=LINEAR,
         )
     start_year, start_value = from_baseline[0]
@@ -326,38 +367,43 @@ def _assess_band(
         return _outcome(
             facts,
             ProgressStatus.INSUFFICIENT_DATA,
-            f"The target year ({target_year}) is not after the baseline year "
-            f"({start_year}), so the rate needed to reach the target cannot be computed.",
+            _target_year_too_early(target_year, start_year),
             method=LINEAR,
         )
     start_gap, latest_gap = _distance(start_value, band), _distance(latest_value, band)
-    outside = f"{_num(latest_value)} in {latest_year} ({_num(latest_gap)} outside the band)"
+    path = {
+        "start": _num(start_value),
+        "start_year": start_year,
+        "start_gap": _num(start_gap),
+        "latest": _num(latest_value),
+        "latest_year": latest_year,
+        "latest_gap": _num(latest_gap),
+        **edges,
+    }
     if start_gap == 0:
         return _outcome(
             facts,
             ProgressStatus.DETERIORATION,
-            f"The baseline, {_num(start_value)} in {start_year}, was {within}, but the latest "
-            f"value is {outside}: deterioration.",
+            _(
+                "The baseline, {start} in {start_year}, was within the target band {low} to "
+                "{high}, but the latest value is {latest} in {latest_year} ({latest_gap} outside "
+                "the band): deterioration."
+            ).format(**path),
             method=LINEAR,
         )
     actual = (start_gap - latest_gap) / (latest_year - start_year)
     required = start_gap / (target_year - start_year)
     ratio = actual / required + 0.0
     status = classify_ratio(ratio, thresholds)
-    change = (
-        "did not change"
-        if actual == 0
-        else f"{'narrowed' if actual > 0 else 'widened'} by {_num(abs(actual))} a year"
-    )
-    verb = "needed" if target_year <= latest_year else "needs"
     return _outcome(
         facts,
         status,
-        f"The target is a value {within}. From {_num(start_value)} in {start_year} "
-        f"({_num(start_gap)} outside the band) to {outside} the distance to the band "
-        f"{change}; reaching the band by {target_year} {verb} closing it by "
-        f"{_num(required)} a year. Actual/required = "
-        f"{_ratio_text(ratio, status, thresholds)}: {status}.",
+        _sentences(
+            _("The target is a value within the target band {low} to {high}.").format(**edges),
+            _band_path_sentence(path, actual),
+            _band_requirement_sentence(target_year, required, reached=target_year <= latest_year),
+            _ratio_sentence(ratio, status, thresholds),
+        ),
         actual_rate=actual,
         required_rate=required,
         ratio=ratio,
@@ -404,29 +450,43 @@ def assess_frame(
 def rule_in_words(thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
     """The classification rule as a short Markdown paragraph and list for the UI."""
     t = thresholds
-    no_change = " (this includes no change)" if t.limited <= 0 < t.moderate else ""
-    return (
-        "Status is computed from the data, never typed by hand. Following the UN "
-        "Statistics Division's SDG Progress Chart method, the annual growth rate "
-        "actually achieved since the baseline is compared with the annual growth "
-        "rate needed to reach the target by the target year (compound annual growth "
-        "rates; a linear rate is used when a value is zero or negative). "
-        "**Ratio = actual rate ÷ required rate.**\n\n"
-        f"- **{ProgressStatus.TARGET_MET}**: the latest value already meets the target; "
-        "for a two-sided target (a band, such as gender parity within 0.98 to 1.02) only a "
-        "value within the band meets it, and progress is measured on the distance to the "
-        "band.\n"
-        f"- **{ProgressStatus.ON_TRACK}**: ratio ≥ {_num(t.on_track)}.\n"
-        f"- **{ProgressStatus.MODERATE}**: ratio ≥ {_num(t.moderate)} "
-        f"and < {_num(t.on_track)}.\n"
-        f"- **{ProgressStatus.LIMITED}**: ratio ≥ {_num(t.limited)} "
-        f"and < {_num(t.moderate)}{no_change}.\n"
-        f"- **{ProgressStatus.DETERIORATION}**: ratio < {_num(t.limited)}, i.e. moving "
-        "away from the target, or the baseline met the target but the latest value "
-        "no longer does.\n"
-        f"- **{ProgressStatus.INSUFFICIENT_DATA}**: no target or target year, or fewer "
-        "than two years of data from the baseline on.\n"
+    bounds = {
+        "on_track": _num(t.on_track),
+        "moderate": _num(t.moderate),
+        "limited": _num(t.limited),
+    }
+    if t.limited <= 0 < t.moderate:
+        limited = _("ratio ≥ {limited} and < {moderate} (this includes no change).")
+    else:
+        limited = _("ratio ≥ {limited} and < {moderate}.")
+    rules = {
+        ProgressStatus.TARGET_MET: _(
+            "the latest value already meets the target; for a two-sided target (a band, such "
+            "as gender parity within 0.98 to 1.02) only a value within the band meets it, and "
+            "progress is measured on the distance to the band."
+        ),
+        ProgressStatus.ON_TRACK: _("ratio ≥ {on_track}."),
+        ProgressStatus.MODERATE: _("ratio ≥ {moderate} and < {on_track}."),
+        ProgressStatus.LIMITED: limited,
+        ProgressStatus.DETERIORATION: _(
+            "ratio < {limited}, i.e. moving away from the target, or the baseline met the "
+            "target but the latest value no longer does."
+        ),
+        ProgressStatus.INSUFFICIENT_DATA: _(
+            "no target or target year, or fewer than two years of data from the baseline on."
+        ),
+    }
+    method = _(
+        "Status is computed from the data, never typed by hand. Following the UN Statistics "
+        "Division's SDG Progress Chart method, the annual growth rate actually achieved since "
+        "the baseline is compared with the annual growth rate needed to reach the target by "
+        "the target year (compound annual growth rates; a linear rate is used when a value is "
+        "zero or negative). **Ratio = actual rate ÷ required rate.**"
     )
+    items = "".join(
+        f"- **{status_label(status)}**: {rule.format(**bounds)}\n" for status, rule in rules.items()
+    )
+    return f"{method}\n\n{items}"
 
 
 # --- helpers -----------------------------------------------------------------
@@ -478,15 +538,18 @@ def _outcome(
     )
 
 
+def _sentences(*sentences: str) -> str:
+    """Whole sentences, each translated on its own, as one explanation."""
+    return " ".join(sentences)
+
+
 def _num(value: float) -> str:
     """A value for people: up to 3 decimals (3 significant digits below 1)."""
     if value != 0 and abs(value) < 1:
-        text = f"{value:.3g}"
-        if "e" not in text:
-            return text
-        return f"{value:.2e}"
-    text = f"{value:,.3f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+        if "e" in f"{value:.3g}":  # below 0.0001: three significant digits need an exponent
+            return scientific_for_people(value)
+        return decimal_for_people(value, "@##")
+    return decimal_for_people(value + 0.0, "#,##0.###")  # "+ 0.0": -0.0 is shown as 0
 
 
 def _amount(rate: float, method: str) -> str:
@@ -495,22 +558,178 @@ def _amount(rate: float, method: str) -> str:
         return _num(abs(rate))
     percent = abs(rate) * 100
     if 0 < percent < 0.05:
-        return "less than 0.1 %"
-    return f"{percent:.1f} %"
+        return _("less than {percent}").format(percent=percent_for_people(0.1, "0.0"))
+    return percent_for_people(percent, "0.0")
 
 
-def _actual_words(rate: float, method: str) -> str:
+def _target_met_sentence(
+    facts: Assessment, target: float, target_year: int | None, higher_is_better: bool
+) -> str:
+    """ "The latest value, 102 in 2023, already meets the target of 100 or more set for 2030." """
+    if target_year is None:
+        if higher_is_better:
+            met = _(
+                "The latest value, {latest} in {latest_year}, already meets the target of "
+                "{target} or more."
+            )
+        else:
+            met = _(
+                "The latest value, {latest} in {latest_year}, already meets the target of "
+                "{target} or less."
+            )
+    elif higher_is_better:
+        met = _(
+            "The latest value, {latest} in {latest_year}, already meets the target of {target} "
+            "or more set for {target_year}."
+        )
+    else:
+        met = _(
+            "The latest value, {latest} in {latest_year}, already meets the target of {target} "
+            "or less set for {target_year}."
+        )
+    assert facts.latest_value is not None
+    return met.format(
+        latest=_num(facts.latest_value),
+        latest_year=facts.latest_year,
+        target=_num(target),
+        target_year=target_year,
+    )
+
+
+def _one_observation_sentence(baseline_year: int | None, year: int) -> str:
+    if baseline_year is None:
+        only = _("Only one observation ({year}): at least two years are needed to measure a trend.")
+    else:
+        only = _(
+            "Only one observation since the {baseline_year} baseline ({year}): at least two "
+            "years are needed to measure a trend."
+        )
+    return only.format(baseline_year=baseline_year, year=year)
+
+
+def _target_year_too_early(target_year: int, start_year: int) -> str:
+    return _(
+        "The target year ({target_year}) is not after the baseline year ({start_year}), so the "
+        "rate needed to reach the target cannot be computed."
+    ).format(target_year=target_year, start_year=start_year)
+
+
+def _trend_sentence(
+    start: tuple[int, float], latest: tuple[int, float], rate: float, method: str
+) -> str:
+    """ "From 50 in 2020 to 70 in 2023 the value grew 11.9 % a year." """
     if rate == 0:
-        return "did not change"
-    if method == LINEAR:
-        return f"{'rose' if rate > 0 else 'fell'} by {_amount(rate, method)} a year"
-    return f"{'grew' if rate > 0 else 'fell'} {_amount(rate, method)} a year"
+        trend = _(
+            "From {start} in {start_year} to {latest} in {latest_year} the value did not change."
+        )
+    elif method == LINEAR and rate > 0:
+        trend = _(
+            "From {start} in {start_year} to {latest} in {latest_year} the value rose by {rate} "
+            "a year."
+        )
+    elif method == LINEAR:
+        trend = _(
+            "From {start} in {start_year} to {latest} in {latest_year} the value fell by {rate} "
+            "a year."
+        )
+    elif rate > 0:
+        trend = _(
+            "From {start} in {start_year} to {latest} in {latest_year} the value grew {rate} a "
+            "year."
+        )
+    else:
+        trend = _(
+            "From {start} in {start_year} to {latest} in {latest_year} the value fell {rate} a "
+            "year."
+        )
+    return trend.format(
+        start=_num(start[1]),
+        start_year=start[0],
+        latest=_num(latest[1]),
+        latest_year=latest[0],
+        rate=_amount(rate, method),
+    )
 
 
-def _required_words(rate: float, method: str) -> str:
-    if method == LINEAR:
-        return f"{'a rise' if rate > 0 else 'a fall'} of {_amount(rate, method)}"
-    return f"{'growth' if rate > 0 else 'a fall'} of {_amount(rate, method)}"
+def _requirement_sentence(
+    target: float, target_year: int, start_year: int, rate: float, method: str, *, reached: bool
+) -> str:
+    """ "Reaching 100 by 2030 needs growth of 7.2 % a year from 2020." (`reached`: the target
+    year has passed, so it "needed" it.)"""
+    rising = rate > 0
+    if reached:
+        if not rising:
+            needed = _(
+                "Reaching {target} by {target_year} needed a fall of {rate} a year from "
+                "{start_year}."
+            )
+        elif method == LINEAR:
+            needed = _(
+                "Reaching {target} by {target_year} needed a rise of {rate} a year from "
+                "{start_year}."
+            )
+        else:
+            needed = _(
+                "Reaching {target} by {target_year} needed growth of {rate} a year from "
+                "{start_year}."
+            )
+    elif not rising:
+        needed = _(
+            "Reaching {target} by {target_year} needs a fall of {rate} a year from {start_year}."
+        )
+    elif method == LINEAR:
+        needed = _(
+            "Reaching {target} by {target_year} needs a rise of {rate} a year from {start_year}."
+        )
+    else:
+        needed = _(
+            "Reaching {target} by {target_year} needs growth of {rate} a year from {start_year}."
+        )
+    return needed.format(
+        target=_num(target),
+        target_year=target_year,
+        start_year=start_year,
+        rate=_amount(rate, method),
+    )
+
+
+def _band_path_sentence(path: dict[str, object], rate: float) -> str:
+    """How the distance to the band changed from the baseline to the latest value."""
+    if rate == 0:
+        change = _(
+            "From {start} in {start_year} ({start_gap} outside the band) to {latest} in "
+            "{latest_year} ({latest_gap} outside the band) the distance to the band did not change."
+        )
+    elif rate > 0:
+        change = _(
+            "From {start} in {start_year} ({start_gap} outside the band) to {latest} in "
+            "{latest_year} ({latest_gap} outside the band) the distance to the band narrowed by "
+            "{rate} a year."
+        )
+    else:
+        change = _(
+            "From {start} in {start_year} ({start_gap} outside the band) to {latest} in "
+            "{latest_year} ({latest_gap} outside the band) the distance to the band widened by "
+            "{rate} a year."
+        )
+    return change.format(**path, rate=_num(abs(rate)))
+
+
+def _band_requirement_sentence(target_year: int, rate: float, *, reached: bool) -> str:
+    if reached:
+        needed = _("Reaching the band by {target_year} needed closing it by {rate} a year.")
+    else:
+        needed = _("Reaching the band by {target_year} needs closing it by {rate} a year.")
+    return needed.format(target_year=target_year, rate=_num(rate))
+
+
+def _ratio_sentence(ratio: float, status: ProgressStatus, thresholds: Thresholds) -> str:
+    """ "Actual/required = 1.65: on track." """
+    if ratio < 0:
+        rated = _("Actual/required = {ratio}: {status} (moving away from the target).")
+    else:
+        rated = _("Actual/required = {ratio}: {status}.")
+    return rated.format(ratio=_ratio_text(ratio, status, thresholds), status=status_label(status))
 
 
 def _ratio_text(ratio: float, status: ProgressStatus, thresholds: Thresholds) -> str:
@@ -518,8 +737,8 @@ def _ratio_text(ratio: float, status: ProgressStatus, thresholds: Thresholds) ->
     for decimals in range(2, 7):
         rounded = round(ratio, decimals) + 0.0
         if classify_ratio(rounded, thresholds) == status:
-            return f"{rounded:.{decimals}f}"
-    return f"{ratio:.6g}"
+            return decimal_for_people(rounded, "0." + "0" * decimals)
+    return decimal_for_people(ratio, "@#####")
 
 
 def target_band_of(indicator: Any) -> tuple[float, float] | None:

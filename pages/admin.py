@@ -2,9 +2,10 @@
 reporting cycles initiatives report in."""
 
 import streamlit as st
+from babel.numbers import format_decimal
 
 from gdc_tracker import cycles
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import _, current_language, ngettext
 from gdc_tracker.queries import workflow
 from gdc_tracker.ui import admin_forms, components, filters
 from gdc_tracker.ui.focal_point_form import focal_point_form
@@ -16,7 +17,7 @@ AUDIT_LIMIT = 1_000
 
 def users_tab(ctx: PageContext) -> None:
     users = ctx.load(workflow.users)
-    st.subheader(_("Users") + f" ({len(users)})")
+    st.header(_("Users ({count})").format(count=len(users)), anchor=False)
     admin_forms.users_table(users)
     add, change = st.columns(2, gap="large")
     with add:
@@ -44,15 +45,24 @@ def audit_filters(choices: dict[str, list[str]]) -> dict[str, object]:
     return chosen
 
 
+def records_shown(count: int) -> str:
+    """How many records the log shows, saying so when the limit leaves older ones out."""
+    number = format_decimal(count, locale=current_language())
+    if count < AUDIT_LIMIT:
+        return ngettext("**{count}** record", "**{count}** records", count).format(count=number)
+    return ngettext(
+        "**{count}** record (the newest {limit}; narrow the filters to see older ones)",
+        "**{count}** records (the newest {limit}; narrow the filters to see older ones)",
+        count,
+    ).format(count=number, limit=format_decimal(AUDIT_LIMIT, locale=current_language()))
+
+
 def audit_tab(ctx: PageContext) -> None:
-    st.subheader(_("Audit log"))
+    st.header(_("Audit log"), anchor=False)
     st.caption(_("Every change to the store: who, when, and the values before and after."))
     chosen = audit_filters(ctx.load(workflow.audit_choices))
     records = ctx.load(workflow.audit_log, limit=AUDIT_LIMIT, **chosen)
-    more = _(" (the newest {n}; narrow the filters to see older ones)").format(n=AUDIT_LIMIT)
-    st.markdown(
-        _("**{n}** records").format(n=len(records)) + (more if len(records) >= AUDIT_LIMIT else "")
-    )
+    st.markdown(records_shown(len(records)))
     if records.empty:
         components.empty_state(
             _("No change matches these filters."), _("Choose Any for a filter or an earlier date.")
@@ -63,7 +73,7 @@ def audit_tab(ctx: PageContext) -> None:
 
 def cycles_tab(ctx: PageContext) -> None:
     rows = ctx.load(cycles.cycles)
-    st.subheader(_("Reporting cycles") + f" ({len(rows)})")
+    st.header(_("Reporting cycles ({count})").format(count=len(rows)), anchor=False)
     st.caption(
         _(
             "In each cycle every initiative is to have a submitted or published update "
@@ -81,7 +91,7 @@ def cycles_tab(ctx: PageContext) -> None:
 
 def render() -> None:
     ctx = page_frame(__file__)
-    st.title(_("Admin"))
+    st.title(_("Admin"), anchor=False)
     st.caption(
         _(
             "Users and their roles, the audit log of every change to the store, and the "

@@ -26,7 +26,7 @@ def since_caption(council: changes.SessionStart | None, since: date) -> str:
 
 def render() -> None:
     ctx = page_frame(__file__)
-    st.title(_("What changed"))
+    st.title(_("What changed"), anchor=False)
     components.share_link()
     council = ctx.load(changes.last_council_session)
     today = date.today()

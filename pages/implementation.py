@@ -56,11 +56,14 @@ def map_choices(ctx: PageContext) -> dict[str, object]:
     first, second, third, fourth = st.columns(4)
     with first:
         framework = filters.select(
-            _("Rows"), [str(f) for f in frameworks], param="framework", labels=views.FRAMEWORK_NAMES
+            _("Rows"),
+            [str(f) for f in frameworks],
+            param="framework",
+            labels=views.framework_names(),
         )
     with second:
         columns = filters.select(
-            _("Columns"), list(views.COLUMNS), param="columns", labels=views.COLUMNS
+            _("Columns"), list(views.COLUMNS), param="columns", labels=views.column_names()
         )
     objective, level = None, "actions"
     if framework == "gdc":
@@ -75,7 +78,7 @@ def map_choices(ctx: PageContext) -> dict[str, object]:
             objective = int(chosen) if chosen else None
         with fourth:
             level = filters.select(
-                _("Show"), list(views.LEVELS), param="level", labels=views.LEVELS
+                _("Show"), list(views.LEVELS), param="level", labels=views.level_names()
             )
     return {"framework": framework, "columns": columns, "objective": objective, "level": level}
 
@@ -95,7 +98,7 @@ def draw_item(ctx: PageContext, framework: str, code: str) -> None:
         st.warning(components.plain(item.problem), icon="⚠️")
         return
     with st.container(border=True):
-        st.subheader(components.plain(item.title))
+        st.header(components.plain(item.title), anchor=False)
         for fact in item.bullets:
             st.markdown("- " + components.plain(fact))
         st.markdown(components.plain(item.summary))
@@ -109,7 +112,7 @@ def draw_item(ctx: PageContext, framework: str, code: str) -> None:
                 column_config=ACTION_COLUMNS,
             )
         components.source_caption(item.about)
-        components.show_sections(item, key="implementation__item_sections")
+        components.show_sections(item, key="implementation__item_sections", level=3)
 
 
 def draw_map(ctx: PageContext) -> None:
@@ -193,7 +196,7 @@ def draw_screen(view: View, *, key: str, name: str) -> None:
 def render() -> None:
     ctx = page_frame(__file__)
     title, share = st.columns([4, 1], vertical_alignment="bottom")
-    title.title(_("GDC Implementation Map"))
+    title.title(_("GDC Implementation Map"), anchor=False)
     with share:
         components.share_link()
     st.caption(

@@ -11,7 +11,7 @@ from gdc_tracker.ui.frame import page_frame
 def render() -> None:
     ctx = page_frame(__file__)
     assert ctx.identity is not None  # the frame refused everyone below editor
-    st.title(_("Import"))
+    st.title(_("Import"), anchor=False)
     st.caption(
         _(
             "Upload a quarterly spreadsheet or a World Bank / ITU download. Nothing is "
@@ -23,17 +23,17 @@ def render() -> None:
     table = import_forms.uploaded_table()
     if table is None:
         return
-    st.subheader(_("1. Columns"))
+    st.header(_("1. Columns"), anchor=False)
     mapping = import_forms.mapping_form(table, ctx.load(overview.indicators))
     source = import_forms.source_form(table)
-    st.subheader(_("2. Preview"))
+    st.header(_("2. Preview"), anchor=False)
     preview = import_forms.check(
         table, mapping, ctx.identity, str(table.attrs.get("filename", "upload")), source
     )
     if preview is None:
         return
     import_forms.show_preview(preview)
-    st.subheader(_("3. Import"))
+    st.header(_("3. Import"), anchor=False)
     import_forms.commit_form(preview, ctx.identity)
 
 

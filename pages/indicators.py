@@ -15,7 +15,7 @@ from gdc_tracker.views import View
 from gdc_tracker.views import indicator as builders
 
 plain = components.plain
-VIEWS = builders.VIEW_NAMES
+VIEWS = builders.view_names()
 
 
 def show_internet_use() -> None:
@@ -42,7 +42,7 @@ def series(ctx: PageContext, code: str) -> None:
     draw(
         view, name=f"{code}_series", hint=_("Choose other geographies above, or another indicator.")
     )
-    st.subheader(_("Progress status"))
+    st.header(_("Progress status"), anchor=False)
     status = ctx.load(builders.status_view, **args)
     components.table(
         status.data,
@@ -98,7 +98,7 @@ def gender(ctx: PageContext, code: str) -> None:
         )
     view = ctx.load(builders.gender_view, code=code, geo_code=geo)
     draw(view, name=f"{code}_{geo}_gender", hint=_("Choose another geography above."))
-    st.subheader(_("Countries with the largest gaps (latest year each has)"))
+    st.header(_("Countries with the largest gaps (latest year each has)"), anchor=False)
     gaps = ctx.load(builders.gender_gaps_view, code=code)
     components.table(
         gaps.short_table(),
@@ -122,13 +122,16 @@ def connectivity(ctx: PageContext, _code: str) -> None:
 def about_indicator(ctx: PageContext, code: str, *, expanded: bool) -> None:
     facts = ctx.load(builders.indicator_about_view, code=code).short_table()
     with st.expander(_("About this indicator"), expanded=expanded):
-        lines = (f"**{row.label}**: {plain(row.text)}" for row in facts.itertuples())
+        lines = (
+            _("**{label}**: {text}").format(label=row.label, text=plain(row.text))
+            for row in facts.itertuples()
+        )
         st.markdown("  \n".join(lines))
 
 
 def render() -> None:
     ctx = page_frame(__file__)
-    st.title(_("Indicators"))
+    st.title(_("Indicators"), anchor=False)
     names = ctx.load(builders.indicator_names)
     left, right, share = st.columns([3, 2, 1], vertical_alignment="bottom")
     with left:

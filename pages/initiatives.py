@@ -13,7 +13,7 @@ import streamlit as st
 
 from gdc_tracker.auth import has_role
 from gdc_tracker.charts import initiatives as charts
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import _, ngettext
 from gdc_tracker.models import Role
 from gdc_tracker.queries import initiatives as queries
 from gdc_tracker.queries import workflow
@@ -75,12 +75,13 @@ def read_filters(
 ) -> queries.InitiativeFilters:
     with st.expander(_("Search and filters"), expanded=expanded, icon="🔎"):
         q = filters.text(_("Search name, summary or partner"), param="q")
+        titles = views.filter_labels()
         chosen = {}
         for column, param in zip(st.columns(4) * 2, queries.FILTER_PARAMS, strict=False):
             with column:
                 labels = options[param]
                 chosen[param] = filters.multiselect(
-                    views.FILTER_LABELS[param], list(labels), param=param, labels=labels
+                    titles[param], list(labels), param=param, labels=labels
                 )
     return queries.InitiativeFilters.build(q=q, **chosen)
 
@@ -109,11 +110,11 @@ def table(
 
 
 def draw_table(view: View) -> None:
-    figures = view.figures
+    shown, total = (figure.value for figure in view.figures[:2])
     st.markdown(
-        _("**{shown}** of {total} initiatives").format(
-            shown=figures[0].value, total=figures[1].value
-        )
+        ngettext(
+            "**{shown}** of {total} initiative", "**{shown}** of {total} initiatives", int(total)
+        ).format(shown=shown, total=total)
     )
     if view.problem:
         components.empty_state(view.problem, _("Choose again above."))
@@ -134,11 +135,11 @@ def draw_matrix(ctx: PageContext, chosen: queries.InitiativeFilters) -> None:
     limit = charts.MATRIX_ROW_LIMIT
     objectives = ctx.load(objective_matrix_view, filters=chosen, row_limit=limit)
     if objectives.chart is not None:
-        st.subheader(_("Initiatives and the five GDC objectives"))
+        st.header(_("Initiatives and the five GDC objectives"), anchor=False)
     components.show_view(objectives, key="initiatives__objectives", name="initiatives_by_objective")
     if objectives.chart is None:
         return
-    st.subheader(_("Initiatives and the regional initiatives"))
+    st.header(_("Initiatives and the regional initiatives"), anchor=False)
     regional = ctx.load(views.regional_matrix_view, filters=chosen, row_limit=limit)
     components.show_view(
         regional, key="initiatives__regional", name="initiatives_by_regional_initiative"
@@ -155,10 +156,14 @@ def draw_timeline(ctx: PageContext, chosen: queries.InitiativeFilters) -> None:
     components.show_view(view, key="initiatives__timeline", name="initiative_timeline")
     if view.bullets:
         names = ", ".join(components.plain(name) for name in view.bullets)
-        st.markdown(f"**{_('No start date recorded')} ({len(view.bullets)}):** {names}")
+        st.markdown(
+            _("**No start date recorded ({count}):** {names}").format(
+                count=len(view.bullets), names=names
+            )
+        )
     milestones = view.short_table()
     if view.table is not None and len(milestones):
-        st.subheader(_("Milestones"))
+        st.header(_("Milestones"), anchor=False)
         components.table(
             milestones,
             name="milestones",
@@ -184,13 +189,13 @@ def draw_detail(ctx: PageContext, detail: views.InitiativeDetail) -> None:
     left.caption(detail.caption("objectives"))
     left.markdown(f"**{_('Regional initiatives')}**\n\n{text['regional']}")
     left.caption(detail.caption("regional_initiatives"))
-    left.markdown(f"**{_('Countries')}:** {text['countries']}")
+    left.markdown(_("**Countries:** {countries}").format(countries=text["countries"]))
     left.caption(detail.caption("countries"))
     right.markdown(f"**{_('Partners')}**\n\n{text['partners']}")
     right.caption(detail.caption("partners"))
     right.markdown(f"**{_('Links')}**\n\n{text['links']}")
     components.source_caption(detail.about)
-    st.subheader(_("Milestones"))
+    st.subheader(_("Milestones"), anchor=False)
     milestones = detail.milestones
     if milestones is None or milestones.problem:
         components.empty_state(_("No milestone is recorded."), _("Editors add them on Update."))
@@ -215,7 +220,7 @@ def draw_detail(ctx: PageContext, detail: views.InitiativeDetail) -> None:
 
 
 def draw_updates(updates: View | None) -> None:
-    st.subheader(_("Latest updates"))
+    st.subheader(_("Latest updates"), anchor=False)
     if updates is None or updates.problem:
         components.empty_state(_("No published update yet."), _("Editors add them on Update."))
         return
@@ -224,7 +229,7 @@ def draw_updates(updates: View | None) -> None:
 
 
 def draw_frameworks(linked: View | None) -> None:
-    st.subheader(_("GDC commitments and frameworks"))
+    st.subheader(_("GDC commitments and frameworks"), anchor=False)
     st.caption(
         _("What it serves: GDC actions, WSIS action lines, SDGs, Kigali Action Plan priorities.")
     )
@@ -241,7 +246,7 @@ def draw_frameworks(linked: View | None) -> None:
 
 
 def draw_indicators(ctx: PageContext, linked: View | None) -> None:
-    st.subheader(_("Linked indicators"))
+    st.subheader(_("Linked indicators"), anchor=False)
     st.caption(_("Indicators sharing a GDC objective with it: latest world value and status."))
     if linked is None or linked.problem:
         components.empty_state(_("No indicator shares its objectives."), _("Admins link them."))
@@ -256,7 +261,7 @@ def draw_indicators(ctx: PageContext, linked: View | None) -> None:
 
 def header() -> None:
     title, share = st.columns([4, 1], vertical_alignment="bottom")
-    title.title(_("Initiatives"))
+    title.title(_("Initiatives"), anchor=False)
     with share:
         components.share_link()
     st.caption(_("ITU actions implementing the Global Digital Compact, and where they act."))

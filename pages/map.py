@@ -60,7 +60,12 @@ def choose(ctx: PageContext, indicators: pd.DataFrame) -> dict[str, object]:
 def legend(view: View) -> None:
     left, right = st.columns([2, 3], vertical_alignment="center")
     if view.map_options["legend"]:
-        left.vega_lite_chart(spec=view.map_options["legend"], width="stretch", key="map__legend")
+        left.vega_lite_chart(
+            spec=components.for_screen(view.map_options["legend"]),
+            width="stretch",
+            key="map__legend",
+            alt=view.map_options["legend_notes"],
+        )
     right.caption(view.map_options["legend_notes"])
 
 
@@ -78,6 +83,7 @@ def world_map(view: View) -> None:
         ),
         height=540,
         key="map__deck",
+        alt=view.summary or view.title,
     )
     st.caption(components.plain(view.summary))
     if options["unplaced"]:
@@ -93,7 +99,7 @@ def world_map(view: View) -> None:
 
 def values_table(view: View) -> None:
     options = view.map_options
-    st.subheader(components.plain(view.title))
+    st.header(components.plain(view.title), anchor=False)
     components.table(
         view.data,
         name=view.map_options["name"],
@@ -112,7 +118,7 @@ def values_table(view: View) -> None:
 
 def render() -> None:
     ctx = page_frame(__file__)
-    st.title(_("Map"))
+    st.title(_("Map"), anchor=False)
     components.share_link()
     st.caption(_("An indicator by country for one year. Hover a country for its value."))
     indicators = ctx.load(geo.map_indicators)

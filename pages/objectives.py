@@ -3,7 +3,7 @@
 import streamlit as st
 
 from gdc_tracker.i18n import _
-from gdc_tracker.ui import components, filters
+from gdc_tracker.ui import components, filters, language
 from gdc_tracker.ui.frame import PageContext, page_frame
 from gdc_tracker.views import View
 from gdc_tracker.views import objective as screen
@@ -75,7 +75,7 @@ def choose(ctx: PageContext) -> tuple[int, str | None]:
 
 
 def initiatives(page: ObjectivePage, number: int) -> None:
-    st.subheader(_("Initiatives"))
+    st.subheader(_("Initiatives"), anchor=False)
     figures = page.initiative_figures
     for column, figure in zip(st.columns(len(figures)), figures, strict=True):
         column.metric(figure.label, figure.value)
@@ -95,7 +95,7 @@ def initiatives(page: ObjectivePage, number: int) -> None:
 
 
 def indicators(page: ObjectivePage, number: int) -> None:
-    st.subheader(_("Indicators ({where})").format(where=components.plain(page.where)))
+    st.subheader(_("Indicators ({where})").format(where=components.plain(page.where)), anchor=False)
     if page.indicators.problem:
         components.empty_state(
             page.indicators.problem,
@@ -112,7 +112,7 @@ def indicators(page: ObjectivePage, number: int) -> None:
 
 
 def updates(page: ObjectivePage, number: int) -> None:
-    st.subheader(_("Recent updates on this objective"))
+    st.subheader(_("Recent updates on this objective"), anchor=False)
     if page.updates.problem:
         components.empty_state(
             page.updates.problem,
@@ -123,7 +123,7 @@ def updates(page: ObjectivePage, number: int) -> None:
 
 
 def gaps(page: ObjectivePage, number: int) -> None:
-    st.subheader(_("Gaps"))
+    st.subheader(_("Gaps"), anchor=False)
     st.caption(page.gaps_caption)
     left, right = st.columns(2)
     with left:
@@ -144,16 +144,16 @@ def gaps(page: ObjectivePage, number: int) -> None:
 
 def render() -> None:
     ctx = page_frame(__file__)
-    st.title(_("Objectives"))
+    st.title(_("Objectives"), anchor=False)
     number, region = choose(ctx)
     page = ctx.load(
         screen.objective_page_view, number=number, region=region, thresholds=ctx.settings.thresholds
     )
-    st.subheader(components.plain(page.heading), anchor=False)
+    st.header(components.plain(page.heading), anchor=False)
     st.page_link(
         "pages/implementation.py",
         label=_("Its commitments and actions on the GDC Implementation Map"),
-        query_params={"framework": "gdc", "objective": str(number)},
+        query_params=language.link_query({"framework": "gdc", "objective": str(number)}),
     )
     components.demo_notice(page.about.demo_values)
     initiatives(page, number)

@@ -5,9 +5,9 @@ import streamlit as st
 from gdc_tracker import decks
 from gdc_tracker.auth import has_role
 from gdc_tracker.errors import NotFound
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import _, ngettext
 from gdc_tracker.models import Role
-from gdc_tracker.ui import components, presenter
+from gdc_tracker.ui import components, language, presenter
 from gdc_tracker.ui.frame import PageContext, page_frame
 
 
@@ -22,17 +22,22 @@ def deck_list(ctx: PageContext) -> None:
     for slug, title, count in saved:
         row = st.columns([5, 1, 1], vertical_alignment="center")
         row[0].markdown(
-            _("**{title}** · {count} slides").format(title=components.plain(title), count=count)
+            ngettext("**{title}** · {count} slide", "**{title}** · {count} slides", count).format(
+                title=components.plain(title), count=count
+            )
         )
         row[1].page_link(
             "pages/present.py",
             label=_("Present"),
             icon="▶️",
-            query_params={"deck": slug, "mode": "show", "slide": "1"},
+            query_params=language.link_query({"deck": slug, "mode": "show", "slide": "1"}),
         )
         if has_role(ctx.identity, Role.EDITOR):
             row[2].page_link(
-                "pages/present.py", label=_("Edit"), icon="✏️", query_params={"deck": slug}
+                "pages/present.py",
+                label=_("Edit"),
+                icon="✏️",
+                query_params=language.link_query({"deck": slug}),
             )
 
 
@@ -43,12 +48,12 @@ def render() -> None:
         try:
             deck = ctx.read(decks.load_deck, slug)
         except NotFound:
-            st.title(_("Present"))
+            st.title(_("Present"), anchor=False)
             st.error(_("No deck is saved under this link."), icon="⚠️")
             return
         presenter.present(ctx, deck)
         return
-    st.title(_("Present"))
+    st.title(_("Present"), anchor=False)
     st.caption(
         _(
             "A deck is an ordered set of views. Present it full screen: arrows or a "
@@ -59,7 +64,7 @@ def render() -> None:
     )
     deck_list(ctx)
     if has_role(ctx.identity, Role.EDITOR):
-        st.subheader(_("Build a deck") if not slug else _("Edit deck"))
+        st.header(_("Build a deck") if not slug else _("Edit deck"), anchor=False)
         presenter.builder(ctx, slug)
     else:
         st.caption(_("Sign in as an editor to build decks."))

@@ -6,15 +6,15 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from gdc_tracker import maps
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import N_, _
 from gdc_tracker.status import rule_in_words
-from gdc_tracker.ui import components, filters
+from gdc_tracker.ui import components, filters, language
 from gdc_tracker.ui.frame import PageContext, page_frame
 from gdc_tracker.views import View
 from gdc_tracker.views.regional import regional_choices, regional_view
 
 DEFAULT_KEY = "AMS2/2023-2025"
-NOT_GIVEN = "Title not given in the source documents."
+NOT_GIVEN = N_("Title not given in the source documents.")
 CARDS_PER_ROW = 4
 INITIATIVE_COLUMNS = {
     "name": _("Initiative"),
@@ -85,21 +85,25 @@ def card(row: pd.Series, chosen: str, column: DeltaGenerator) -> None:
         else:
             st.caption(_(NOT_GIVEN))
         st.caption(
-            f"{_('Initiatives')}: {row['initiatives']} · {_('Indicators')}: {row['indicators']}"
+            _("Initiatives: {initiatives} · Indicators: {indicators}").format(
+                initiatives=row["initiatives"], indicators=row["indicators"]
+            )
         )
         if row["key"] == chosen:
-            st.caption("⬇️ " + _("Shown below"))
+            st.caption(_("⬇️ Shown below"))
         else:
             cycle = st.query_params.get("cycle")
             st.page_link(
                 "pages/regional.py",
                 label=_("Show {code}").format(code=code),
-                query_params={"ri": row["key"]} | ({"cycle": cycle} if cycle else {}),
+                query_params=language.link_query(
+                    {"ri": row["key"]} | ({"cycle": cycle} if cycle else {})
+                ),
             )
 
 
 def purpose(view: View) -> None:
-    st.subheader(components.plain(view.map_options["heading"]))
+    st.header(components.plain(view.map_options["heading"]), anchor=False)
     if view.summary:  # its title, or the note saying why a title is missing
         st.text(view.summary)
     else:
@@ -107,7 +111,7 @@ def purpose(view: View) -> None:
 
 
 def initiatives(view: View) -> None:
-    st.markdown("#### " + _("Initiatives"))
+    st.subheader(_("Initiatives"), anchor=False)
     code = view.map_options["code"]
     if view.map_options["initiatives"].empty:
         components.empty_state(
@@ -125,10 +129,15 @@ def initiatives(view: View) -> None:
 
 
 def countries(view: View) -> None:
-    st.markdown("#### " + _("Countries"))
+    st.subheader(_("Countries"), anchor=False)
     acting = view.map_options["acting"]
     left, right = st.columns([3, 2])
-    left.pydeck_chart(maps.region_deck(view.places), height=380, key="regional__deck")
+    left.pydeck_chart(
+        maps.region_deck(view.places),
+        height=380,
+        key="regional__deck",
+        alt=view.map_options["countries_note"],
+    )
     with right:
         st.caption(components.plain(view.map_options["countries_note"]))
         if acting.empty:
@@ -144,7 +153,7 @@ def countries(view: View) -> None:
 
 
 def indicators(ctx: PageContext, view: View) -> None:
-    st.markdown("#### " + _("Indicators"))
+    st.subheader(_("Indicators"), anchor=False)
     code, region_name = view.map_options["code"], view.map_options["region_name"]
     if view.data.empty:
         components.empty_state(
@@ -158,7 +167,10 @@ def indicators(ctx: PageContext, view: View) -> None:
         name=f"{code}_indicators",
         key="regional__indicators",
         about=view.about,
-        column_config={"name": _("Indicator") + f" ({region_name})", **INDICATOR_COLUMNS},
+        column_config={
+            "name": _("Indicator ({region})").format(region=region_name),
+            **INDICATOR_COLUMNS,
+        },
     )
     with st.expander(_("How progress status is computed")):
         st.markdown(rule_in_words(ctx.settings.thresholds))
@@ -166,7 +178,7 @@ def indicators(ctx: PageContext, view: View) -> None:
 
 
 def country_values(view: View) -> None:
-    st.markdown("#### " + _("Values of the region's countries, latest year"))
+    st.subheader(_("Values of the region's countries, latest year"), anchor=False)
     table = view.map_options["country_table"]
     if len(table.columns) <= 2:
         components.empty_state(
@@ -186,7 +198,7 @@ def country_values(view: View) -> None:
 
 def render() -> None:
     ctx = page_frame(__file__)
-    st.title(_("Regional initiatives"))
+    st.title(_("Regional initiatives"), anchor=False)
     components.share_link()
     st.caption(
         _("ITU-D regional initiatives: the initiatives under each, its countries and indicators.")

@@ -71,18 +71,20 @@ def report_section(ctx: PageContext) -> None:
     if not chosen:
         components.empty_state(_("No objective chosen."), _("Pick at least one objective."))
         return
-    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    stamp = datetime.now(UTC).strftime("%Y%m%d")  # sorts with the other files of its kind
+    report_name = _("gdc-progress-report-{date}").format(date=stamp)
     for key, (label, mime, make) in FORMATS.items():
-        if st.button(_("Prepare the report as") + f" {label}", key=f"reports__make_{key}"):
+        prepare = _("Prepare the report as {format}").format(format=label)
+        if st.button(prepare, key=f"reports__make_{key}"):
             content = _build(ctx, make, tuple(int(n) for n in chosen), geo_code or "WLD")
             st.session_state[f"reports__file_{key}"] = content
         content = st.session_state.get(f"reports__file_{key}")
         if content:
             st.download_button(
-                f"{_('Download')} {label}",
+                _("Download {format}").format(format=label),
                 data=content,
                 mime=mime,
-                file_name=f"gdc-progress-report-{stamp}.{key}",
+                file_name=f"{report_name}.{key}",
                 key=f"reports__download_{key}",
                 on_click="ignore",
                 icon="⬇️",
@@ -126,7 +128,7 @@ def deck_section(ctx: PageContext) -> None:
 
 def render() -> None:
     ctx = page_frame(__file__)
-    st.title(_("Reports"))
+    st.title(_("Reports"), anchor=False)
     components.share_link()
     st.caption(
         _(
@@ -135,9 +137,9 @@ def render() -> None:
             "Demo data is marked as such in every file."
         )
     )
-    st.subheader(_("Progress report"))
+    st.header(_("Progress report"), anchor=False)
     report_section(ctx)
-    st.subheader(_("Presenter decks as PowerPoint"))
+    st.header(_("Presenter decks as PowerPoint"), anchor=False)
     deck_section(ctx)
 
 

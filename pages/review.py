@@ -16,7 +16,7 @@ PAGE_SIZE = 50
 def render() -> None:
     ctx = page_frame(__file__)
     allow_own = ctx.settings.allow_self_publish
-    st.title(_("Review"))
+    st.title(_("Review"), anchor=False)
     st.caption(
         _(
             "Entries editors submitted, oldest first. Published entries appear on every "
@@ -29,7 +29,7 @@ def render() -> None:
     review_forms.feedback()
     filters = review_forms.queue_filters(ctx.load(workflow.review_facets))
     total = ctx.load(workflow.review_queue_count, **filters)
-    st.subheader(_("Waiting for review ({count})").format(count=total))
+    st.header(_("Waiting for review ({count})").format(count=total), anchor=False)
     if total == 0:
         _nothing_waiting(bool(filters))
         review_forms.forget_problems()
@@ -72,7 +72,7 @@ def _one_entry(queue: pd.DataFrame, ctx: PageContext, allow_own: bool) -> None:
     ids = [int(i) for i in rows.index]
     if st.session_state.get(review_forms.ENTRY_KEY) not in ids:  # decided: the next one
         st.session_state[review_forms.ENTRY_KEY] = ids[0]
-    st.subheader(_("Decide on an entry"))
+    st.header(_("Decide on an entry"), anchor=False)
     labels = review_forms.entry_labels(queue)
     entry_id = st.selectbox(
         _("Entry"), ids, format_func=labels.__getitem__, key=review_forms.ENTRY_KEY
@@ -89,7 +89,7 @@ def _imports(ctx: PageContext, allow_own: bool) -> None:
     batches = ctx.load(workflow.import_batches_waiting)
     if batches.empty:
         return
-    st.subheader(_("Imports waiting for review ({count})").format(count=len(batches)))
+    st.header(_("Imports waiting for review ({count})").format(count=len(batches)), anchor=False)
     for batch in batches.to_dict("records"):
         seen = ctx.load(workflow.review_queue_keys, batch=int(batch["id"]))
         review_forms.batch_card(batch, seen, ctx.identity, allow_own)  # type: ignore[arg-type]

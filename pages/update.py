@@ -7,6 +7,19 @@ from gdc_tracker.queries import workflow
 from gdc_tracker.ui import components, forms
 from gdc_tracker.ui.frame import PageContext, page_frame
 
+MY_ENTRY_COLUMNS = {
+    "id": st.column_config.NumberColumn(_("Entry"), format="%d"),
+    "review_state": _("State"),
+    "subject": _("Indicator or initiative"),
+    "geography": _("Geography"),
+    "period": _("Period"),
+    "value": _("Value"),
+    "unit": _("Unit"),
+    "disaggregation": _("Disaggregation"),
+    "review_note": _("Reviewer's note"),
+    "updated_at": _("Updated"),
+}
+
 
 def my_entries(ctx: PageContext) -> None:
     assert ctx.identity is not None and ctx.identity.user_id is not None
@@ -48,6 +61,7 @@ def my_entries(ctx: PageContext) -> None:
         ],
         name="my-entries",
         key="update__mine",
+        column_config=MY_ENTRY_COLUMNS,
     )
     open_entries = forms.entries_to_act_on(mine)
     if open_entries.empty:
@@ -84,7 +98,7 @@ def my_entries(ctx: PageContext) -> None:
 def render() -> None:
     ctx = page_frame(__file__)
     assert ctx.identity is not None  # the frame refused everyone below editor
-    st.title(_("Update"))
+    st.title(_("Update"), anchor=False)
     st.caption(
         _(
             "New values and corrections are saved as drafts or submitted for review; only "

@@ -104,3 +104,33 @@ def wait_until_rendered(page: object) -> None:
     for _ in range(2):
         page.wait_for_function(settled, timeout=60_000)  # type: ignore[attr-defined]
         page.wait_for_timeout(300)  # type: ignore[attr-defined]
+
+
+def sign_in_from_sidebar(page: object, base: str, username: str) -> None:
+    """Sign `username` in (password tests.factories.PASSWORD) with the sidebar's form on the
+    home page; the sign-in lasts while the tab keeps its session (no reload)."""
+    from tests.factories import PASSWORD
+
+    page.goto(base + "/")  # type: ignore[attr-defined]
+    wait_until_rendered(page)
+    page.get_by_text("Sign in (secretariat staff)").click()  # type: ignore[attr-defined]
+    page.get_by_label("User name").fill(username)  # type: ignore[attr-defined]
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Sign in", exact=True).click()  # type: ignore[attr-defined]
+    page.get_by_text("Signed in as").wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    wait_until_rendered(page)
+
+
+DRAWN = (
+    "() => [...document.querySelectorAll(\"[data-testid='stVegaLiteChart']\")]"
+    ".every(chart => chart.querySelector('svg.marks, canvas'))"
+    " && [...document.querySelectorAll(\"[data-testid='stDeckGlJsonChart']\")]"
+    ".every(map => map.querySelector('canvas'))"
+)
+
+
+def wait_for_drawings(page: object, *, settle_ms: int = 600) -> None:
+    """Every chart has drawn its marks and every map its canvas; deck.gl draws
+    asynchronously, so the page gets `settle_ms` more before anyone looks at it."""
+    page.wait_for_function(DRAWN, timeout=30_000)  # type: ignore[attr-defined]
+    page.wait_for_timeout(settle_ms)  # type: ignore[attr-defined]

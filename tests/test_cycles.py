@@ -190,7 +190,7 @@ def test_the_view_carries_its_cycle_sources_date_and_demo_notice(session: Sessio
     # The newest update counted is Golf's of 25 March (Foxtrot's of 2 April is too late).
     assert about.as_of == datetime(2026, 3, 25, 10, 0, tzinfo=UTC)
     assert about.demo_values == 1 and about.notice() is not None
-    assert view.link == "/implementation?view=cycle&cycle=2026+spring"
+    assert view.link == "/implementation?view=cycle&cycle=2026+spring&lang=en"
 
 
 def test_the_chart_stacks_the_states_by_lead_sector(session: Session) -> None:

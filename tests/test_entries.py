@@ -75,6 +75,11 @@ def test_an_inactive_indicator_is_refused(reference_engine: Engine) -> None:
     assert "no longer in use" in problems_of(reference_engine, internet_use())["indicator"][0]
 
 
+def test_a_text_too_long_is_refused_with_its_limit_and_its_length() -> None:
+    assert entries.too_long(5_000, 5_012) == "use at most 5,000 characters (this has 5,012)"
+    assert entries.too_long(1) == "use at most 1 character"
+
+
 def test_an_output_indicator_needs_an_evidence_link(reference_engine: Engine) -> None:
     draft = internet_use(indicator_code="GIGA_SCHOOLS_CONNECTED", geo_code="WLD", value=5000.0)
     assert "evidence link is required" in problems_of(reference_engine, draft)["evidence_url"][0]

@@ -244,9 +244,9 @@ def test_the_heat_map_colours_by_state_with_a_legend_and_tooltip(session: Sessio
 def test_the_link_opens_the_same_matrix(session: Session) -> None:
     assert (
         data_gaps_view(session, indicator="NET", by="country").link
-        == "/implementation?view=gaps&indicator=NET&by=country"
+        == "/implementation?view=gaps&indicator=NET&by=country&lang=en"
     )
-    assert data_gaps_view(session).link == "/implementation?view=gaps&by=region"
+    assert data_gaps_view(session).link == "/implementation?view=gaps&by=region&lang=en"
 
 
 @pytest.mark.parametrize(

@@ -252,7 +252,9 @@ def test_the_map_of_one_objective_shows_its_items_only(linked: Session) -> None:
         r["ref"] for r in COMMITMENTS if r["objective"] == "3" and not r["letter"]
     ]
     assert view.about.filters["GDC objective"].startswith("3. ")
-    assert view.link == "/implementation?framework=gdc&columns=sector&level=paragraphs&objective=3"
+    assert view.link == (
+        "/implementation?framework=gdc&columns=sector&level=paragraphs&objective=3&lang=en"
+    )
 
 
 def test_the_map_names_its_sources_and_never_passes_an_editorial_link_as_itus(

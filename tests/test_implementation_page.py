@@ -71,7 +71,7 @@ def test_an_item_in_the_url_opens_with_its_actions() -> None:
     at = open_page(PAGE, item=code)
     assert not at.exception
     title = next(r["title"] for r in COMMITMENTS if r["ref"] == code)
-    assert any(s.value.startswith(f"{code} · {title[:20]}") for s in at.subheader)
+    assert any(s.value.startswith(f"{code} · {title[:20]}") for s in [*at.header, *at.subheader])
     shown = [m.value.replace("\\", "") for m in at.markdown]  # as Markdown renders it
     assert "- Official text: https://undocs.org/A/RES/79/1" in shown
     paragraph = code.split(" ")[0]

@@ -467,7 +467,7 @@ def test_objective_5_shows_the_ai_governance_objective_and_only_its_initiatives(
 ) -> None:
     at = open_objectives(objective="5")
     assert at.title[0].value == "Objectives"
-    headings = [s.value for s in at.subheader]
+    headings = [s.value for s in [*at.header, *at.subheader]]
     assert any("artificial intelligence" in h and h.startswith("Objective 5") for h in headings)
     with _store(app_store) as session:
         expected = detail.objective_initiatives(session, objective=5)
@@ -484,7 +484,7 @@ def test_objective_and_region_from_the_url_restrict_indicators_to_the_americas(
     at = open_objectives(objective="3", region="AMS")
     assert at.selectbox(key="url__objective").value == "3"
     assert at.selectbox(key="url__region").value == "AMS"
-    headings = [s.value for s in at.subheader]
+    headings = [s.value for s in [*at.header, *at.subheader]]
     assert "Indicators (Americas (AMS))" in headings
     with _store(app_store) as session:
         expected = detail.objective_indicators(
@@ -544,7 +544,7 @@ def test_unknown_codes_in_the_url_fall_back_to_objective_1_and_the_world(app_sto
     at = open_objectives(objective="9", region="XYZ")
     assert at.selectbox(key="url__objective").value == "1"
     assert at.selectbox(key="url__region").value == "all"
-    assert any(s.value.startswith("Objective 1: Close all digital divides") for s in at.subheader)
+    assert any(s.value.startswith("Objective 1: Close all digital divides") for s in at.header)
     assert "Indicators (World)" in [s.value for s in at.subheader]
 
 
@@ -554,7 +554,7 @@ def test_the_charts_use_the_shared_status_palettes(app_store: str) -> None:
     assert len(specs) == 3
     scales = [json.dumps(spec.get("encoding", {}).get("color", {})) for spec in specs]
     assert any('"#0072B2"' in s and '"#CC79A7"' in s for s in scales)  # initiative statuses
-    assert any('"#56B4E9"' in s and '"#D55E00"' in s for s in scales)  # progress statuses
+    assert any('"#2084F3"' in s and '"#951F18"' in s for s in scales)  # progress statuses
 
 
 def test_choosing_another_objective_and_region_writes_them_to_the_url(app_store: str) -> None:
@@ -564,7 +564,7 @@ def test_choosing_another_objective_and_region_writes_them_to_the_url(app_store:
     assert not at.exception, [e.value for e in at.exception]
     assert at.query_params["objective"] == "4"
     assert at.query_params["region"] == "EUR"
-    headings = [s.value for s in at.subheader]
+    headings = [s.value for s in [*at.header, *at.subheader]]
     assert any(h.startswith("Objective 4: Advance responsible") for h in headings)
     assert "Indicators (Europe (EUR))" in headings
 
@@ -576,4 +576,4 @@ def test_the_page_links_to_the_objectives_commitments_on_the_implementation_map(
     links = {link.proto.label: link.proto for link in at.get("page_link")}
     link = links["Its commitments and actions on the GDC Implementation Map"]
     assert link.page == "implementation"
-    assert link.query_string == "framework=gdc&objective=4"
+    assert link.query_string == "framework=gdc&objective=4&lang=en"

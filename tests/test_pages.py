@@ -73,7 +73,7 @@ def test_overview_charts_use_the_shared_status_palette() -> None:
     at = open_page(PAGES[0])
     specs = [chart.proto.spec for chart in at.get("vega_lite_chart")]
     assert len(specs) == 2
-    assert all('"#0072B2"' in spec or '"#56B4E9"' in spec for spec in specs)
+    assert all('"#0072B2"' in spec or '"#2084F3"' in spec for spec in specs)
 
 
 def test_a_store_that_cannot_be_opened_gives_a_message_not_a_traceback(

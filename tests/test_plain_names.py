@@ -87,7 +87,7 @@ def test_a_deck_title_in_markdown_shows_as_typed_on_present(writable_app: Engine
     assert len(listed) == 1
     title = listed[0].removeprefix("**").split("** · ")[0]
     assert shown(title) == EVIL and is_inert(title)
-    assert listed[0].endswith(" · 1 slides")
+    assert listed[0].endswith(" · 1 slide")
 
 
 def test_plain_escapes_only_what_markdown_would_read() -> None:

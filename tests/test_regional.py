@@ -125,14 +125,14 @@ def test_regional_page_lists_every_regional_initiative_and_defaults_to_ams2() ->
     assert card_heads == [f"**AMS{n}** · 2023-2025 · AMS" for n in range(1, 5)]
     assert sum("Title not given" in c.value for c in at.caption) >= 2  # AMS1 and AMS4
     assert at.selectbox(key="url__ri").value == "AMS2/2023-2025"
-    assert at.subheader[0].value == "AMS2 (2023-2025) · Americas"
+    assert at.header[0].value == "AMS2 (2023-2025) · Americas"
     assert any(t.startswith("Enhancement and expansion of digital-literacy") for t in texts(at))
     assert len(at.get("deck_gl_json_chart")) == 1
 
 
 def test_regional_page_shows_the_chosen_initiative_from_the_url() -> None:
     at = open_regional(ri="AMS3/2023-2025")
-    assert at.subheader[0].value == "AMS3 (2023-2025) · Americas"
+    assert at.header[0].value == "AMS3 (2023-2025) · Americas"
     assert any(t.startswith("Effective support for digital transformation") for t in texts(at))
     initiatives = at.dataframe[0].value
     assert any(initiatives["name"].str.startswith("Digital Transformation Kit"))
@@ -157,7 +157,7 @@ def test_regional_page_shows_the_chosen_initiative_from_the_url() -> None:
 
 def test_regional_page_without_a_title_says_so_and_without_links_says_what_to_do() -> None:
     at = open_regional(ri="AMS1/2023-2025")
-    assert at.subheader[0].value == "AMS1 (2023-2025) · Americas"
+    assert at.header[0].value == "AMS1 (2023-2025) · Americas"
     assert any("Title not given" in c.value for c in at.caption)
     assert any("Kigali Action Plan" in t for t in texts(at))
     infos = [i.value for i in at.info]
@@ -169,7 +169,7 @@ def test_regional_page_with_unknown_values_in_the_url_falls_back_to_ams2() -> No
     at = open_regional(ri="XYZ9/1999-2000", cycle="1999-2000")
     assert at.selectbox(key="url__cycle").value == ""
     assert at.selectbox(key="url__ri").value == "AMS2/2023-2025"
-    assert at.subheader[0].value == "AMS2 (2023-2025) · Americas"
+    assert at.header[0].value == "AMS2 (2023-2025) · Americas"
 
 
 def test_regional_page_filters_the_list_by_cycle() -> None:
@@ -178,7 +178,7 @@ def test_regional_page_filters_the_list_by_cycle() -> None:
     options = at.selectbox(key="url__ri").options
     assert [o.split(" · ")[0] for o in options] == [f"AMS{n} (2023-2025)" for n in range(1, 5)]
     assert options[1].startswith("AMS2 (2023-2025) · Enhancement") and options[1].endswith("…")
-    assert at.subheader[0].value == "AMS4 (2023-2025) · Americas"
+    assert at.header[0].value == "AMS4 (2023-2025) · Americas"
 
 
 def test_regional_page_keeps_the_view_shown_in_the_url() -> None:
@@ -191,10 +191,10 @@ def test_regional_page_keeps_the_view_shown_in_the_url() -> None:
     assert show_ams4.proto.query_string == "ri=AMS4%2F2023-2025&cycle=2023-2025"
     at.selectbox(key="url__ri").set_value("AMS1/2023-2025").run()
     assert at.query_params["ri"] == "AMS1/2023-2025"
-    assert at.subheader[0].value == "AMS1 (2023-2025) · Americas"
+    assert at.header[0].value == "AMS1 (2023-2025) · Americas"
 
 
 def test_regional_page_drops_an_unknown_initiative_from_the_url() -> None:
     at = open_regional(ri="XYZ9/1999-2000")
     assert "ri" not in at.query_params  # the link now says what is shown: the default
-    assert at.subheader[0].value == "AMS2 (2023-2025) · Americas"
+    assert at.header[0].value == "AMS2 (2023-2025) · Americas"

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import altair as alt
 import docx
@@ -19,6 +20,7 @@ from sqlmodel import Session, select
 
 from gdc_tracker import db
 from gdc_tracker.charts.base import status_scale
+from gdc_tracker.i18n import speaking
 from gdc_tracker.models import Indicator, ProgressEntry, ReviewState
 from gdc_tracker.reports import (
     ReportData,
@@ -34,8 +36,14 @@ from gdc_tracker.reports import (
 )
 from gdc_tracker.reports import pdf as pdf_module
 from gdc_tracker.reports.charts import objective_status_chart, objective_status_summary
-from gdc_tracker.reports.common import REPORT_TITLE, column_weights
-from gdc_tracker.reports.data import indicator_columns, initiative_columns
+from gdc_tracker.reports.common import (
+    REPORT_TITLE,
+    column_weights,
+    demo_notice,
+    format_date,
+    format_timestamp,
+)
+from gdc_tracker.reports.data import format_number, indicator_columns, initiative_columns
 from gdc_tracker.reports.images import png_size, with_footer
 from gdc_tracker.status import DEFAULT_THRESHOLDS
 from tests.conftest import IN_CI
@@ -475,3 +483,78 @@ def test_column_weights_never_cut_a_word_and_cap_long_text() -> None:
     weights = column_weights(["Name", "Year"], [["x" * 200, "2024"], ["short", "2023"]])
     assert weights[0] == 40.0  # capped at 36 (+4 for the cell's padding)
     assert weights[1] >= len("2024") + 4
+
+
+# --- in the reader's language ---------------------------------------------------------------
+
+MAY_THE_TWELFTH = datetime(2025, 5, 12, 14, 5, tzinfo=UTC)
+
+
+def test_dates_are_written_day_first_in_english_and_as_cldr_writes_them_in_french() -> None:
+    assert format_date(MAY_THE_TWELFTH) == "12 May 2025"
+    assert format_timestamp(MAY_THE_TWELFTH) == "12 May 2025 14:05 UTC"
+    with speaking("fr"):
+        assert format_date(MAY_THE_TWELFTH) == "12 mai 2025"
+
+
+def test_report_numbers_are_written_as_the_reader_writes_numbers() -> None:
+    assert [format_number(v) for v in (67.34, 12345.0, 0.456, None)] == [
+        "67.3",
+        "12,345",
+        "0.46",
+        "",
+    ]
+    with speaking("fr"):
+        # CLDR's French: a decimal comma, thousands apart by a narrow no-break space.
+        assert [format_number(v) for v in (67.34, 12345.0)] == ["67,3", "12\u202f345"]
+
+
+def test_the_demo_notice_counts_one_entry_and_many_entries() -> None:
+    assert "(1 demo entry)" in (demo_notice(1) or "")
+    assert "(1,234 demo entries)" in (demo_notice(1234) or "")
+    assert demo_notice(0) is None
+
+
+# --- the report in Arabic and Chinese, read back by poppler --------------------------------
+
+
+def _poppler_text(content: bytes, tmp_path: Path) -> str:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        message = "pdftotext not found: install Debian's poppler-utils"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(content)
+    done = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
+    return done.stdout
+
+
+def _script_fonts_installed(language: str) -> None:
+    missing = [str(e[2]) for e in pdf_module.SCRIPT_FONTS[language] if not e[2].is_file()]
+    if missing:
+        message = f"{', '.join(missing)} not found: install fonts-noto-core and fonts-noto-cjk"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.mark.parametrize("language", ["ar", "zh"])
+def test_the_pdf_report_reads_in_arabic_and_chinese(
+    seeded_sqlite_file: str, language: str, tmp_path: Path
+) -> None:
+    """Every word of the translated title comes back from the PDF (Arabic shaped, each
+    word whole), and so does the demo notice's first words; no Latin stand-in is used."""
+    _script_fonts_installed(language)
+    engine = db.make_engine(seeded_sqlite_file)
+    with speaking(language), db.session_scope(engine) as session:
+        content = report_pdf(gather_report(session, thresholds=DEFAULT_THRESHOLDS))
+        title = pdf_module.report_title()
+    engine.dispose()
+    text = _poppler_text(content, tmp_path)
+    for word in title.split():
+        assert word in text, f"{word!r} of {title!r} is not in the {language} PDF"
+    assert "?" * 3 not in text  # no run of characters the fonts could not draw

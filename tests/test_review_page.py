@@ -62,7 +62,7 @@ def test_people_below_reviewer_are_refused_and_see_no_queue(
     assert "reviewer" in at.error[0].value
     assert not at.dataframe
     assert not _has(at, "review__publish")
-    assert not any("Waiting for review" in h.value for h in at.subheader)
+    assert not any("Waiting for review" in h.value for h in at.header)
 
 
 def _has(at: AppTest, key: str) -> bool:
@@ -91,7 +91,7 @@ def test_the_queue_shows_what_would_change_against_the_published_value(
         other = internet_use(geo_code="BRA", value=81.0, narrative="<b>Survey</b> *2025*")
         entries.add_entry(session, other, by=editor, submit=True, today=TODAY)
     at = open_review(reviewer)
-    assert any(h.value == "Waiting for review (2)" for h in at.subheader)
+    assert any(h.value == "Waiting for review (2)" for h in at.header)
     table = at.dataframe[0].value.set_index("geography")
     assert table.loc["El Salvador", "published_value"] == 60.0
     assert table.loc["El Salvador", "change"] == "+6.5"
@@ -126,7 +126,7 @@ def test_a_reviewer_publishes_a_submitted_entry(
     assert entry.reviewer_id == reviewer.user_id
     assert any(f"#{submitted}" in s.value and "Published" in s.value for s in at.success)
     assert any("No entry is waiting for review" in i.value for i in at.info)
-    assert any(h.value == "Waiting for review (0)" for h in at.subheader)
+    assert any(h.value == "Waiting for review (0)" for h in at.header)
 
 
 def test_a_rejection_stores_the_reason(store: Engine, submitted: int, reviewer: Identity) -> None:
@@ -182,7 +182,7 @@ def test_an_entry_changed_since_it_was_opened_is_not_published_and_shows_the_new
 def test_an_empty_queue_says_so(store: Engine, reviewer: Identity) -> None:
     at = open_review(reviewer)
     assert any("No entry is waiting for review" in i.value for i in at.info)
-    assert any(h.value == "Waiting for review (0)" for h in at.subheader)
+    assert any(h.value == "Waiting for review (0)" for h in at.header)
     assert not _has(at, "review__publish")
 
 
@@ -235,7 +235,7 @@ def test_a_filter_in_the_url_narrows_the_queue(
     assert not at.exception
     assert at.selectbox(key="geo").value == "BRA"
     assert queue_table(at).value["geography"].tolist() == ["Brazil"]
-    assert any(h.value == "Waiting for review (1)" for h in at.subheader)
+    assert any(h.value == "Waiting for review (1)" for h in at.header)
     at.selectbox(key="geo").set_value(None).run()
     assert queue_table(at).value["geography"].tolist() == ["El Salvador", "Brazil", "Mexico"]
 
@@ -307,7 +307,7 @@ def test_an_import_is_reviewed_as_one_batch(
 
     batch_id = make_batch(store, editor, three[:2], "**wb**_internet_.csv")
     at = open_review(reviewer)
-    assert any(h.value == "Imports waiting for review (1)" for h in at.subheader)
+    assert any(h.value == "Imports waiting for review (1)" for h in at.header)
     card = [m.value for m in at.markdown if "imported by" in m.value]
     assert card and card[0].startswith(r"**\*\*wb\*\*\_internet\_\.csv**")  # shown as typed
     assert any(f"new\\: {PREVIEW['new']}" in c.value for c in at.caption)

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from gdc_tracker.i18n import speaking
 from gdc_tracker.status import (
     STATUS_ORDER,
     Assessment,
@@ -19,6 +20,7 @@ from gdc_tracker.status import (
     assess_frame,
     classify_ratio,
     rule_in_words,
+    status_label,
 )
 
 # Higher-is-better series used by several tests: 50 (2020) -> 70 (2023), target 100 by 2030.
@@ -46,7 +48,7 @@ def test_higher_is_better_growth_faster_than_required_is_on_track() -> None:
     assert (result.baseline_year, result.baseline_value) == (2020, 50.0)
     assert (result.latest_year, result.latest_value) == (2023, 70.0)
     assert result.explanation == (
-        "From 50 in 2020 to 70 in 2023 the value grew 11.9 % a year; reaching 100 by "
+        "From 50 in 2020 to 70 in 2023 the value grew 11.9 % a year. Reaching 100 by "
         "2030 needs growth of 7.2 % a year from 2020. Actual/required = 1.65: on track."
     )
 
@@ -114,7 +116,7 @@ def test_lower_is_better_falling_price_is_moderate_progress() -> None:
     assert result.required_rate == pytest.approx(-0.0799, abs=1e-4)
     assert result.ratio == pytest.approx(0.679, abs=1e-3)
     assert result.explanation == (
-        "From 5 in 2019 to 4 in 2023 the value fell 5.4 % a year; reaching 2 by 2030 "
+        "From 5 in 2019 to 4 in 2023 the value fell 5.4 % a year. Reaching 2 by 2030 "
         "needs a fall of 8.0 % a year from 2019. Actual/required = 0.68: moderate progress."
     )
 
@@ -484,3 +486,35 @@ def test_the_parity_indicator_declares_its_band_in_the_reference_file() -> None:
     parity = next(i for i in indicators if i["code"] == "UMC_GENDER_PARITY_INTERNET")
     assert parity["target"]["band"] == [0.98, 1.02]
     assert "above 1.0 count as target met" not in parity["note"]
+
+
+# --- in the reader's language --------------------------------------------------------
+
+
+def test_a_status_is_shown_in_its_english_words_and_stored_as_its_value() -> None:
+    assert [status_label(status) for status in STATUS_ORDER] == [
+        "target met",
+        "on track",
+        "moderate progress",
+        "limited progress",
+        "deterioration",
+        "insufficient data",
+    ]
+    assert status_label("no such status") == "no such status"
+
+
+def test_an_explanation_in_french_writes_its_numbers_as_french_readers_do() -> None:
+    # 11.9 % a year needed 7.2 %: a ratio of 1.65 (as in the English explanation above).
+    with speaking("fr"):
+        result = _assess_to_100_by_2030(ON_TRACK_SERIES)
+    assert result.status is ProgressStatus.ON_TRACK  # the stored status does not change
+    assert "11,9" in result.explanation and "7,2" in result.explanation
+    assert "1,65" in result.explanation and "11.9" not in result.explanation
+
+
+def test_a_value_of_a_thousand_or_more_is_grouped_as_the_reader_groups_thousands() -> None:
+    met = [(2020, 900.0), (2023, 1234.5)]
+    assert "1,234.5 in 2023" in assess(met, target=1000, target_year=2030).explanation
+    with speaking("fr"):
+        # CLDR's French groups thousands with a narrow no-break space and writes a comma.
+        assert "1\u202f234,5" in assess(met, target=1000, target_year=2030).explanation

@@ -188,11 +188,11 @@ def test_the_objectives_matrix_keeps_its_plain_call_and_takes_filters(session: S
     assert everything.title == "Initiatives and the five objectives"
     assert everything.about.filters == {}
     assert everything.data["slug"].nunique() == len(REFERENCE)
-    assert everything.link == "/initiatives?view=matrix"
+    assert everything.link == "/initiatives?view=matrix&lang=en"
     itu_t = objective_matrix_view(session, filters=F(lead=["ITU-T"]))
     assert itu_t.about.filters == {"Lead sector": "ITU-T"}
     assert itu_t.data["slug"].nunique() == expected(lead_sector="ITU-T")
-    assert itu_t.chart is not None and itu_t.link == "/initiatives?lead=ITU-T&view=matrix"
+    assert itu_t.chart is not None and itu_t.link == "/initiatives?lead=ITU-T&view=matrix&lang=en"
 
 
 def test_the_map_names_what_the_objective_links_rest_on(session: Session) -> None:

@@ -11,8 +11,9 @@ from collections.abc import Mapping, Sequence
 
 import altair as alt
 import pandas as pd
+from babel.numbers import format_decimal
 
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import N_, _, current_language, ngettext
 from gdc_tracker.palette import progress_label
 
 __all__ = [
@@ -67,28 +68,48 @@ REGION_SHAPES: dict[str, str] = {
 SEX_COLOURS: dict[str, str] = {"female": "#882255", "male": "#44AA99"}
 KIND_COLOURS: dict[str, str] = {"world": "#332288", "region": "#88CCEE", "country": "#44AA99"}
 REFERENCE_COLOUR = "#222222"  # target, baseline and trajectory marks
+# Words shown to readers, in English and marked for the catalogues: translated where shown.
 UNIT_LABELS: dict[str, str] = {
-    "percent": "%",
-    "percent_gni": "% of GNI per capita",
-    "ratio": "ratio",
-    "index": "index score",
-    "count": "count",
+    "percent": N_("%"),
+    "percent_gni": N_("% of GNI per capita"),
+    "ratio": N_("ratio"),
+    "index": N_("index score"),
+    "count": N_("count"),
 }
+DIRECTION_WORDS: dict[str, str] = {
+    "higher_is_better": N_("higher is better"),
+    "lower_is_better": N_("lower is better"),
+}
+KIND_WORDS: dict[str, str] = {
+    "world": N_("World"),
+    "region": N_("Region"),
+    "country": N_("Country"),
+}
+SEX_WORDS: dict[str, str] = {"female": N_("female"), "male": N_("male")}
 QUADRANT = 50.0
 UNIVERSAL = 100.0  # universal connectivity: everyone online (the UMC 2030 target)
 
 
 def unit_label(unit: str) -> str:
-    return _(UNIT_LABELS.get(unit, unit))
+    return _(UNIT_LABELS[unit]) if unit in UNIT_LABELS else unit
 
 
-def number(value: float | None, digits: int = 1) -> str:
-    """A value for people: thousands separated, `digits` decimals, '–' when missing."""
+def _words(words: Mapping[str, str], code: str) -> str:
+    """`code` in the reader's language when `words` names it, else as it is stored."""
+    return _(words[code]) if code in words else code
+
+
+def number(value: float | None, digits: int = 1, *, signed: bool = False) -> str:
+    """A value for people, in the reader's language: thousands separated, `digits`
+    decimals (none for a whole number of 100 or more), "+" before a positive value when
+    `signed`, '–' when missing."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    if float(value).is_integer() and abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:,.{digits}f}"
+    places = 0 if float(value).is_integer() and abs(value) >= 100 else digits
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    if signed:
+        pattern = f"+{pattern};-{pattern}"
+    return format_decimal(value, format=pattern, locale=current_language())
 
 
 def metadata_rows(reference: Mapping[str, object]) -> dict[str, str]:
@@ -101,7 +122,7 @@ def metadata_rows(reference: Mapping[str, object]) -> dict[str, str]:
         _("Code"): str(reference["code"]),
         _("Definition"): str(reference["definition"] or "–"),
         _("Unit"): unit_label(str(reference["unit"])),
-        _("Direction"): _(str(reference["direction"]).replace("_", " ")),
+        _("Direction"): _words(DIRECTION_WORDS, str(reference["direction"])),
         _("Source"): str(reference["source"] or "–"),
         _("Baseline"): pair(reference["baseline_value"], reference["baseline_year"]),
         _("Target"): pair(reference["target_value"], reference["target_year"]),
@@ -265,7 +286,9 @@ def series_chart(
                 "year": [first],
                 "year_end": [target[0]],
                 "value": [target[1]],
-                "label": [f"{_('Target')} {target[0]}: {number(target[1])}"],
+                "label": [
+                    _("Target {year}: {value}").format(year=target[0], value=number(target[1]))
+                ],
             }
         )
         base = alt.Chart(rule)
@@ -285,7 +308,11 @@ def series_chart(
             {
                 "year": [baseline[0]],
                 "value": [baseline[1]],
-                "label": [f"{_('Baseline')} {baseline[0]}: {number(baseline[1])}"],
+                "label": [
+                    _("Baseline {year}: {value}").format(
+                        year=baseline[0], value=number(baseline[1])
+                    )
+                ],
             }
         )
         base = alt.Chart(point)
@@ -334,17 +361,24 @@ def series_summary(
     for row in statuses.itertuples():
         rows = series[series["geo_code"] == row.geo_code]
         if rows.empty:
-            parts.append(f"{row.geo_name}: {_('no data')}")
+            parts.append(_("{geography}: no data").format(geography=row.geo_name))
             continue
         first, last = rows.iloc[0], rows.iloc[-1]
         parts.append(
-            f"{row.geo_name} {_('from')} {number(first['value'])} ({int(first['year'])}) "
-            f"{_('to')} {number(last['value'])} ({int(last['year'])}), {row.status}"
+            _("{geography} from {first} ({first_year}) to {last} ({last_year}), {status}").format(
+                geography=row.geo_name,
+                first=number(first["value"]),
+                first_year=int(first["year"]),
+                last=number(last["value"]),
+                last_year=int(last["year"]),
+                status=row.status,
+            )
         )
-    aim = (
-        f" {_('Target')}: {number(target[1])} {_('by')} {target[0]}." if target is not None else ""
-    )
-    return f"{name}: " + "; ".join(parts) + "." + aim
+    summary = _("{name}: {geographies}.").format(name=name, geographies="; ".join(parts))
+    if target is None:
+        return summary
+    aim = _("Target: {value} by {year}.").format(value=number(target[1]), year=target[0])
+    return f"{summary} {aim}"
 
 
 def status_table(statuses: pd.DataFrame) -> pd.DataFrame:
@@ -379,7 +413,7 @@ def compare_chart(
             number(v) + ("" if year is None or y == year else f" ({y})")
             for v, y in zip(f["value"], f["year"], strict=True)
         ],
-        kind=lambda f: f["geo_kind"].map(lambda k: _(str(k).capitalize())),
+        kind=lambda f: f["geo_kind"].map(lambda k: _words(KIND_WORDS, str(k))),
     )
     kinds = [k for k in KIND_COLOURS if k in set(frame["geo_kind"])]
     # An explicit order: a sort by the x encoding is lost when layers share the y scale.
@@ -408,7 +442,7 @@ def compare_chart(
                 "kind:N",
                 title=_("Geography"),
                 scale=alt.Scale(
-                    domain=[_(k.capitalize()) for k in kinds],
+                    domain=[_words(KIND_WORDS, k) for k in kinds],
                     range=[KIND_COLOURS[k] for k in kinds],
                 ),
                 legend=alt.Legend(orient="bottom") if len(kinds) > 1 else None,
@@ -427,7 +461,9 @@ def compare_chart(
     layers: list[alt.Chart] = [bars, labels]
     if target is not None:
         rule = alt.Chart(
-            pd.DataFrame({"value": [target], "label": [f"{_('Target')}: {number(target)}"]})
+            pd.DataFrame(
+                {"value": [target], "label": [_("Target: {value}").format(value=number(target))]}
+            )
         )
         layers += [
             rule.mark_rule(color=REFERENCE_COLOUR, strokeDash=[4, 3], strokeWidth=1.5).encode(
@@ -447,16 +483,32 @@ def compare_summary(
         return _("No published values of {name} to compare.").format(name=name)
     ranked = frame.sort_values("value", ascending=not higher_is_better)
     best, worst = ranked.iloc[0], ranked.iloc[-1]
-    text = (
-        f"{name}: {len(frame)} {_('geographies')}; {_('best')} {best['geo_name']} "
-        f"({number(best['value'])}, {int(best['year'])}), {_('furthest behind')} "
-        f"{worst['geo_name']} ({number(worst['value'])}, {int(worst['year'])})"
-    )
-    if target is not None:
-        meets = ranked["value"] >= target if higher_is_better else ranked["value"] <= target
-        text += f"; {int(meets.sum())} {_('of')} {len(frame)} {_('meet the target of')} "
-        text += number(target)
-    return text + "."
+    facts = {
+        "name": name,
+        "n": len(frame),
+        "best": best["geo_name"],
+        "best_value": number(best["value"]),
+        "best_year": int(best["year"]),
+        "worst": worst["geo_name"],
+        "worst_value": number(worst["value"]),
+        "worst_year": int(worst["year"]),
+    }
+    if target is None:
+        return ngettext(
+            "{name}: {n} geography; best {best} ({best_value}, {best_year}), furthest behind "
+            "{worst} ({worst_value}, {worst_year}).",
+            "{name}: {n} geographies; best {best} ({best_value}, {best_year}), furthest behind "
+            "{worst} ({worst_value}, {worst_year}).",
+            len(frame),
+        ).format(**facts)
+    meets = ranked["value"] >= target if higher_is_better else ranked["value"] <= target
+    return ngettext(
+        "{name}: {n} geography; best {best} ({best_value}, {best_year}), furthest behind "
+        "{worst} ({worst_value}, {worst_year}); {meets} of {n} meet the target of {target}.",
+        "{name}: {n} geographies; best {best} ({best_value}, {best_year}), furthest behind "
+        "{worst} ({worst_value}, {worst_year}); {meets} of {n} meet the target of {target}.",
+        len(frame),
+    ).format(**facts, meets=int(meets.sum()), target=number(target))
 
 
 # --- the gender gap --------------------------------------------------------------------------
@@ -467,14 +519,14 @@ def gender_chart(frame: pd.DataFrame, *, unit: str) -> alt.LayerChart:
     joined by a bar, with the gap (male - female) written above."""
     long = frame.melt(
         id_vars=["year", "gap"], value_vars=["female", "male"], var_name="sex", value_name="value"
-    ).assign(sex_label=lambda f: f["sex"].map(lambda s: _(s)))
+    ).assign(sex_label=lambda f: f["sex"].map(lambda s: _words(SEX_WORDS, str(s))))
     sexes = [_("female"), _("male")]
     first, last = (int(frame["year"].min()), int(frame["year"].max())) if len(frame) else (0, 1)
     x = _year_axis(first - 0.5, last + 0.5)
     y_title = unit_label(unit)
     gap_label = frame.assign(
         top=frame[["female", "male"]].max(axis=1),
-        label=frame["gap"].map(lambda g: f"{g:+.1f}"),
+        label=frame["gap"].map(lambda g: number(g, signed=True)),
     )
     return alt.layer(
         alt.Chart(frame)
@@ -517,12 +569,21 @@ def gender_summary(frame: pd.DataFrame, *, geo_name: str, unit: str) -> str:
     first, last = frame.iloc[0], frame.iloc[-1]
     points = _("percentage points") if unit == "percent" else unit_label(unit)
     widest = frame.loc[frame["gap"].idxmax()]
-    return (
-        f"{geo_name}: {_('the gap (male minus female) went from')} {number(first['gap'])} "
-        f"{points} {_('in')} {int(first['year'])} {_('to')} {number(last['gap'])} {_('in')} "
-        f"{int(last['year'])} ({_('female')} {number(last['female'])}, {_('male')} "
-        f"{number(last['male'])}); {_('widest')}: {number(widest['gap'])} {_('in')} "
-        f"{int(widest['year'])}."
+    return _(
+        "{geography}: the gap (male minus female) went from {first_gap} {unit} in {first_year} "
+        "to {last_gap} in {last_year} (female {female}, male {male}); widest: {widest_gap} in "
+        "{widest_year}."
+    ).format(
+        geography=geo_name,
+        first_gap=number(first["gap"]),
+        unit=points,
+        first_year=int(first["year"]),
+        last_gap=number(last["gap"]),
+        last_year=int(last["year"]),
+        female=number(last["female"]),
+        male=number(last["male"]),
+        widest_gap=number(widest["gap"]),
+        widest_year=int(widest["year"]),
     )
 
 

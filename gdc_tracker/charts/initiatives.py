@@ -11,9 +11,10 @@ from datetime import date
 
 import altair as alt
 import pandas as pd
+from babel.lists import format_list
 
-from gdc_tracker.charts.base import status_scale
-from gdc_tracker.i18n import _
+from gdc_tracker.charts.base import status_legend, status_scale
+from gdc_tracker.i18n import N_, _, current_language, ngettext
 from gdc_tracker.palette import INITIATIVE_ORDER
 
 INK = "#1F3B57"  # the one colour of links and milestones; white is "not filled"
@@ -23,11 +24,30 @@ LINK_FILLS = [INK, "#FFFFFF"]
 END_KINDS = ["end date", "open (to today)"]
 MILESTONE_STATES = ["done", "due", "slipped"]
 MILESTONE_SHAPES = ["diamond", "circle", "triangle-down"]
+# The kinds above in words (English, marked for the catalogues): the charts show them
+# translated, the data keeps the kinds.
+KIND_WORDS = {
+    "primary": N_("primary"),
+    "secondary": N_("secondary"),
+    "end date": N_("end date"),
+    "open (to today)": N_("open (to today)"),
+    "done": N_("done"),
+    "due": N_("due"),
+    "slipped": N_("slipped"),
+}
 ROW_HEIGHT = 22
 COLUMN_WIDTH = 110
 LABEL_LIMIT = 320
 MATRIX_ROW_LIMIT = 150
 """Above this many initiatives the matrices would be unreadable; the page asks to filter."""
+
+
+def _in_words(kind: str) -> str:
+    return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
+
+
+def _words_of(kinds: list[str]) -> list[str]:
+    return [_in_words(kind) for kind in kinds]
 
 
 def objective_label(number: int, short_title: str) -> str:
@@ -82,14 +102,13 @@ def objective_matrix_data(links: pd.DataFrame, objectives: pd.DataFrame) -> pd.D
 
 
 def _link_encodings() -> dict[str, alt.Shape | alt.Fill]:
-    legend = alt.Legend(title="Link", orient="top")
+    legend = alt.Legend(title=_("Link"), orient="top")
+    links = _words_of(LINK_KINDS)
     return {
         "shape": alt.Shape(
-            "link:N", scale=alt.Scale(domain=LINK_KINDS, range=LINK_SHAPES), legend=legend
+            "link:N", scale=alt.Scale(domain=links, range=LINK_SHAPES), legend=legend
         ),
-        "fill": alt.Fill(
-            "link:N", scale=alt.Scale(domain=LINK_KINDS, range=LINK_FILLS), legend=legend
-        ),
+        "fill": alt.Fill("link:N", scale=alt.Scale(domain=links, range=LINK_FILLS), legend=legend),
     }
 
 
@@ -111,24 +130,26 @@ def objective_matrix(links: pd.DataFrame, objectives: pd.DataFrame) -> alt.VConc
         var_name="link",
         value_name="actions",
     )
+    totals_long = totals_long.assign(link=totals_long["link"].map(_in_words))
     width = COLUMN_WIDTH * len(domain)
-    totals = alt.Chart(totals_long, title="Actions per objective").encode(
+    totals = alt.Chart(totals_long, title=_("Actions per objective")).encode(
         x=x.axis(None), tooltip=_total_tooltip()
     )
     bars = totals.mark_bar(stroke=INK, strokeWidth=1.5).encode(
-        y=alt.Y("actions:Q", title="Actions", stack="zero"),
+        y=alt.Y("actions:Q", title=_("Actions"), stack="zero"),
         fill=alt.Fill(
             "link:N",
-            scale=alt.Scale(domain=LINK_KINDS, range=LINK_FILLS),
-            legend=alt.Legend(title="Link", orient="top"),
+            scale=alt.Scale(domain=_words_of(LINK_KINDS), range=LINK_FILLS),
+            legend=alt.Legend(title=_("Link"), orient="top"),
         ),
         order=alt.Order("link:N", sort="ascending"),
     )
     labels = totals.mark_text(dy=-8, color=INK, fontWeight="bold").encode(
-        y=alt.Y("total:Q", title="Actions"), text=alt.Text("total:Q")
+        y=alt.Y("total:Q", title=_("Actions")), text=alt.Text("total:Q")
     )
+    drawn = objective_matrix_data(links, objectives)
     matrix = (
-        alt.Chart(objective_matrix_data(links, objectives))
+        alt.Chart(drawn.assign(link=drawn["link"].map(_in_words)))
         .mark_point(size=170, strokeWidth=2, stroke=INK, opacity=1)
         .encode(
             x=x.axis(labelAngle=0, labelLimit=COLUMN_WIDTH - 4, orient="top", grid=True),
@@ -139,9 +160,9 @@ def objective_matrix(links: pd.DataFrame, objectives: pd.DataFrame) -> alt.VConc
                 axis=alt.Axis(labelLimit=LABEL_LIMIT, grid=True),
             ),
             tooltip=[
-                alt.Tooltip("name:N", title="Initiative"),
-                alt.Tooltip("objective_label:N", title="Objective"),
-                alt.Tooltip("link:N", title="Link"),
+                alt.Tooltip("name:N", title=_("Initiative")),
+                alt.Tooltip("objective_label:N", title=_("Objective")),
+                alt.Tooltip("link:N", title=_("Link")),
             ],
             **_link_encodings(),
         )
@@ -157,36 +178,50 @@ def objective_matrix(links: pd.DataFrame, objectives: pd.DataFrame) -> alt.VConc
 
 def _total_tooltip() -> list[alt.Tooltip]:
     return [
-        alt.Tooltip("objective_label:N", title="Objective"),
-        alt.Tooltip("link:N", title="Link"),
-        alt.Tooltip("actions:Q", title="Actions"),
-        alt.Tooltip("total:Q", title="All actions"),
+        alt.Tooltip("objective_label:N", title=_("Objective")),
+        alt.Tooltip("link:N", title=_("Link")),
+        alt.Tooltip("actions:Q", title=_("Actions")),
+        alt.Tooltip("total:Q", title=_("All actions")),
     ]
 
 
-def _names(numbers: list[int]) -> str:
-    if len(numbers) == 1:
-        return f"objective {numbers[0]}"
-    return "objectives " + ", ".join(str(n) for n in numbers[:-1]) + f" and {numbers[-1]}"
+def _numbers(numbers: list[int]) -> str:
+    """ "1", "1 and 3", "1, 2 and 4": a list as the reader's language writes one."""
+    return format_list([str(n) for n in numbers], locale=current_language())
 
 
 def objective_summary(links: pd.DataFrame, objectives: pd.DataFrame) -> str:
     """ "Objective 1 has the most actions (15), objective 5 the fewest (7); ..."."""
     if links.empty:
-        return "No initiative matches the filters, so no objective has actions."
+        return _("No initiative matches the filters, so no objective has actions.")
     totals = objective_totals(links, objectives)
     most, fewest = int(totals["total"].max()), int(totals["total"].min())
+    initiatives = int(links["slug"].nunique())
+    counted = ngettext("{n} initiative", "{n} initiatives", initiatives).format(n=initiatives)
+    if most == fewest:
+        actions = ngettext("{n} action", "{n} actions", most).format(n=most)
+        return _("Every objective has {actions}; {initiatives}.").format(
+            actions=actions, initiatives=counted
+        )
     top = [int(n) for n in totals.loc[totals["total"] == most, "objective_number"]]
     low = [int(n) for n in totals.loc[totals["total"] == fewest, "objective_number"]]
-    verb = "has" if len(top) == 1 else "have"
-    first = _names(top)
-    return (
-        f"{first[0].upper()}{first[1:]} {verb} the most actions ({most}), "
-        f"{_names(low)} the fewest ({fewest}); "
-        f"{links['slug'].nunique()} initiatives, {len(links)} links to objectives, "
-        f"{int(links['is_primary'].sum())} of them primary."
-        if most != fewest
-        else f"Every objective has {most} actions; {links['slug'].nunique()} initiatives."
+    most_words = ngettext(
+        "Objective {objectives} has the most actions ({n})",
+        "Objectives {objectives} have the most actions ({n})",
+        len(top),
+    ).format(objectives=_numbers(top), n=most)
+    fewest_words = ngettext(
+        "objective {objectives} the fewest ({n})",
+        "objectives {objectives} the fewest ({n})",
+        len(low),
+    ).format(objectives=_numbers(low), n=fewest)
+    link_words = ngettext(
+        "{n} link to objectives, {primary} of them primary",
+        "{n} links to objectives, {primary} of them primary",
+        len(links),
+    ).format(n=len(links), primary=int(links["is_primary"].sum()))
+    return _("{most}, {fewest}; {initiatives}, {links}.").format(
+        most=most_words, fewest=fewest_words, initiatives=counted, links=link_words
     )
 
 
@@ -210,8 +245,8 @@ def regional_matrix(links: pd.DataFrame, regional_keys: list[str]) -> alt.Chart:
                 "name:N", title=None, sort=names, axis=alt.Axis(labelLimit=LABEL_LIMIT, grid=True)
             ),
             tooltip=[
-                alt.Tooltip("name:N", title="Initiative"),
-                alt.Tooltip("regional_key:N", title="Regional initiative"),
+                alt.Tooltip("name:N", title=_("Initiative")),
+                alt.Tooltip("regional_key:N", title=_("Regional initiative")),
             ],
         )
         .properties(height=alt.Step(ROW_HEIGHT), width=COLUMN_WIDTH * max(len(regional_keys), 2))
@@ -224,12 +259,16 @@ def regional_summary(links: pd.DataFrame, regional_keys: list[str]) -> str:
     served = [(k, int(counts[k])) for k in regional_keys if k in counts.index]
     empty = [k for k in regional_keys if k not in counts.index]
     if not served:
-        return "No matching initiative is linked to a regional initiative."
-    parts = [f"{key}: {n} initiative{'s' if n != 1 else ''}" for key, n in served]
-    text = "; ".join(parts)
+        return _("No matching initiative is linked to a regional initiative.")
+    parts = [
+        ngettext("{key}: {n} initiative", "{key}: {n} initiatives", n).format(key=key, n=n)
+        for key, n in served
+    ]
     if empty:
-        text += "; none under " + ", ".join(empty)
-    return text + "."
+        return _("{served}; none under {empty}.").format(
+            served="; ".join(parts), empty=", ".join(empty)
+        )
+    return _("{served}.").format(served="; ".join(parts))
 
 
 # Timeline
@@ -278,7 +317,7 @@ def timeline(bars: pd.DataFrame, points: pd.DataFrame, today: date) -> alt.Layer
     names = list(dict.fromkeys([*bars["name"], *points["name"]]))
     y = alt.Y("name:N", title=None, sort=names, axis=alt.Axis(labelLimit=LABEL_LIMIT))
     spans = (
-        alt.Chart(bars)
+        alt.Chart(bars.assign(end_known=bars["end_known"].map(_in_words)))
         .mark_bar(height=ROW_HEIGHT - 8, cornerRadius=2)
         .encode(
             x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y", grid=True)),
@@ -287,45 +326,45 @@ def timeline(bars: pd.DataFrame, points: pd.DataFrame, today: date) -> alt.Layer
             color=alt.Color(
                 "status:N",
                 scale=status_scale("initiative"),
-                legend=alt.Legend(title="Status", values=INITIATIVE_ORDER),
+                legend=status_legend("initiative", _("Status"), values=INITIATIVE_ORDER),
             ),
             opacity=alt.Opacity(
                 "end_known:N",
-                scale=alt.Scale(domain=END_KINDS, range=[1.0, 0.45]),
-                legend=alt.Legend(title="End"),
+                scale=alt.Scale(domain=_words_of(END_KINDS), range=[1.0, 0.45]),
+                legend=alt.Legend(title=_("End")),
             ),
             tooltip=[
-                alt.Tooltip("name:N", title="Initiative"),
-                alt.Tooltip("status:N", title="Status"),
-                alt.Tooltip("start:T", title="Start", format="%d %b %Y"),
-                alt.Tooltip("end:T", title="End", format="%d %b %Y"),
-                alt.Tooltip("end_known:N", title="End"),
+                alt.Tooltip("name:N", title=_("Initiative")),
+                alt.Tooltip("status:N", title=_("Status")),
+                alt.Tooltip("start:T", title=_("Start"), format="%d %b %Y"),
+                alt.Tooltip("end:T", title=_("End"), format="%d %b %Y"),
+                alt.Tooltip("end_known:N", title=_("End")),
             ],
         )
     )
     marks = (
-        alt.Chart(points)
+        alt.Chart(points.assign(state=points["state"].map(_in_words)))
         .mark_point(size=110, filled=True, color=INK, stroke="#FFFFFF", strokeWidth=1)
         .encode(
             x=alt.X("due:T"),
             y=y,
             shape=alt.Shape(
                 "state:N",
-                scale=alt.Scale(domain=MILESTONE_STATES, range=MILESTONE_SHAPES),
-                legend=alt.Legend(title="Milestone", symbolFillColor=INK, symbolSize=90),
+                scale=alt.Scale(domain=_words_of(MILESTONE_STATES), range=MILESTONE_SHAPES),
+                legend=alt.Legend(title=_("Milestone"), symbolFillColor=INK, symbolSize=90),
             ),
             tooltip=[
-                alt.Tooltip("name:N", title="Initiative"),
-                alt.Tooltip("title:N", title="Milestone"),
-                alt.Tooltip("due:T", title="Due", format="%d %b %Y"),
-                alt.Tooltip("state:N", title="State"),
+                alt.Tooltip("name:N", title=_("Initiative")),
+                alt.Tooltip("title:N", title=_("Milestone")),
+                alt.Tooltip("due:T", title=_("Due"), format="%d %b %Y"),
+                alt.Tooltip("state:N", title=_("State")),
             ],
         )
     )
     now = (
         alt.Chart(pd.DataFrame({"today": [pd.Timestamp(today)]}))
         .mark_rule(strokeDash=[4, 3], color="#555555")
-        .encode(x=alt.X("today:T"), tooltip=[alt.Tooltip("today:T", title="Today")])
+        .encode(x=alt.X("today:T"), tooltip=[alt.Tooltip("today:T", title=_("Today"))])
     )
     return (
         alt.layer(spans, marks, now)
@@ -338,22 +377,40 @@ def timeline_summary(bars: pd.DataFrame, points: pd.DataFrame, undated: pd.DataF
     """ "12 initiatives have dates, starting from 2008 to 2023; 6 milestones (6 done, 0
     slipped); 24 have no start date recorded." """
     if bars.empty and points.empty:
-        return f"No matching initiative has a start date or a dated milestone ({len(undated)})."
-    parts = []
-    if len(bars):
-        first, last = int(bars["start"].dt.year.min()), int(bars["start"].dt.year.max())
-        open_ended = int((bars["end_known"] != END_KINDS[0]).sum())
-        parts.append(
-            f"{len(bars)} initiatives have a start date, from {first} to {last}"
-            f" ({open_ended} with no end date)"
+        return _("No matching initiative has a start date or a dated milestone ({n}).").format(
+            n=len(undated)
         )
     states = points["state"].value_counts()
-    parts.append(
-        f"{len(points)} dated milestones ({int(states.get('done', 0))} done, "
-        f"{int(states.get('due', 0))} due, {int(states.get('slipped', 0))} slipped)"
+    milestones = ngettext(
+        "{n} dated milestone ({done} done, {due} due, {slipped} slipped)",
+        "{n} dated milestones ({done} done, {due} due, {slipped} slipped)",
+        len(points),
+    ).format(
+        n=len(points),
+        done=int(states.get("done", 0)),
+        due=int(states.get("due", 0)),
+        slipped=int(states.get("slipped", 0)),
     )
-    parts.append(f"{len(undated)} initiatives have no start date recorded")
-    return "; ".join(parts) + "."
+    undated_words = ngettext(
+        "{n} initiative has no start date recorded",
+        "{n} initiatives have no start date recorded",
+        len(undated),
+    ).format(n=len(undated))
+    if bars.empty:
+        return _("{milestones}; {undated}.").format(milestones=milestones, undated=undated_words)
+    dated = ngettext(
+        "{n} initiative has a start date, from {first} to {last} ({open} with no end date)",
+        "{n} initiatives have a start date, from {first} to {last} ({open} with no end date)",
+        len(bars),
+    ).format(
+        n=len(bars),
+        first=int(bars["start"].dt.year.min()),
+        last=int(bars["start"].dt.year.max()),
+        open=int((bars["end_known"] != END_KINDS[0]).sum()),
+    )
+    return _("{dated}; {milestones}; {undated}.").format(
+        dated=dated, milestones=milestones, undated=undated_words
+    )
 
 
 # The detail view's text

@@ -5,17 +5,18 @@ that says in one sentence what the chart shows."""
 import altair as alt
 import pandas as pd
 
-from gdc_tracker.charts.base import status_scale
-from gdc_tracker.i18n import _
+from gdc_tracker.charts.base import status_legend, status_scale
+from gdc_tracker.i18n import N_, _, ngettext
 from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER
 
 REGION_COLOUR = "#0072B2"
-GLOBAL_COLOUR = "#999999"
+GLOBAL_COLOUR = "#666666"  # grey bars stand out from the page by 5.7:1 (WCAG: 3:1)
+SCOPES = ["regional", "global"]
+SCOPE_WORDS = {"regional": N_("regional"), "global": N_("global")}  # shown translated
 
 
-def _count(n: int, one: str, many: str) -> str:
-    """ "1 indicator", "3 indicators": `one` and `many` are translated phrases with {n}."""
-    return (_(one) if n == 1 else _(many)).format(n=n)
+def _scope_word(scope: str) -> str:
+    return _(SCOPE_WORDS[scope])
 
 
 def _rank(statuses: pd.Series, order: list[str]) -> pd.Series:
@@ -40,7 +41,11 @@ def initiatives_by_sector(frame: pd.DataFrame, *, title: str) -> alt.Chart:
                 axis=alt.Axis(labelLimit=220),
             ),
             x=alt.X("sum(initiatives):Q", title=_("Initiatives"), axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("status:N", scale=status_scale("initiative"), title=_("Status")),
+            color=alt.Color(
+                "status:N",
+                scale=status_scale("initiative"),
+                legend=status_legend("initiative", _("Status")),
+            ),
             order=alt.Order("status_rank:Q"),
             tooltip=[
                 alt.Tooltip("lead_sector:N", title=_("Lead sector")),
@@ -62,7 +67,8 @@ def initiatives_by_sector_summary(frame: pd.DataFrame) -> str:
         if s in by_status
     )
     sectors = ", ".join(f"{sector} {int(n)}" for sector, n in by_sector.items())
-    total = _count(int(by_sector.sum()), "{n} initiative", "{n} initiatives")
+    initiatives = int(by_sector.sum())
+    total = ngettext("{n} initiative", "{n} initiatives", initiatives).format(n=initiatives)
     return _("{total} ({statuses}); by lead sector: {sectors}.").format(
         total=total, statuses=statuses, sectors=sectors
     )
@@ -75,7 +81,9 @@ def initiatives_by_region(frame: pd.DataFrame, *, title: str) -> alt.Chart:
     keep their order (regions first, global last).
     """
     data = frame.assign(
-        scope=(frame["region_code"] == "global").map({True: "global", False: "regional"})
+        scope=(frame["region_code"] == "global").map(
+            {True: _scope_word("global"), False: _scope_word("regional")}
+        )
     )
     return (
         alt.Chart(data, title=title, height=alt.Step(22))
@@ -86,7 +94,8 @@ def initiatives_by_region(frame: pd.DataFrame, *, title: str) -> alt.Chart:
             color=alt.Color(
                 "scope:N",
                 scale=alt.Scale(
-                    domain=["regional", "global"], range=[REGION_COLOUR, GLOBAL_COLOUR]
+                    domain=[_scope_word(scope) for scope in SCOPES],
+                    range=[REGION_COLOUR, GLOBAL_COLOUR],
                 ),
                 title=_("Acts"),
             ),
@@ -111,15 +120,14 @@ def initiatives_by_region_summary(frame: pd.DataFrame) -> str:
         if len(with_some)
         else _("none")
     )
-    missing = (
-        _("; none act specifically in {regions}").format(regions=", ".join(without))
-        if without
-        else ""
+    total = ngettext("{n} global initiative", "{n} global initiatives", global_count).format(
+        n=global_count
     )
-    total = _count(global_count, "{n} global initiative", "{n} global initiatives")
-    return _("{total}; acting in a region: {acting}{missing}.").format(
-        total=total, acting=acting, missing=missing
-    )
+    if without:
+        return _(
+            "{total}; acting in a region: {acting}; none act specifically in {regions}."
+        ).format(total=total, acting=acting, regions=", ".join(without))
+    return _("{total}; acting in a region: {acting}.").format(total=total, acting=acting)
 
 
 def indicator_statuses(frame: pd.DataFrame, *, title: str) -> alt.Chart:
@@ -154,5 +162,5 @@ def indicator_statuses_summary(frame: pd.DataFrame) -> str:
         return _("No indicators to show.")
     counts = frame["status"].value_counts()
     parts = ", ".join(f"{int(counts[s])} {s}" for s in PROGRESS_ORDER if s in counts)
-    total = _count(len(frame), "{n} indicator", "{n} indicators")
-    return f"{total}: {parts}."
+    total = ngettext("{n} indicator", "{n} indicators", len(frame)).format(n=len(frame))
+    return _("{total}: {statuses}.").format(total=total, statuses=parts)

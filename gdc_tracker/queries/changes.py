@@ -33,7 +33,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from gdc_tracker.audit import SYSTEM_ACTOR
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import N_, _
 from gdc_tracker.models import (
     TOTAL,
     AuditRecord,
@@ -52,23 +52,23 @@ from gdc_tracker.provenance import demo_label, with_source_columns
 from gdc_tracker.queries.overview import frame, published, source_columns
 from gdc_tracker.starter import SERVICE_ACCOUNT
 from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds, assess, target_band_of
-from gdc_tracker.views import with_row_provenance
+from gdc_tracker.views import count_text, day_text, with_row_provenance
 
 COLUMNS = ["at", "kind", "subject", "detail"]
 DEFAULT_LOOKBACK = timedelta(days=180)  # when no Council session is known: one working cycle
 NEW_VALUES_SHOWN = 200  # values listed one by one, newest first; the total is always given
 SERVICE_ACTORS = (SYSTEM_ACTOR, SERVICE_ACCOUNT)  # their writes are data loads, not ITU's work
 # How each kind of change is headed where it is counted (page, slide, exports).
-CHANGE_LABELS = {
-    "entries added": "Entries published",
-    "entry corrected": "Corrections",
-    "indicator status changed": "Indicator status changes",
-    "status changed": "Initiative status changes",
-    "milestone passed": "Milestones passed",
-    "milestone slipped": "Milestones slipped",
-    "initiative added": "Initiatives added",
-    "data load": "Data loads",
-    "demo entries added": "Demo entries (not official statistics)",
+CHANGE_LABELS = {  # English, marked for the catalogues: shown translated
+    "entries added": N_("Entries published"),
+    "entry corrected": N_("Corrections"),
+    "indicator status changed": N_("Indicator status changes"),
+    "status changed": N_("Initiative status changes"),
+    "milestone passed": N_("Milestones passed"),
+    "milestone slipped": N_("Milestones slipped"),
+    "initiative added": N_("Initiatives added"),
+    "data load": N_("Data loads"),
+    "demo entries added": N_("Demo entries (not official statistics)"),
 }
 KINDS = tuple(kind for kind in CHANGE_LABELS if kind != "demo entries added")
 NEW_VALUE_COLUMNS = [
@@ -107,8 +107,8 @@ def _utc(values: pd.Series) -> pd.Series:
 
 
 def day_in_words(day: date) -> str:
-    """ "17 June 2025"."""
-    return f"{day.day} {day:%B %Y}"
+    """ "17 June 2025", in the reader's language."""
+    return day_text(day)
 
 
 # Council sessions
@@ -404,7 +404,7 @@ def _store_loads(session: Session, since: date) -> list[dict]:
     for at, action, actor, after in records:
         after = after or {}
         if action == "load reference data":
-            detail = ", ".join(f"{count:,} {what}" for what, count in after.items())
+            detail = ", ".join(f"{count_text(count)} {what}" for what, count in after.items())
             what, rows_loaded = _("reference data"), _rows_in(after)
         else:
             what, detail, rows_loaded = _("demo data"), demo_label(), int(after.get("rows") or 0)
@@ -499,10 +499,16 @@ def _corrections(session: Session, since: date) -> list[dict]:
             {
                 "at": record.at,
                 "kind": "entry corrected",
-                "subject": f"entry {record.entity_id} "
-                f"({before.get('geo_code')}, {before.get('period')})",
-                "detail": f"{before.get('value')} → "
-                f"{replacements.get(int(record.entity_id))} by {record.actor}",
+                "subject": _("entry {id} ({geography}, {period})").format(
+                    id=record.entity_id,
+                    geography=before.get("geo_code"),
+                    period=before.get("period"),
+                ),
+                "detail": _("{before} → {after} by {actor}").format(
+                    before=before.get("value"),
+                    after=replacements.get(int(record.entity_id)),
+                    actor=record.actor,
+                ),
             }
         )
     return rows
@@ -563,10 +569,17 @@ def _milestones(session: Session, since: date, today: date) -> list[dict]:
                     "at": _start(due),
                     "kind": "milestone slipped",
                     "subject": initiative,
-                    "detail": f"{title} (due {due})",
+                    "detail": _("{title} (due {due})").format(title=title, due=due),
                 }
             )
     return rows
+
+
+def _added_detail(lead_sector: object, actor: str) -> str:
+    """ "ITU-D by editor": who added an initiative, after its lead sector when known."""
+    if lead_sector:
+        return _("{lead_sector} by {actor}").format(lead_sector=lead_sector, actor=actor)
+    return _("by {actor}").format(actor=actor)
 
 
 def _initiatives_added(session: Session, since: date) -> list[dict]:
@@ -578,7 +591,7 @@ def _initiatives_added(session: Session, since: date) -> list[dict]:
             "at": r.at,
             "kind": "initiative added",
             "subject": names.get(r.entity_id) or (r.after or {}).get("name") or r.entity_id,
-            "detail": f"{(r.after or {}).get('lead_sector') or ''} by {r.actor}".strip(),
+            "detail": _added_detail((r.after or {}).get("lead_sector"), r.actor),
         }
         for r in records.itertuples()
         if r.actor not in SERVICE_ACTORS

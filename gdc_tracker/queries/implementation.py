@@ -11,6 +11,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from gdc_tracker.i18n import _
 from gdc_tracker.models import (
     FactBasis,
     Framework,
@@ -245,10 +246,10 @@ def regional_items(session: Session) -> pd.DataFrame:
             "position": range(len(rows)),
             "objective_number": None,
             "topic": rows["region_code"],
-            "title": rows["title"].fillna("title not stated"),
+            "title": rows["title"].fillna(_("title not stated")),
             "target": None,
             "cycle": rows["cycle"],
-            "sdgs": [[] for _ in range(len(rows))],
+            "sdgs": [[] for _row in range(len(rows))],
             "url": None,
             "checked_against": "",  # reference data of its own (regional_initiatives.csv)
             "note": rows["note"],

@@ -19,6 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from gdc_tracker.i18n import _
 from gdc_tracker.models import (
     TOTAL,
     WORLD_CODE,
@@ -299,7 +300,7 @@ def initiatives_by_region(
         .where(chosen.c.initiative_id.not_in(sa.select(acting.c.initiative_id)))
     ).scalar_one()
     global_row = pd.DataFrame(
-        {"region_code": [GLOBAL], "region": ["Global"], "initiatives": [int(global_count)]}
+        {"region_code": [GLOBAL], "region": [_("Global")], "initiatives": [int(global_count)]}
     )
     result = pd.concat([per_region, global_row], ignore_index=True)
     result["initiatives"] = result["initiatives"].astype(int)
@@ -433,7 +434,7 @@ def objective_indicators(
     )
     result["geo_code"] = geo
     result["status"] = result["status"].fillna("insufficient data")
-    result["explanation"] = result["explanation"].fillna("No data has been reported yet.")
+    result["explanation"] = result["explanation"].fillna(_("No data has been reported yet."))
     trend = _trend(values, ids)
     result["trend"] = [trend[int(i)] for i in result["indicator_id"]]
     per_indicator = values.groupby("indicator_id")

@@ -8,12 +8,22 @@ import altair as alt
 import pandas as pd
 
 from gdc_tracker.charts.base import status_scale
-from gdc_tracker.i18n import _
-from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER, PROGRESS_SYMBOLS
+from gdc_tracker.i18n import _, ngettext
+from gdc_tracker.models import InitiativeStatus, initiative_status_label
+from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER, PROGRESS_SYMBOLS, progress_label
+from gdc_tracker.status import ProgressStatus
 
 PANEL_WIDTH = 210
 ROW_HEIGHT = 22
 FONT = "DejaVu Sans, Liberation Sans, sans-serif"  # DejaVu draws the status symbols
+
+
+def status_in_words(status: str) -> str:
+    """ "▲ on track" (a progress status with its symbol) or "ongoing" (an initiative's
+    status), in the reader's language."""
+    if status in PROGRESS_SYMBOLS:
+        return progress_label(status)
+    return initiative_status_label(status)
 
 
 def status_counts(frame: pd.DataFrame, *, count: str, order: list[str]) -> pd.DataFrame:
@@ -22,10 +32,15 @@ def status_counts(frame: pd.DataFrame, *, count: str, order: list[str]) -> pd.Da
     return pd.DataFrame(
         {
             "status": order,
-            "label": [f"{PROGRESS_SYMBOLS.get(s, '')} {s}".strip() for s in order],
+            "label": [status_in_words(s) for s in order],
             count: [given.get(s, 0) for s in order],
         }
     )
+
+
+def _counted(count: str) -> str:
+    """The heading of a count column: "Initiatives" or "Indicators"."""
+    return _("Initiatives") if count == "initiatives" else _("Indicators")
 
 
 def _panel(frame: pd.DataFrame, *, count: str, status_kind: str, title: str) -> alt.LayerChart:
@@ -35,7 +50,7 @@ def _panel(frame: pd.DataFrame, *, count: str, status_kind: str, title: str) -> 
         x=alt.X(f"{count}:Q", title=None, axis=alt.Axis(tickMinStep=1, format="d", grid=False)),
         tooltip=[
             alt.Tooltip("label:N", title=_("Status")),
-            alt.Tooltip(f"{count}:Q", title=count.capitalize()),
+            alt.Tooltip(f"{count}:Q", title=_counted(count)),
         ],
     )
     bars = base.mark_bar().encode(
@@ -90,5 +105,38 @@ def objective_status_summary(
 
 def count_words(counts: pd.DataFrame, count: str) -> str:
     """ "5 ongoing, 1 planned" from status_counts(); "none" when all are zero."""
-    parts = [f"{n} {s}" for s, n in zip(counts["status"], counts[count], strict=True) if n]
+    parts = [
+        status_count(str(s), int(n))
+        for s, n in zip(counts["status"], counts[count], strict=True)
+        if n
+    ]
     return ", ".join(parts) if parts else _("none")
+
+
+def status_count(status: str, count: int) -> str:
+    """ "5 ongoing", "2 on track": how many initiatives or indicators have a status."""
+    phrases = {
+        # Translators: a number of initiatives with this status.
+        InitiativeStatus.PLANNED: ngettext("{count} planned", "{count} planned", count),
+        InitiativeStatus.ONGOING: ngettext("{count} ongoing", "{count} ongoing", count),
+        InitiativeStatus.COMPLETED: ngettext("{count} completed", "{count} completed", count),
+        InitiativeStatus.PAUSED: ngettext("{count} paused", "{count} paused", count),
+        InitiativeStatus.NOT_STATED: ngettext("{count} not stated", "{count} not stated", count),
+        # Translators: a number of indicators with this progress status.
+        ProgressStatus.TARGET_MET: ngettext("{count} target met", "{count} target met", count),
+        ProgressStatus.ON_TRACK: ngettext("{count} on track", "{count} on track", count),
+        ProgressStatus.MODERATE: ngettext(
+            "{count} moderate progress", "{count} moderate progress", count
+        ),
+        ProgressStatus.LIMITED: ngettext(
+            "{count} limited progress", "{count} limited progress", count
+        ),
+        ProgressStatus.DETERIORATION: ngettext(
+            "{count} deterioration", "{count} deterioration", count
+        ),
+        ProgressStatus.INSUFFICIENT_DATA: ngettext(
+            "{count} insufficient data", "{count} insufficient data", count
+        ),
+    }
+    phrase = phrases.get(status)
+    return phrase.format(count=count) if phrase else f"{count} {status}"

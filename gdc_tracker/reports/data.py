@@ -15,16 +15,20 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import _, ngettext
 from gdc_tracker.models import (
     WORLD_CODE,
     Geography,
     Initiative,
     InitiativeObjective,
     InitiativePartner,
+    initiative_status_label,
+    lead_sector_label,
+    unit_label,
 )
-from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER, progress_label
-from gdc_tracker.provenance import demo_label
+from gdc_tracker.numbers import decimal_for_people
+from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER
+from gdc_tracker.provenance import demo_label, not_stated_label
 from gdc_tracker.queries.overview import (
     assess_indicators,
     frame,
@@ -41,6 +45,7 @@ from gdc_tracker.reports.charts import (
     objective_status_chart,
     objective_status_summary,
     status_counts,
+    status_in_words,
 )
 from gdc_tracker.reports.common import as_utc, format_date
 from gdc_tracker.status import Thresholds
@@ -233,7 +238,7 @@ def _section(store: _Loaded, number: int, title: str, short_title: str) -> Objec
         chart_summary=objective_status_summary(
             initiative_status, indicator_status, geo_name=store.geo_name
         ),
-        chart_source="; ".join(sources) or _("source not stated"),
+        chart_source="; ".join(sources) or not_stated_label(),
         demo_entries=demo_entries,
         primary_initiatives=int(mine["is_primary"].astype(bool).sum()),
         sources=sources,
@@ -275,7 +280,12 @@ def initiative_table(rows: pd.DataFrame) -> pd.DataFrame:
             column: list(values)
             for column, values in zip(
                 initiative_columns(),
-                [rows["name"], rows["lead_sector"], rows["status"], rows["partners"]],
+                [
+                    rows["name"],
+                    rows["lead_sector"].map(lead_sector_label),
+                    rows["status"].map(initiative_status_label),
+                    rows["partners"],
+                ],
                 strict=True,
             )
         },
@@ -289,14 +299,14 @@ def indicator_table(rows: pd.DataFrame) -> pd.DataFrame:
         {
             "name": rows["name"],
             "value": rows["latest_value"].map(format_number),
-            "unit": rows["unit"],
+            "unit": rows["unit"].map(unit_label),
             "year": rows["latest_year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
             "target": [
                 _target_text(v, y)
                 for v, y in zip(rows["target_value"], rows["target_year"], strict=True)
             ],
             "status": rows["status"].map(
-                lambda s: progress_label(str(s)) if isinstance(s, str) else ""
+                lambda s: status_in_words(s) if isinstance(s, str) else ""
             ),
         }
     )
@@ -305,14 +315,14 @@ def indicator_table(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_number(value: object) -> str:
-    """67.3, 1,234, 0.45: enough digits to read, none to spare; blank when missing."""
+    """67.3, 1,234, 0.45: enough digits to read, none to spare, in the reader's language;
+    blank when missing."""
     if value is None or pd.isna(value):  # type: ignore[arg-type]
         return ""
     number = float(value)  # type: ignore[arg-type]
     if abs(number) >= 1000:
-        return f"{number:,.0f}"
-    text = f"{number:.1f}" if abs(number) >= 10 else f"{number:.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+        return decimal_for_people(number, "#,##0")
+    return decimal_for_people(number, "#,##0.#" if abs(number) >= 10 else "#,##0.##")
 
 
 def _target_text(value: object, year: object) -> str:
@@ -337,9 +347,9 @@ def method_text(thresholds: Thresholds) -> str:
         "{limited} deterioration. An indicator whose latest value meets its target has met it; "
         "one without a target or without two years of data has insufficient data."
     ).format(
-        on_track=f"{thresholds.on_track:g}",
-        moderate=f"{thresholds.moderate:g}",
-        limited=f"{thresholds.limited:g}",
+        on_track=decimal_for_people(thresholds.on_track),
+        moderate=decimal_for_people(thresholds.moderate),
+        limited=decimal_for_people(thresholds.limited),
     )
 
 
@@ -354,23 +364,52 @@ def summary_paragraphs(data: ReportData) -> list[str]:
         ).format(organisation=data.organisation, as_of=format_date(data.data_as_of))
     ]
     if totals:
-        paragraphs.append(
-            _(
-                "It covers {initiatives} initiatives, of which {ongoing} are ongoing, and "
-                "{indicators} indicators, based on {entries:,} published progress entries for "
-                "{geographies} geographies. Indicator status is assessed at {geo} level."
-            ).format(
-                initiatives=totals.get("initiatives", 0),
-                ongoing=totals.get("ongoing_initiatives", 0),
-                indicators=totals.get("indicators", 0),
-                entries=totals.get("published_entries", 0),
-                geographies=totals.get("geographies_with_data", 0),
-                geo=data.geo_name,
-            )
-        )
+        paragraphs.append(coverage_paragraph(totals, data.geo_name))
     if data.method:
         paragraphs.append(data.method)
     return paragraphs
+
+
+def coverage_paragraph(totals: dict[str, object], geo_name: str) -> str:
+    """ "It covers 30 initiatives, of which 25 are ongoing, and 18 indicators, based on …" """
+    initiatives, ongoing, indicators, entries, geographies = (
+        int(totals.get(key, 0) or 0)  # type: ignore[call-overload]
+        for key in (
+            "initiatives",
+            "ongoing_initiatives",
+            "indicators",
+            "published_entries",
+            "geographies_with_data",
+        )
+    )
+    # Translators: each placeholder is a counted phrase, as in "30 initiatives" or
+    # "25 are ongoing"; the phrases are translated on their own.
+    covers = _(
+        "It covers {initiatives}, of which {ongoing}, and {indicators}, based on {entries} for "
+        "{geographies}."
+    ).format(
+        initiatives=ngettext("{count} initiative", "{count} initiatives", initiatives).format(
+            count=_count_text(initiatives)
+        ),
+        ongoing=ngettext("{count} is ongoing", "{count} are ongoing", ongoing).format(
+            count=_count_text(ongoing)
+        ),
+        indicators=ngettext("{count} indicator", "{count} indicators", indicators).format(
+            count=_count_text(indicators)
+        ),
+        entries=ngettext(
+            "{count} published progress entry", "{count} published progress entries", entries
+        ).format(count=_count_text(entries)),
+        geographies=ngettext("{count} geography", "{count} geographies", geographies).format(
+            count=_count_text(geographies)
+        ),
+    )
+    assessed = _("Indicator status is assessed at {geo} level.").format(geo=geo_name)
+    return f"{covers} {assessed}"
+
+
+def _count_text(count: int) -> str:
+    return decimal_for_people(count, "#,##0")
 
 
 def objective_paragraphs(section: ObjectiveSection, geo_name: str) -> list[str]:
@@ -384,27 +423,22 @@ def objective_paragraphs(section: ObjectiveSection, geo_name: str) -> list[str]:
     n_initiatives = int(initiative_counts["initiatives"].sum())
     n_indicators = int(indicator_counts["indicators"].sum())
     paragraphs = [
-        (
-            _(
-                "{n} ITU initiatives contribute to this objective, {primary} of them as their "
-                "primary objective ({statuses})."
-            )
-            if n_initiatives > 1
-            else _("{n} ITU initiative contributes to this objective ({statuses}).")
-        ).format(
-            n=n_initiatives,
-            primary=section.primary_initiatives,
-            statuses=count_words(initiative_counts, "initiatives"),
+        _initiatives_paragraph(
+            n_initiatives,
+            section.primary_initiatives,
+            count_words(initiative_counts, "initiatives"),
         )
-        if n_initiatives
-        else _("No ITU initiative is mapped to this objective yet.")
     ]
     paragraphs.append(
-        (
-            _("{n} indicators evidence this objective. At {geo} level: {statuses}.")
-            if n_indicators > 1
-            else _("{n} indicator evidences this objective. At {geo} level: {statuses}.")
-        ).format(n=n_indicators, geo=geo_name, statuses=count_words(indicator_counts, "indicators"))
+        ngettext(
+            "{count} indicator evidences this objective. At {geo} level: {statuses}.",
+            "{count} indicators evidence this objective. At {geo} level: {statuses}.",
+            n_indicators,
+        ).format(
+            count=n_indicators,
+            geo=geo_name,
+            statuses=count_words(indicator_counts, "indicators"),
+        )
         if n_indicators
         else _("No indicator evidences this objective yet.")
     )
@@ -416,3 +450,23 @@ def objective_paragraphs(section: ObjectiveSection, geo_name: str) -> list[str]:
         else _("No data has been published for this objective yet.")
     )
     return paragraphs
+
+
+def _initiatives_paragraph(initiatives: int, primary: int, statuses: str) -> str:
+    """ "5 ITU initiatives contribute to this objective (4 ongoing, 1 planned). 3 of them
+    have it as their primary objective." """
+    if not initiatives:
+        return _("No ITU initiative is mapped to this objective yet.")
+    contribute = ngettext(
+        "{count} ITU initiative contributes to this objective ({statuses}).",
+        "{count} ITU initiatives contribute to this objective ({statuses}).",
+        initiatives,
+    ).format(count=initiatives, statuses=statuses)
+    if initiatives == 1:  # a single initiative: "1 of them" would not read
+        return contribute
+    primary_too = ngettext(
+        "{count} of them has it as its primary objective.",
+        "{count} of them have it as their primary objective.",
+        primary,
+    ).format(count=primary)
+    return f"{contribute} {primary_too}"

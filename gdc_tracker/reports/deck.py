@@ -9,7 +9,7 @@ map, then every country with a value on the slides after it.
 from sqlmodel import Session
 
 from gdc_tracker.decks import DeckContent
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import ngettext
 from gdc_tracker.reports.slides import SlideSpec
 from gdc_tracker.status import Thresholds
 from gdc_tracker.views import View
@@ -53,9 +53,11 @@ def country_list_slides(view: View) -> list[SlideSpec]:
     pages = range(0, len(rows), COUNTRIES_PER_SLIDE)
     return [
         SlideSpec(
-            title=_("{title}: all {count} countries ({page} of {pages})").format(
-                title=view.title, count=len(rows), page=number, pages=len(pages)
-            ),
+            title=ngettext(
+                "{title}: all {count} country ({page} of {pages})",
+                "{title}: all {count} countries ({page} of {pages})",
+                len(rows),
+            ).format(title=view.title, count=len(rows), page=number, pages=len(pages)),
             table=rows.iloc[start : start + COUNTRIES_PER_SLIDE].reset_index(drop=True),
             source=view.about.sources_text(),
             as_of=view.about.as_of_text(),

@@ -50,9 +50,9 @@ def footer_text(*, filters: Filters, source: str, timestamp: datetime | str | No
         chosen = ", ".join(f"{k} = {v}" for k, v in filters.items()) if filters else _("none")
     return " · ".join(
         [
-            f"{_('Filters')}: {chosen}",
-            f"{_('Source')}: {source or _('not stated')}",
-            f"{_('As of')} {format_timestamp(timestamp)}",
+            _("Filters: {filters}").format(filters=chosen),
+            _("Source: {source}").format(source=source or _("not stated")),
+            _("As of {date}").format(date=format_timestamp(timestamp)),
         ]
     )
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 from fpdf import FPDF, FontFace, XPos, YPos
 
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import _, current_language, is_right_to_left
 from gdc_tracker.reports.common import (
     Progress,
     Steps,
@@ -26,6 +26,7 @@ from gdc_tracker.reports.common import (
     report_title,
     section_demo_notice,
     short_demo_notice,
+    sources_line,
 )
 from gdc_tracker.reports.data import (
     ObjectiveSection,
@@ -57,6 +58,26 @@ MUTED_RGB = (68, 68, 68)
 LINE = 5.2  # mm, body text at 10.5 pt
 
 
+# The fonts of the scripts DejaVu Sans lacks (Debian: fonts-noto-core, fonts-noto-cjk), by
+# language: (family, style, file, face in a collection; face 2 is Simplified Chinese).
+# Chinese text is set in Noto Sans CJK, which also draws Latin letters, with DejaVu behind
+# it for the status symbols: fpdf2 2.8.9 garbles a wrapped line that switches from a
+# fallback Chinese font back to Latin ("Tracker" came out as "ITcmuUT"). Arabic is set in
+# DejaVu with Noto Sans Arabic behind it, shaped and ordered right to left by HarfBuzz.
+NOTO = Path("/usr/share/fonts")
+SCRIPT_FONTS: dict[str, tuple[tuple[str, str, Path, int], ...]] = {
+    "ar": (
+        ("arabic", "", NOTO / "truetype/noto/NotoSansArabic-Regular.ttf", 0),
+        ("arabic", "B", NOTO / "truetype/noto/NotoSansArabic-Bold.ttf", 0),
+    ),
+    "zh": (
+        ("cjk", "", NOTO / "opentype/noto/NotoSansCJK-Regular.ttc", 2),
+        ("cjk", "B", NOTO / "opentype/noto/NotoSansCJK-Bold.ttc", 2),
+    ),
+}
+MAIN_SCRIPT_FONT = {"zh": "cjk"}  # the language's own font leads; DejaVu falls back
+
+
 def find_font_files() -> dict[str, Path] | None:
     """Regular and bold DejaVu Sans, or None where they are not installed."""
     for folder in FONT_DIRS:
@@ -81,10 +102,35 @@ class _Report(FPDF):
             for style, path in fonts.items():
                 self.add_font("dejavu", style=style, fname=str(path))
         self.has_unicode_font = fonts is not None
+        if self.has_unicode_font:
+            self._add_script_fonts()
+        self.align = "R" if is_right_to_left() else "L"
         self.set_title(report_title())
         self.set_author(data.organisation)
         self.set_creator("GDC Tracker")
         self.alias_nb_pages()
+
+    def _add_script_fonts(self) -> None:
+        """The reader's script from Noto where installed (see SCRIPT_FONTS)."""
+        language = current_language()
+        files = [entry for entry in SCRIPT_FONTS.get(language, ()) if entry[2].is_file()]
+        for family, style, path, face in files:
+            self.add_font(family, style=style, fname=str(path), collection_font_number=face)
+        if not files:
+            return
+        family = files[0][0]
+        if language in MAIN_SCRIPT_FONT:
+            self.body_font = MAIN_SCRIPT_FONT[language]
+            self.set_fallback_fonts(["dejavu"], exact_match=False)
+        else:
+            self.set_fallback_fonts([family], exact_match=False)
+        if is_right_to_left(language):
+            self.set_text_shaping(True)
+
+    @property
+    def flow(self) -> dict[str, object]:
+        """How a paragraph runs: aligned to the reader's side, then on to the next line."""
+        return {"align": self.align, "new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 
     def text_for(self, text: str) -> str:
         """Text the current font can draw (unchanged with DejaVu)."""
@@ -104,7 +150,7 @@ class _Report(FPDF):
         self.use(7.5, rgb=MUTED_RGB)
         parts = [
             f"GDC Tracker · {self.report_data.organisation}",
-            f"{_('Data as of')} {format_date(self.report_data.data_as_of)}",
+            _("Data as of {date}").format(date=format_date(self.report_data.data_as_of)),
         ]
         if self.report_data.demo_entries:
             parts.append(short_demo_notice())
@@ -115,18 +161,14 @@ class _Report(FPDF):
         self, text: str, *, size: float = 10.5, rgb: tuple[int, int, int] = (0, 0, 0)
     ) -> None:
         self.use(size, rgb=rgb)
-        self.multi_cell(
-            0, size * 0.5, self.text_for(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
+        self.multi_cell(0, size * 0.5, self.text_for(text), **self.flow)
         self.ln(1.5)
 
     def numbered(self, number: int, text: str) -> None:
         """A Council-style paragraph: the number in the margin, the text hanging beside it."""
         self.use(10.5)
         self.cell(10, LINE, f"{number}.")
-        self.multi_cell(
-            0, LINE, self.text_for(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
+        self.multi_cell(0, LINE, self.text_for(text), **self.flow)
         self.ln(2)
 
     def heading(self, text: str, *, size: float = 14) -> None:
@@ -135,9 +177,7 @@ class _Report(FPDF):
         self.ln(3)
         self.start_section(self.text_for(text))
         self.use(size, bold=True, rgb=(31, 56, 100))
-        self.multi_cell(
-            0, size * 0.5, self.text_for(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
+        self.multi_cell(0, size * 0.5, self.text_for(text), **self.flow)
         self.ln(2)
 
     def notice(self, text: str, *, size: float = 10) -> None:
@@ -147,7 +187,7 @@ class _Report(FPDF):
             0,
             size * 0.5,
             self.text_for(text),
-            align="L",
+            align=self.align,
             fill=True,
             padding=2,
             new_x=XPos.LMARGIN,
@@ -162,17 +202,19 @@ class _Report(FPDF):
             self.add_page()
         self.ln(1)
         self.use(9, bold=True, rgb=(31, 56, 100))
-        self.multi_cell(0, 4.5, self.text_for(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 4.5, self.text_for(text), **self.flow)
         self.ln(1)
 
     def frame_table(self, frame: pd.DataFrame) -> None:
         headers = [self.text_for(str(c)) for c in frame.columns]
         rows = [[self.text_for(str(v)) for v in row] for row in frame.itertuples(index=False)]
+        if self.align == "R":  # a right-to-left reader starts a table at its right edge
+            headers, rows = headers[::-1], [row[::-1] for row in rows]
         self.use(8.5)
         self.set_draw_color(170, 170, 170)
         with self.table(
             col_widths=tuple(column_weights(headers, rows)),
-            text_align="LEFT",
+            text_align="RIGHT" if self.align == "R" else "LEFT",
             line_height=4.2,
             padding=(0.8, 1.2),
             headings_style=FontFace(emphasis="BOLD", fill_color=HEADER_FILL),
@@ -226,7 +268,7 @@ def report_pdf(data: ReportData, progress: Progress | None = None) -> bytes:
 def _front_matter(pdf: _Report, data: ReportData) -> None:
     pdf.use(20, bold=True, rgb=(31, 56, 100))
     pdf.multi_cell(
-        0, 9, pdf.text_for(report_title()), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        0, 9, pdf.text_for(report_title()), align=pdf.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT
     )
     pdf.ln(2)
     pdf.paragraph(
@@ -275,8 +317,7 @@ def _objective(
         view.summary,
     )
     pdf.paragraph(
-        f"{_('Sources')}: {view.about.sources_text()}. "
-        f"{_('Data as of')} {format_date(data.data_as_of)}.",
+        sources_line(view.about.sources_text(), format_date(data.data_as_of)),
         size=8.5,
         rgb=MUTED_RGB,
     )

@@ -14,7 +14,7 @@ from pptx.dml.color import RGBColor
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import _, ngettext
 from gdc_tracker.reports.common import (
     Progress,
     Steps,
@@ -244,7 +244,10 @@ def _table(slide: Slide, frame: pd.DataFrame, *, left: int, top: int, width: int
     if len(shown) < len(frame):
         more = table.cell(rows - 1, 0)
         more.merge(table.cell(rows - 1, len(frame.columns) - 1))
-        more.text = _("… and {n} more").format(n=len(frame) - len(shown))
+        left_out = len(frame) - len(shown)
+        more.text = ngettext("… and {count} more", "… and {count} more", left_out).format(
+            count=left_out
+        )
     weights = [w + 2 for w in column_weights(headers, cells)]  # 10 pt in a narrow column
     for column, weight in zip(table.columns, weights, strict=True):
         column.width = int(width * weight / sum(weights))
@@ -256,7 +259,10 @@ def _table(slide: Slide, frame: pd.DataFrame, *, left: int, top: int, width: int
 
 
 def _footer(slide: Slide, spec: SlideSpec) -> None:
-    parts = [f"{_('Source')}: {spec.source or _('not stated')}", f"{_('As of')} {spec.as_of}"]
+    parts = [
+        _("Source: {source}").format(source=spec.source or _("not stated")),
+        _("As of {date}").format(date=spec.as_of),
+    ]
     _text(slide, " · ".join(parts), top=FOOTER_TOP, height=Inches(0.4), size=10)
     if spec.notice:
         _text(

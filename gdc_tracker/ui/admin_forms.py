@@ -25,13 +25,14 @@ from sqlmodel import Session
 from gdc_tracker import auth, cycles, db, views
 from gdc_tracker.auth import Identity
 from gdc_tracker.errors import GdcTrackerError, StaleEdit, ValidationFailed
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import N_, _, ngettext
 from gdc_tracker.ui import cache, components
 from gdc_tracker.ui import session as signed_in
+from gdc_tracker.ui.navigation import role_name
 from gdc_tracker.views import About
 
 ROLES = [str(role) for role in auth.ROLE_ORDER]
-ROLE_HELP = _(  # the README's table of roles, in the same words
+ROLE_HELP = N_(  # the README's table of roles, in the same words
     "**viewer**: browse (signed in, sees the same as an anonymous visitor)  \n"
     "**editor**: add values and initiative updates, correct their entries, import files, "
     "save decks  \n"
@@ -45,7 +46,7 @@ PASSWORD_KEYS = ("admin__password", "admin__password_again")
 GENERATION_KEY = "admin__add_generation"  # submissions so far: see _fresh
 PROBLEMS_KEY = "admin__add_problems"  # {field: [message, ...]} of the last refused user
 FEEDBACK_KEY = "admin__feedback"  # (kind, message), shown once
-TABS = {"users": _("Users"), "audit": _("Audit log"), "cycles": _("Reporting cycles")}
+TABS = {"users": N_("Users"), "audit": N_("Audit log"), "cycles": N_("Reporting cycles")}
 TAB_KEY = "admin__tab"
 NOISY_KEYS = {"updated_at"}  # changes on every write; the record's own time says it
 
@@ -72,9 +73,9 @@ def feedback(area: str) -> None:
 
 
 def _database_trouble(error: Exception) -> str:
-    return _("The database did not answer; nothing was saved. Try again in a moment.") + (
-        f" ({error.__class__.__name__})"
-    )
+    return _(
+        "The database did not answer; nothing was saved. Try again in a moment. ({error})"
+    ).format(error=error.__class__.__name__)
 
 
 # Tabs: `?tab=audit` opens the audit log
@@ -82,14 +83,21 @@ def _database_trouble(error: Exception) -> str:
 
 def tabs() -> dict[str, object]:
     """The page's tabs, keyed by code; the open one lives in the URL as `?tab=<code>`."""
+    labels = tab_labels()
     wanted = st.query_params.get("tab")
-    st.session_state[TAB_KEY] = TABS.get(wanted or "", TABS["users"])
-    containers = st.tabs(list(TABS.values()), key=TAB_KEY, on_change=_tab_to_url)
-    return dict(zip(TABS, containers, strict=True))
+    st.session_state[TAB_KEY] = labels.get(wanted or "", labels["users"])
+    containers = st.tabs(list(labels.values()), key=TAB_KEY, on_change=_tab_to_url)
+    return dict(zip(labels, containers, strict=True))
+
+
+def tab_labels() -> dict[str, str]:
+    """The tabs' names in the reader's language, keyed by code."""
+    return {code: _(label) for code, label in TABS.items()}
 
 
 def _tab_to_url() -> None:
-    code = next((c for c, label in TABS.items() if label == st.session_state[TAB_KEY]), "users")
+    chosen = st.session_state[TAB_KEY]
+    code = next((c for c, label in tab_labels().items() if label == chosen), "users")
     if code == "users":
         st.query_params.pop("tab", None)
     else:
@@ -173,7 +181,9 @@ def add_user(identity: Identity) -> None:
     _feedback(
         "add",
         "success",
-        _("Added {user} as {role}.").format(user=components.plain(username), role=values["role"]),
+        _("Added {user} as {role}.").format(
+            user=components.plain(username), role=role_name(values["role"])
+        ),
     )
 
 
@@ -192,7 +202,7 @@ def add_user_form(identity: Identity) -> None:
         st.text_input(_("Display name"), key="admin__display_name", max_chars=_fresh(120))
         st.text_input(_("E-mail"), key="admin__email", max_chars=_fresh(200))
         problems_at("email")
-        st.selectbox(_("Role"), ROLES, key="admin__role", help=ROLE_HELP)
+        st.selectbox(_("Role"), ROLES, key="admin__role", format_func=role_name, help=_(ROLE_HELP))
         problems_at("role")
         st.text_input(
             _("Password"),
@@ -200,7 +210,11 @@ def add_user_form(identity: Identity) -> None:
             key="admin__password",
             autocomplete="new-password",
             max_chars=_fresh(256),
-            help=_("At least {n} characters.").format(n=auth.MIN_PASSWORD_LENGTH),
+            help=ngettext(
+                "At least {count} character.",
+                "At least {count} characters.",
+                auth.MIN_PASSWORD_LENGTH,
+            ).format(count=auth.MIN_PASSWORD_LENGTH),
         )
         problems_at("password")
         st.text_input(
@@ -229,7 +243,7 @@ def change_role(identity: Identity, roles: dict[str, str]) -> None:
             "role",
             "error",
             _("{user} already has the {role} role.").format(
-                user=components.plain(username), role=role
+                user=components.plain(username), role=role_name(role)
             ),
         )
         return
@@ -263,7 +277,9 @@ def change_role(identity: Identity, roles: dict[str, str]) -> None:
     _feedback(
         "role",
         "success",
-        _("{user} now has the {role} role.").format(user=components.plain(username), role=role),
+        _("{user} now has the {role} role.").format(
+            user=components.plain(username), role=role_name(role)
+        ),
     )
 
 
@@ -275,9 +291,13 @@ def change_role_form(identity: Identity, users: pd.DataFrame) -> None:
             _("User"),
             list(roles),
             key="admin__role_user",
-            format_func=lambda name: f"{name} ({roles[name]})",
+            format_func=lambda name: _("{user} ({role})").format(
+                user=name, role=role_name(roles[name])
+            ),
         )
-        st.selectbox(_("New role"), ROLES, key="admin__new_role", help=ROLE_HELP)
+        st.selectbox(
+            _("New role"), ROLES, key="admin__new_role", format_func=role_name, help=_(ROLE_HELP)
+        )
         st.caption(_("The store always keeps at least one active admin."))
         st.form_submit_button(
             _("Change role"), key="admin__change_role", on_click=change_role, args=(identity, roles)
@@ -352,10 +372,10 @@ def audit_table(records: pd.DataFrame) -> pd.DataFrame:
 
 AUDIT_KEY = "admin__audit_table"
 AUDIT_FILTERS = {
-    "actor": "Who",
-    "action": "Action",
-    "entity": "Record type",
-    "since": "Since (UTC)",
+    "actor": N_("Who"),
+    "action": N_("Action"),
+    "entity": N_("Record type"),
+    "since": N_("Since (UTC)"),
 }
 
 
@@ -400,8 +420,12 @@ def draw_audit(records: pd.DataFrame) -> None:
     if rows:
         record = records.iloc[rows[0]]
         st.markdown(
-            f"**{_('Record')} {record['id']}** · {components.plain(record['action'])} · "
-            f"{components.plain(record['entity'])} {components.plain(record['entity_id'])}"
+            _("**Record {id}** · {action} · {entity} {entity_id}").format(
+                id=record["id"],
+                action=components.plain(record["action"]),
+                entity=components.plain(record["entity"]),
+                entity_id=components.plain(record["entity_id"]),
+            )
         )
         for column, name, title in zip(
             st.columns(2), ("before", "after"), (_("Before"), _("After")), strict=True
@@ -428,20 +452,26 @@ CYCLE_PROBLEMS_KEY = "admin__cycle_problems"  # (form, {field: [message, ...]})
 CYCLE_GENERATION_KEY = "admin__cycle_generation"  # submissions so far: see _cycle_fresh
 CYCLE_TEXT_LIMITS = {"name": 120, "council_session": 120, "source": 300}
 CYCLE_LABELS = {
-    "name": _("Name"),
-    "starts_on": _("Starts on"),
-    "ends_on": _("Ends on"),
-    "due_on": _("Updates due on"),
-    "council_session": _("For the Council session"),
-    "basis": _("Basis of the dates"),
-    "source": _("Source of the dates"),
-    "note": _("Note"),
+    "name": N_("Name"),
+    "starts_on": N_("Starts on"),
+    "ends_on": N_("Ends on"),
+    "due_on": N_("Updates due on"),
+    "council_session": N_("For the Council session"),
+    "basis": N_("Basis of the dates"),
+    "source": N_("Source of the dates"),
+    "note": N_("Note"),
 }
 BASIS_WORDS = {
-    "public": _("public information (name the page under Source)"),
-    "editorial": _("an editorial choice of the tracker's"),
-    "C25/52": _("stated in ITU Council document C25/52"),
+    "public": N_("public information (name the page under Source)"),
+    "editorial": N_("an editorial choice of the tracker's"),
+    "C25/52": N_("stated in ITU Council document C25/52"),
 }
+
+
+def basis_words(basis: str) -> str:
+    """What a basis of a cycle's dates means, in the reader's language."""
+    words = BASIS_WORDS.get(basis)
+    return _(words) if words else str(basis)
 
 
 def cycles_table(rows: pd.DataFrame, as_of: datetime | None) -> None:
@@ -569,11 +599,11 @@ def _cycle_fields(form: str) -> None:
     prefix = CYCLE_PREFIX[form]
     for name in cycles.FIELDS:
         st.session_state.setdefault(prefix + name, "editorial" if name == "basis" else None)
-        label, key = CYCLE_LABELS[name], prefix + name
+        label, key = _(CYCLE_LABELS[name]), prefix + name
         if name in cycles.DATES:
             st.date_input(label, key=key, format="YYYY-MM-DD")
         elif name == "basis":
-            st.selectbox(label, list(cycles.BASES), key=key, format_func=BASIS_WORDS.get)
+            st.selectbox(label, list(cycles.BASES), key=key, format_func=basis_words)
         elif name == "note":
             st.text_area(label, key=key, max_chars=_cycle_fresh(2_000))
         else:
@@ -615,10 +645,12 @@ def _stale_values() -> None:
     stored = st.session_state.get(CYCLE_STALE_KEY)
     if stored:
         shown = "  \n".join(
-            f"{CYCLE_LABELS[name]}: {components.plain(stored.get(name) or '')}"
+            _("{label}: {value}").format(
+                label=_(CYCLE_LABELS[name]), value=components.plain(stored.get(name) or "")
+            )
             for name in cycles.FIELDS
         )
-        st.warning(_("Stored now:") + "  \n" + shown, icon="🔁")
+        st.warning(_("Stored now:  \n{fields}").format(fields=shown), icon="🔁")
 
 
 def edit_cycle_form(identity: Identity, rows: pd.DataFrame) -> None:

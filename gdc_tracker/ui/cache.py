@@ -2,8 +2,9 @@
 
 `load(query, data_version, **arguments)` runs any function of gdc_tracker.queries (which
 take a Session first and plain keyword arguments) and caches its result under the query's
-name, its arguments and the data version. When any process writes, the version moves and
-the next rerun misses the cache, so a write is visible to every reader at their next
+name, its arguments, the data version and the reader's language (a view's titles and
+summaries are in its reader's). When any process writes, the version moves and the next
+rerun misses the cache, so a write is visible to every reader at their next
 rerun. The ttl only bounds memory, never freshness.
 
 On PostgreSQL every statement the app sends is cancelled after
@@ -22,7 +23,9 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from gdc_tracker import bootstrap, config, db
+from gdc_tracker.chart_locale import localise_chart
 from gdc_tracker.config import Settings
+from gdc_tracker.i18n import current_language
 
 TTL_SECONDS = config.load().cache_ttl_seconds
 # The longest one statement of the web process may run on PostgreSQL. The slowest page
@@ -73,7 +76,13 @@ def current_data_version() -> int:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=2_000)
-def _run(module: str, name: str, data_version: int, arguments: tuple[tuple[str, Any], ...]) -> Any:
+def _run(
+    module: str,
+    name: str,
+    data_version: int,
+    language: str,
+    arguments: tuple[tuple[str, Any], ...],
+) -> Any:
     query = getattr(importlib.import_module(module), name)
     with db.session_scope(get_engine()) as session:
         return query(session, **dict(arguments))
@@ -84,7 +93,13 @@ def load(query: Callable[..., Result], data_version: int, **arguments: Any) -> R
 
     Arguments must be hashable plain values (tuples, not lists), so the key is exact.
     """
-    return _run(query.__module__, query.__name__, data_version, tuple(sorted(arguments.items())))
+    return _run(
+        query.__module__,
+        query.__name__,
+        data_version,
+        current_language(),
+        tuple(sorted(arguments.items())),
+    )
 
 
 ChartSpec = dict[str, Any]
@@ -92,13 +107,17 @@ ChartSpec = dict[str, Any]
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=500)
 def _chart_spec(
-    module: str, name: str, arguments: tuple[Any, ...], keywords: tuple[tuple[str, Any], ...]
+    module: str,
+    name: str,
+    language: str,
+    arguments: tuple[Any, ...],
+    keywords: tuple[tuple[str, Any], ...],
 ) -> ChartSpec:
     chart = getattr(importlib.import_module(module), name)(*arguments, **dict(keywords))
     # Altair's default data transformer refuses more than 5,000 rows, where st.altair_chart
     # has no limit: a long choice (every country over 25 years) must draw, not fail.
     with alt.data_transformers.disable_max_rows():
-        return chart.to_dict()
+        return localise_chart(chart.to_dict(), language)
 
 
 def chart_spec(builder: Callable[..., Any], *arguments: Any, **keywords: Any) -> ChartSpec:
@@ -110,7 +129,11 @@ def chart_spec(builder: Callable[..., Any], *arguments: Any, **keywords: Any) ->
     chart drawn from new data is built anew: the key follows the data, not a version.
     """
     return _chart_spec(
-        builder.__module__, builder.__name__, arguments, tuple(sorted(keywords.items()))
+        builder.__module__,
+        builder.__name__,
+        current_language(),
+        arguments,
+        tuple(sorted(keywords.items())),
     )
 
 

@@ -16,9 +16,16 @@ import streamlit as st
 
 from gdc_tracker import exports
 from gdc_tracker.i18n import _
-from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER, progress_label
+from gdc_tracker.models import initiative_status_label
+from gdc_tracker.palette import (
+    CAPTION_COLOUR,
+    FOCUS_COLOUR,
+    INITIATIVE_ORDER,
+    PROGRESS_ORDER,
+    progress_label,
+)
 from gdc_tracker.ui.cache import ChartSpec
-from gdc_tracker.views import About, Figure, View, files
+from gdc_tracker.views import About, Figure, View, day_text, files
 
 # What Markdown (CommonMark, GitHub's extensions, Streamlit's own) would read as syntax.
 ALWAYS_SPECIAL = re.compile(r"([\\`*_\[\]<>~$|@])")  # emphasis, code, links, HTML, maths
@@ -26,6 +33,27 @@ DIRECTIVE_COLON = re.compile(r":(?=[\w/])")  # :red[..], :smile:, :material/..:,
 WEB_AUTOLINK = re.compile(r"(?i)\b(www)\.")  # www.example.org becomes a link by itself
 ENTITY = re.compile(r"&(?=#?\w+;)")  # &amp; would show as &
 LINE_START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")  # headings, quotes, lists, rules
+
+
+# The app's own style sheet (no stored text goes into it), drawn by the frame on every page.
+# Streamlit fades captions to 60 % (3.9:1 on white, below WCAG AA's 4.5:1, and 3.0:1 for a
+# link in a caption): they show at full strength in a grey of their own. A focused control
+# shows a ring, also where Streamlit draws none (a select box's input inside its frame),
+# and the ring differs from the grey that marks the current page in the menu. The app's
+# name heads the sidebar in large bold type without being a heading: each page's title
+# is its one h1, first in the heading outline.
+PAGE_STYLE = f"""<style>
+[data-testid="stCaptionContainer"] {{ opacity: 1; color: {CAPTION_COLOUR}; }}
+:focus-visible {{ outline: 2px solid {FOCUS_COLOUR} !important; outline-offset: 2px; }}
+[data-baseweb] :is(input, textarea):focus-visible {{ outline: none !important; }}
+:is([data-baseweb="input"], [data-baseweb="textarea"], [data-baseweb="select"] > div):has(
+  :is(input, textarea):focus-visible) {{ outline: 2px solid {FOCUS_COLOUR}; outline-offset: 2px; }}
+.st-key-frame__name p {{ font-size: 1.25rem; font-weight: 700; }}
+</style>"""
+
+
+def page_style() -> None:
+    st.html(PAGE_STYLE)
 
 
 def plain(text: object) -> str:
@@ -109,7 +137,7 @@ def format_when(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
         return _("no update yet")
     if isinstance(value, datetime | pd.Timestamp):
-        return value.strftime("%d %b %Y")
+        return day_text(value.date(), "medium")
     return str(value)
 
 
@@ -146,6 +174,15 @@ def source_caption(about: About) -> None:
     )
 
 
+def heading(text: str, *, level: int = 2) -> None:
+    """A heading of the page's outline: 2 for a section under the page's title, 3 for a
+    part of a section. It carries no "link to this heading" tab stop."""
+    if level == 2:
+        st.header(text, anchor=False)
+    else:
+        st.subheader(text, anchor=False)
+
+
 def show_view(
     view: View,
     *,
@@ -174,11 +211,11 @@ def show_view(
     source_caption(view.about)
 
 
-def show_sections(view: View, *, key: str) -> None:
-    """Each of the view's sections under its heading: its table with downloads carrying
-    the view's About, or why it is empty and what to do."""
+def show_sections(view: View, *, key: str, level: int = 2) -> None:
+    """Each of the view's sections under its heading (at `level` of the page's outline):
+    its table with downloads carrying the view's About, or why it is empty and what to do."""
     for index, section in enumerate(view.sections):
-        st.subheader(plain(section.heading))
+        heading(plain(section.heading), level=level)
         if section.data.empty:
             empty_state(section.empty, section.hint)
             continue
@@ -199,7 +236,7 @@ def show_sections(view: View, *, key: str) -> None:
 
 def count_phrase(counts: dict[str, int], order: list[str], *, labels: bool = False) -> str:
     parts = [
-        f"{counts[status]} {progress_label(status) if labels else status}"
+        f"{counts[status]} {progress_label(status) if labels else initiative_status_label(status)}"
         for status in order
         if counts.get(status)
     ]
@@ -220,17 +257,21 @@ def objective_card(
         )
         st.caption(plain(title))
         st.markdown(
-            f"{_('Initiatives')}: **{sum(initiative_counts.values())}**  \n"
-            f"{count_phrase(initiative_counts, INITIATIVE_ORDER)}"
+            _("Initiatives: **{count}**  \n{statuses}").format(
+                count=sum(initiative_counts.values()),
+                statuses=count_phrase(initiative_counts, INITIATIVE_ORDER),
+            )
         )
         st.markdown(
-            f"{_('Indicators')}: **{sum(indicator_counts.values())}**  \n"
-            f"{count_phrase(indicator_counts, PROGRESS_ORDER, labels=True)}"
+            _("Indicators: **{count}**  \n{statuses}").format(
+                count=sum(indicator_counts.values()),
+                statuses=count_phrase(indicator_counts, PROGRESS_ORDER, labels=True),
+            )
         )
-        st.caption(f"{_('Newest value stored')}: {format_when(last_update)}")
+        st.caption(_("Newest value stored: {date}").format(date=format_when(last_update)))
         st.page_link(
             "pages/objectives.py",
-            label=_("Open objective") + f" {number}",
+            label=_("Open objective {number}").format(number=number),
             icon="➡️",
             query_params={"objective": str(number)},
         )
@@ -293,13 +334,42 @@ def draw_chart(
 ) -> None:
     """The chart across the container's width; `alt_text` is what screen readers say.
     With `on_pick`, a click on a mark reruns the page and calls it (the chart's selection
-    is then in `st.session_state[key].selection`)."""
-    if isinstance(chart, dict) and on_pick is not None:
-        st.vega_lite_chart(spec=chart, width="stretch", key=key, alt=alt_text, on_select=on_pick)
-    elif isinstance(chart, dict):
-        st.vega_lite_chart(spec=chart, width="stretch", key=key, alt=alt_text)
+    is then in `st.session_state[key].selection`); its marks keep their descriptions, so
+    that a screen reader can find and press them. The marks and axes of other charts are
+    hidden from screen readers, which would read them out field name by field name: the
+    `alt_text` and the chart's data table say what they show."""
+    shown = for_screen(chart, marks_spoken=on_pick is not None)
+    if isinstance(shown, dict) and on_pick is not None:
+        st.vega_lite_chart(spec=shown, width="stretch", key=key, alt=alt_text, on_select=on_pick)
+    elif isinstance(shown, dict):
+        st.vega_lite_chart(spec=shown, width="stretch", key=key, alt=alt_text)
     else:
-        st.altair_chart(chart, width="stretch", key=key, alt=alt_text)
+        st.altair_chart(shown, width="stretch", key=key, alt=alt_text)
+
+
+# Streamlit's chart theme writes axis and legend text in #808495, 3.8:1 on white.
+LEGIBLE_TEXT = {"labelColor": CAPTION_COLOUR, "titleColor": CAPTION_COLOUR}
+
+
+def for_screen(
+    chart: alt.TopLevelMixin | ChartSpec, *, marks_spoken: bool = False
+) -> alt.TopLevelMixin | ChartSpec:
+    """`chart` as a page draws it: the text of its axes, legends and facet headers at
+    6.9:1, and, unless `marks_spoken`, its marks, axes and legends hidden from screen
+    readers (Vega's `aria: false`, also for every mark, whose container would otherwise
+    stay a graphic without a name)."""
+    if not isinstance(chart, dict):
+        shown = chart.copy(deep=["config"])
+        config = {} if shown.config is alt.Undefined else shown.config.to_dict()
+        new = for_screen({"config": config}, marks_spoken=marks_spoken)["config"]
+        shown.config = alt.Config.from_dict(new)
+        return shown
+    config = dict(chart.get("config", {}))
+    for part in ("axis", "legend", "header"):
+        config[part] = config.get(part, {}) | LEGIBLE_TEXT
+    if not marks_spoken:
+        config |= {"aria": False, "mark": config.get("mark", {}) | {"aria": False}}
+    return chart | {"config": config}
 
 
 def chart_title(chart: alt.TopLevelMixin | ChartSpec) -> str | None:
@@ -325,7 +395,7 @@ def chart_downloads(
     framing = files.chart_framing(about)
     row = st.container(horizontal=True)
     row.download_button(
-        "PNG",
+        _("PNG"),
         data=lambda: chart_png(chart, **framing),
         file_name=f"{name}.png",
         mime="image/png",
@@ -334,7 +404,7 @@ def chart_downloads(
         icon="🖼️",
     )
     row.download_button(
-        "SVG",
+        _("SVG"),
         data=lambda: chart_svg(chart, **framing).encode("utf-8"),
         file_name=f"{name}.svg",
         mime="image/svg+xml",
@@ -348,10 +418,10 @@ def write_failed(error: Exception, *, nothing_done: str) -> str:
     """What to say when the database refused or lost a write (a dropped connection, a
     deadlock, a full disk): the whole transaction was rolled back, so `nothing_done`
     ("Nothing was saved.") is true. The driver's own first line says why, without SQL."""
-    return (
-        f"{_('The database refused or lost the write.')} {nothing_done} "
-        f"{_('Try again in a moment.')} ({error.__class__.__name__}: {driver_reason(error)})"
-    )
+    return _(
+        "The database refused or lost the write. {nothing_done} Try again in a moment. "
+        "({error}: {reason})"
+    ).format(nothing_done=nothing_done, error=error.__class__.__name__, reason=driver_reason(error))
 
 
 def empty_state(why: str, what_to_do: str) -> None:

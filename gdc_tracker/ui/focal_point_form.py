@@ -8,7 +8,7 @@ import streamlit as st
 from gdc_tracker import db
 from gdc_tracker.auth import Identity
 from gdc_tracker.errors import GdcTrackerError, StaleEdit, ValidationFailed
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import N_, _
 from gdc_tracker.initiative_updates import FOCAL_POINT_BASES, set_focal_point
 from gdc_tracker.ui import cache, components
 
@@ -20,10 +20,16 @@ FIELD_KEYS = {
 PROBLEMS_KEY = "admin__focal_problems"  # {field: [message, ...]} of the last refused save
 FEEDBACK_KEY = "admin__focal_feedback"
 BASIS_WORDS = {
-    "C25/52": _("stated in ITU Council document C25/52 (give the section)"),
-    "public": _("public information (give the page's address)"),
-    "editorial": _("an editorial choice (say who chose it and why)"),
+    "C25/52": N_("stated in ITU Council document C25/52 (give the section)"),
+    "public": N_("public information (give the page's address)"),
+    "editorial": N_("an editorial choice (say who chose it and why)"),
 }
+
+
+def basis_words(basis: str) -> str:
+    """What a basis means, in the reader's language."""
+    words = BASIS_WORDS.get(basis)
+    return _(words) if words else str(basis)
 
 
 def _fill(row: pd.Series) -> None:
@@ -73,7 +79,7 @@ def _problems_at(field: str) -> None:
 
 def focal_point_form(identity: Identity, rows: pd.DataFrame) -> None:
     """Choose an initiative, then record or clear its focal point with the basis."""
-    st.subheader(_("Focal points"))
+    st.subheader(_("Focal points"), anchor=False)
     st.caption(_("Who answers for an initiative's updates; empty means not stated."))
     if rows.empty:
         components.empty_state(_("No initiative is recorded yet."), _("Reseed the reference data."))
@@ -89,7 +95,7 @@ def focal_point_form(identity: Identity, rows: pd.DataFrame) -> None:
     st.text_input(_("Focal point"), key=FIELD_KEYS["focal_point"], max_chars=200)
     _problems_at("focal_point")
     st.selectbox(
-        _("Basis"), list(FOCAL_POINT_BASES), format_func=BASIS_WORDS.get, key=FIELD_KEYS["basis"]
+        _("Basis"), list(FOCAL_POINT_BASES), format_func=basis_words, key=FIELD_KEYS["basis"]
     )
     _problems_at("basis")
     st.text_input(_("Section of C25/52"), key=FIELD_KEYS["section"], max_chars=120)

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
+from babel.dates import format_date
 from sqlmodel import Session
 
 from gdc_tracker import db, entries, initiative_updates
@@ -26,7 +27,7 @@ from gdc_tracker.errors import (
     StaleEdit,
     ValidationFailed,
 )
-from gdc_tracker.i18n import _, current_language
+from gdc_tracker.i18n import N_, _, current_language
 from gdc_tracker.models import TOTAL, InitiativeStatus
 from gdc_tracker.numbers import format_number
 from gdc_tracker.ui import cache, components, session
@@ -59,6 +60,23 @@ DISAGGREGATION_CHOICES = {
     "sex": ("female", "male"),
     "area": ("urban", "rural"),
     "age": ("15-24", "25-74", "75+"),
+}
+DISAGGREGATION_WORDS = {
+    TOTAL: N_("total"),
+    "sex:female": N_("sex: female"),
+    "sex:male": N_("sex: male"),
+    "area:urban": N_("area: urban"),
+    "area:rural": N_("area: rural"),
+    "age:15-24": N_("age: 15-24"),
+    "age:25-74": N_("age: 25-74"),
+    "age:75+": N_("age: 75+"),
+}
+STATUS_WORDS = {
+    InitiativeStatus.PLANNED: N_("planned"),
+    InitiativeStatus.ONGOING: N_("ongoing"),
+    InitiativeStatus.COMPLETED: N_("completed"),
+    InitiativeStatus.PAUSED: N_("paused"),
+    InitiativeStatus.NOT_STATED: N_("not stated"),
 }
 FIELD_KEYS = {"geography": "geo", "evidence_url": "evidence"}
 
@@ -159,6 +177,34 @@ def _state_word(state: str) -> str:
         "withdrawn": _("withdrawn"),
     }
     return words.get(state, state)
+
+
+def _in_words(words: dict[str, str], code: object) -> str:
+    """The English words a code stands for, in the reader's language; else the code."""
+    english = words.get(str(code))
+    return _(english) if english else str(code)
+
+
+def status_word(status: object) -> str:
+    """An initiative's status in the reader's language ("en cours" for ongoing in French)."""
+    return _in_words(STATUS_WORDS, status)
+
+
+def disaggregation_word(code: object) -> str:
+    """A breakdown ("sex:female") in the reader's language ("sex: female")."""
+    return _in_words(DISAGGREGATION_WORDS, code)
+
+
+def day_in_words(day: object) -> str:
+    """A date as the reader's language writes it ("Jun 30, 2025", "30 juin 2025")."""
+    return format_date(pd.Timestamp(day).date(), format="medium", locale=current_language())
+
+
+def number_in_words(value: object) -> str:
+    """A stored value as the reader's language writes it ("62.5", "62,5"), or a dash."""
+    if value is None or pd.isna(value):  # type: ignore[arg-type]
+        return "–"
+    return format_number(float(value), current_language())  # type: ignore[arg-type]
 
 
 # A progress value
@@ -309,7 +355,7 @@ def _collision_notes() -> None:
         st.warning(
             _("Already in the store: entry {id}, value {value}, {state}, source: {source}.").format(
                 id=duplicate["id"],
-                value=duplicate.get("value"),
+                value=number_in_words(duplicate.get("value")),
                 state=_state_word(str(duplicate.get("review_state"))),
                 source=duplicate.get("source") or _("not stated"),
             ),
@@ -367,7 +413,7 @@ def value_form(identity: Identity, choices: dict[str, pd.DataFrame]) -> None:
     with st.form("update__value_form", clear_on_submit=False):
         st.selectbox(_("Geography"), list(names), key="update__geo", format_func=names.get)
         field_error("geo")
-        st.text_input(_("Period"), key="update__period", placeholder="2024, 2024-Q3 or 2024-07")
+        st.text_input(_("Period"), key="update__period", placeholder=_("2024, 2024-Q3 or 2024-07"))
         field_error("period")
         st.text_input(
             _("Value {bounds}").format(bounds=_bounds_text(indicator)),
@@ -384,6 +430,7 @@ def value_form(identity: Identity, choices: dict[str, pd.DataFrame]) -> None:
             _("Disaggregation"),
             disaggregation_options(list(indicator["disaggregations"] or [])),
             key="update__disaggregation",
+            format_func=disaggregation_word,
         )
         field_error("disaggregation")
         st.text_area(
@@ -519,7 +566,7 @@ def _pending_note(pending: pd.DataFrame) -> None:
                 ).format(
                     id=row.id,
                     author=row.author or _("unknown"),
-                    status=row.status,
+                    status=status_word(row.status),
                     state=_state_word(row.review_state),
                 )
             )
@@ -552,7 +599,7 @@ def initiative_form(
         )
     st.caption(
         _("Published status: {status} · version {version}").format(
-            status=current["status"], version=current["version"]
+            status=status_word(current["status"]), version=current["version"]
         )
     )
     if pending is not None:
@@ -560,7 +607,11 @@ def initiative_form(
     statuses = [str(s) for s in InitiativeStatus]
     with st.form("update__initiative_form"):
         st.selectbox(
-            _("Status"), statuses, index=statuses.index(current["status"]), key="update__status"
+            _("Status"),
+            statuses,
+            index=statuses.index(current["status"]),
+            key="update__status",
+            format_func=status_word,
         )
         field_error("status")
         st.text_input(_("Period"), key="update__update_period", placeholder="2025-Q3")
@@ -581,8 +632,8 @@ def initiative_form(
             st.markdown(_("Milestones reached"))
             for row in open_milestones.itertuples():
                 label = (
-                    _("{title} (due {due})").format(title=row.title, due=row.due_date)
-                    if row.due_date
+                    _("{title} (due {due})").format(title=row.title, due=day_in_words(row.due_date))
+                    if pd.notna(row.due_date)
                     else str(row.title)
                 )
                 st.checkbox(components.plain(label), key=f"{MILESTONE_PREFIX}{row.id}")

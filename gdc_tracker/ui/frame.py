@@ -28,14 +28,23 @@ from gdc_tracker import db
 from gdc_tracker.auth import Identity, has_role
 from gdc_tracker.config import PROJECT_ROOT, Settings
 from gdc_tracker.db import DatabaseError
-from gdc_tracker.i18n import _
-from gdc_tracker.ui import cache, components, filters, live, session
+from gdc_tracker.i18n import _, current_language, is_right_to_left
+from gdc_tracker.ui import cache, components, filters, language, live, session
 from gdc_tracker.ui.cache import ChartSpec
-from gdc_tracker.ui.navigation import PAGES, SECTIONS, PageSpec, page
+from gdc_tracker.ui.navigation import PAGES, SECTIONS, PageSpec, page, role_name
 
 APP_NAME = "GDC Tracker"
 Result = TypeVar("Result")
 RETRY_ARMED = "frame__retry_armed"  # the automatic retry's first tick has been drawn
+# Right-to-left pages (Arabic): Streamlit lays pages out left to right, so the frame turns
+# the page's text direction; charts keep their own left-to-right time axes.
+RIGHT_TO_LEFT_STYLE = """<style>
+[data-testid="stAppViewContainer"], [data-testid="stSidebar"] { direction: rtl; }
+[data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"] { text-align: right; }
+[data-testid="stVegaLiteChart"], [data-testid="stDeckGlJsonChart"] { direction: ltr; }
+</style>"""
+
+language.install()
 
 
 @dataclass(frozen=True)
@@ -131,17 +140,23 @@ def _visible(spec: PageSpec, identity: Identity | None) -> bool:
     return spec.role is None or has_role(identity, spec.role)
 
 
-def _sidebar(identity: Identity | None) -> bool:
+def _sidebar(identity: Identity | None, reader_language: str) -> bool:
     with st.sidebar:
-        st.markdown(f"### {APP_NAME}")
+        st.container(key="frame__name").markdown(f"**{APP_NAME}**")  # not a heading: h1 is first
         st.caption(_("ITU's implementation of the Global Digital Compact"))
+        language.language_switch(reader_language)
         for section in SECTIONS:
             specs = [p for p in PAGES if p.section == section and _visible(p, identity)]
             if not specs:
                 continue
             st.caption(_(section).upper())
             for spec in specs:
-                st.page_link(spec.path, label=_(spec.title), icon=spec.icon)
+                st.page_link(
+                    spec.path,
+                    label=_(spec.title),
+                    icon=spec.icon,
+                    query_params=language.page_query(reader_language),
+                )
         st.divider()
         live_on = filters.toggle(
             _("Live refresh"),
@@ -158,7 +173,7 @@ def _refuse(spec: PageSpec, identity: Identity | None) -> None:
     A write this visitor just sent and was refused for the same reason (a role lowered
     while the page was open) is explained first: nothing was saved.
     """
-    st.title(_(spec.title))
+    st.title(_(spec.title), anchor=False)
     refusal = components.pop_refusal()
     if refusal:
         st.warning(components.plain(refusal), icon="✋")
@@ -169,7 +184,8 @@ def _refuse(spec: PageSpec, identity: Identity | None) -> None:
             "This page is for users with the {role} role or above. Your role ({yours}) "
             "does not give access to it."
         )
-    st.error(message.format(role=spec.role, yours=identity.role if identity else ""), icon="🔒")
+    yours = role_name(identity.role) if identity else ""
+    st.error(message.format(role=role_name(spec.role), yours=yours), icon="🔒")
     st.stop()
 
 
@@ -184,9 +200,14 @@ def page_frame(script: str) -> PageContext:
         page_title=f"{_(spec.title)} · {APP_NAME}",
         page_icon=spec.icon,
         layout="wide",
-        initial_sidebar_state="expanded",
+        initial_sidebar_state="auto",  # collapsed on a phone, open on a wider screen
     )
     st.session_state[RETRY_ARMED] = False  # a full run: any pending retry starts afresh
+    components.page_style()
+    reader_language = current_language()
+    language.keep_in_address(reader_language)
+    if is_right_to_left(reader_language):
+        st.markdown(RIGHT_TO_LEFT_STYLE, unsafe_allow_html=True)
     notice = st.empty()
     try:
         with store_guard(notice, opening=True):
@@ -195,9 +216,9 @@ def page_frame(script: str) -> PageContext:
             version = cache.current_data_version()
             identity = session.current_identity()
     except DatabaseError as error:  # the store is not at this code's schema
-        st.error(_("The store cannot be opened.") + f"\n\n{error}", icon="⚠️")
+        st.error(_("The store cannot be opened.\n\n{reason}").format(reason=error), icon="⚠️")
         st.stop()
-    live_on = _sidebar(identity)
+    live_on = _sidebar(identity, reader_language)
     if not _visible(spec, identity):
         _refuse(spec, identity)
     if live_on:

@@ -397,6 +397,8 @@ def show_preview(preview: importer.ImportPreview) -> None:
             else _("Source of the values: {text}.").format(text=importer.NOT_STATED)
         )
     )
+    if preview.encoding:  # the text encoding the importer detected (CSV files only)
+        st.caption(components.plain(preview.read_as()))
     if preview.problems:
         st.markdown(_("**Rejected rows** ({rows:,}), by reason").format(rows=preview.rejected_rows))
         components.table(

@@ -4,9 +4,10 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import streamlit as st
+from babel.dates import format_skeleton
 
 from gdc_tracker import live
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import _, current_language
 from gdc_tracker.ui import cache, components
 
 
@@ -18,7 +19,7 @@ def watch(seen_version: int, every_seconds: int) -> None:
 
     @st.fragment(run_every=every_seconds)
     def _tick() -> None:
-        checked = datetime.now(UTC).strftime("%H:%M:%S")
+        checked = format_skeleton("Hms", datetime.now(UTC), tzinfo=UTC, locale=current_language())
         try:
             moved = live.has_moved(cache.get_engine(), seen_version)
         except (sa.exc.DBAPIError, sa.exc.TimeoutError) as error:
@@ -31,8 +32,7 @@ def watch(seen_version: int, every_seconds: int) -> None:
             return
         if moved:
             st.rerun(scope="app")
-        st.caption(
-            f"🔴 {_('Live')} · {_('checked')} {checked} UTC · {_('every')} {every_seconds} s"
-        )
+        stamp = _("Live · checked {time} UTC · every {seconds} s")
+        st.caption("🔴 " + stamp.format(time=checked, seconds=every_seconds))
 
     _tick()

@@ -8,36 +8,41 @@ its own sectioned, role-aware menu with st.page_link. Each page checks its own a
 
 from dataclasses import dataclass
 
+from gdc_tracker.i18n import N_, _
 from gdc_tracker.models import Role
 
 
 @dataclass(frozen=True)
 class PageSpec:
     path: str  # relative to the project root, as st.page_link and AppTest want it
-    title: str  # the page's heading and browser tab title
-    section: str
+    title: str  # the page's heading and browser tab title, in English (marked N_)
+    section: str  # in English too: translated where shown
     icon: str  # emoji, not :material/...: icons, which fetch a font from the internet
     url_path: str  # what the browser shows after the host
     role: Role | None = None  # the role needed to see and open it; None: everyone
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("app.py", "Overview", "Explore", "🌐", ""),
-    PageSpec("pages/objectives.py", "Objectives", "Explore", "🎯", "objectives"),
-    PageSpec("pages/initiatives.py", "Initiatives", "Explore", "🧭", "initiatives"),
+    PageSpec("app.py", N_("Overview"), N_("Explore"), "🌐", ""),
+    PageSpec("pages/objectives.py", N_("Objectives"), N_("Explore"), "🎯", "objectives"),
+    PageSpec("pages/initiatives.py", N_("Initiatives"), N_("Explore"), "🧭", "initiatives"),
     PageSpec(
-        "pages/implementation.py", "GDC Implementation Map", "Explore", "🧩", "implementation"
+        "pages/implementation.py",
+        N_("GDC Implementation Map"),
+        N_("Explore"),
+        "🧩",
+        "implementation",
     ),
-    PageSpec("pages/indicators.py", "Indicators", "Explore", "📈", "indicators"),
-    PageSpec("pages/map.py", "Map", "Explore", "🗺️", "map"),
-    PageSpec("pages/regional.py", "Regional initiatives", "Explore", "🌎", "regional"),
-    PageSpec("pages/present.py", "Present", "Present", "🎬", "present"),
-    PageSpec("pages/changes.py", "What changed", "Present", "🆕", "changes"),
-    PageSpec("pages/reports.py", "Reports", "Present", "📄", "reports"),
-    PageSpec("pages/update.py", "Update", "Update", "✏️", "update", Role.EDITOR),
-    PageSpec("pages/import.py", "Import", "Update", "📥", "import", Role.EDITOR),
-    PageSpec("pages/review.py", "Review", "Update", "✅", "review", Role.REVIEWER),
-    PageSpec("pages/admin.py", "Admin", "Admin", "🛠️", "admin", Role.ADMIN),
+    PageSpec("pages/indicators.py", N_("Indicators"), N_("Explore"), "📈", "indicators"),
+    PageSpec("pages/map.py", N_("Map"), N_("Explore"), "🗺️", "map"),
+    PageSpec("pages/regional.py", N_("Regional initiatives"), N_("Explore"), "🌎", "regional"),
+    PageSpec("pages/present.py", N_("Present"), N_("Present"), "🎬", "present"),
+    PageSpec("pages/changes.py", N_("What changed"), N_("Present"), "🆕", "changes"),
+    PageSpec("pages/reports.py", N_("Reports"), N_("Present"), "📄", "reports"),
+    PageSpec("pages/update.py", N_("Update"), N_("Update"), "✏️", "update", Role.EDITOR),
+    PageSpec("pages/import.py", N_("Import"), N_("Update"), "📥", "import", Role.EDITOR),
+    PageSpec("pages/review.py", N_("Review"), N_("Update"), "✅", "review", Role.REVIEWER),
+    PageSpec("pages/admin.py", N_("Admin"), N_("Admin"), "🛠️", "admin", Role.ADMIN),
 )
 
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(page.section for page in PAGES))
@@ -45,3 +50,16 @@ SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(page.section for page in PAGES))
 
 def page(path: str) -> PageSpec:
     return next(p for p in PAGES if p.path == path)
+
+
+ROLE_NAMES: dict[Role, str] = {
+    Role.VIEWER: N_("viewer"),
+    Role.EDITOR: N_("editor"),
+    Role.REVIEWER: N_("reviewer"),
+    Role.ADMIN: N_("admin"),
+}
+
+
+def role_name(role: Role | str) -> str:
+    """The role's name in the reader's language ("éditeur" for editor in French)."""
+    return _(ROLE_NAMES[Role(role)])

@@ -25,10 +25,10 @@ import streamlit as st
 from gdc_tracker import db, decks
 from gdc_tracker.decks import DeckContent, Slide
 from gdc_tracker.errors import GdcTrackerError
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import N_, _
 from gdc_tracker.ui import cache, components, live, slides
 from gdc_tracker.ui.frame import PageContext
-from gdc_tracker.views import View
+from gdc_tracker.views import View, format_as_of
 
 PRESENTER_STYLE = """
 <style>
@@ -84,7 +84,7 @@ if (!window.gdcFullStopBlanks) {
 
 BLANKED = "present__blanked_screen"  # session state: True while the screen is black
 SHOWN_AT = "present__shown_at"  # session state: when the current slide came up
-QR_ALT = "QR code: link to the live view for the audience"
+QR_ALT = N_("QR code: link to the live view for the audience")
 
 
 def slide_number(total: int) -> int:
@@ -183,7 +183,7 @@ def controls(ctx: PageContext, deck: DeckContent, number: int, total: int) -> No
     """The title row: the slide's title, previous, next, the counter and pause."""
     slide = deck.slides[number - 1]
     top = st.columns([7, 1.5, 1.5, 1, 1.3], vertical_alignment="center")
-    top[0].title(components.plain(slides.default_title(ctx, slide)))
+    top[0].title(components.plain(slides.default_title(ctx, slide)), anchor=False)
     top[1].button(
         _("Previous slide"),
         icon=":material/chevron_left:",
@@ -226,17 +226,18 @@ def footer(deck: DeckContent, drawn: View) -> None:
     live_url = base + drawn.link  # the explore page showing the same view
     left, right = st.columns([6, 1], vertical_alignment="bottom")
     with left:
-        stamp = datetime.now(UTC).strftime("%d %b %Y %H:%M UTC")
-        facts = [
-            f"{_('As of')} {stamp}",
-            f"{_('data updated')} {components.format_when(as_of)}",
-            f"{_('Source')}: {components.plain(sources)}",
-            components.plain(deck.title),
-        ]
-        st.caption(" · ".join(facts))
+        stamp = format_as_of(datetime.now(UTC))
+        st.caption(
+            _("As of {stamp} · data updated {date} · Source: {sources} · {deck}").format(
+                stamp=stamp,
+                date=components.format_when(as_of),
+                sources=components.plain(sources),
+                deck=components.plain(deck.title),
+            )
+        )
         if notice:  # in the room's own words, red and bold: never missed on a screen
             st.markdown(f"**:red[{components.plain(notice)}]**")
-        st.caption(f"{_('Live view for the audience')}: {live_url}")
+        st.caption(_("Live view for the audience: {address}").format(address=live_url))
     with right:
         st.image(_qr_png(live_url), width=110, alt=_(QR_ALT))
 
@@ -461,7 +462,7 @@ def _save_outcome(slug: str) -> None:
 
 
 def slide_list(ctx: PageContext, working: DeckContent) -> None:
-    st.markdown(f"**{_('Slides')}** ({len(working.slides)})")
+    st.markdown(_("**Slides** ({count})").format(count=len(working.slides)))
     for index, slide in enumerate(working.slides):
         row = st.columns([6, 1, 1, 1], vertical_alignment="center")
         shown = components.plain(slides.default_title(ctx, slide))

@@ -19,14 +19,16 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
+from babel.numbers import format_decimal, get_plus_sign_symbol
 from sqlmodel import Session
 
 from gdc_tracker import db, provenance, reviewing, views
 from gdc_tracker.auth import Identity
 from gdc_tracker.charts.initiatives import escape_markdown
 from gdc_tracker.errors import GdcTrackerError, NotAllowed, StaleEdit, ValidationFailed
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import N_, _, current_language, ngettext
 from gdc_tracker.ui import cache, components
+from gdc_tracker.ui.forms import disaggregation_word, status_word
 from gdc_tracker.views import About
 
 ENTRY_KEY = "review__entry"
@@ -80,15 +82,38 @@ QUEUE_COLUMNS = [
     "evidence_url",
     "source",
 ]
-DONE = {"publish": _("Published"), "reject": _("Rejected")}
-MANY_DONE = {
-    "publish": _("Published {count} entries."),
-    "reject": _("Rejected {count} entries; each author sees your reason."),
-}
-BATCH_DONE = {
-    "publish": _("Published {count} entries of the import {name}."),
-    "reject": _("Rejected {count} entries of the import {name}; the author sees your reason."),
-}
+DONE = {"publish": N_("Published: #{id} · {entry}"), "reject": N_("Rejected: #{id} · {entry}")}
+DECIMALS = "#,##0.##"  # grouped, at most two decimals, none when they are zero
+
+
+def many_done(action: str, count: int) -> str:
+    """What a decision on the selected entries did."""
+    if action == "publish":
+        done = ngettext("Published {count} entry.", "Published {count} entries.", count)
+    else:
+        done = ngettext(
+            "Rejected {count} entry; its author sees your reason.",
+            "Rejected {count} entries; each author sees your reason.",
+            count,
+        )
+    return done.format(count=count)
+
+
+def batch_done(action: str, count: int, file_name: str) -> str:
+    """What a decision on a whole import did."""
+    if action == "publish":
+        done = ngettext(
+            "Published {count} entry of the import {name}.",
+            "Published {count} entries of the import {name}.",
+            count,
+        )
+    else:
+        done = ngettext(
+            "Rejected {count} entry of the import {name}; the author sees your reason.",
+            "Rejected {count} entries of the import {name}; the author sees your reason.",
+            count,
+        )
+    return done.format(count=count, name=escape_markdown(file_name))
 
 
 def _missing(value: object) -> bool:
@@ -100,11 +125,17 @@ def text_or(value: object, fallback: str) -> str:
     return fallback if _missing(value) or value == "" else str(value)
 
 
+def status_or_dash(status: object) -> str:
+    """An initiative's status in the reader's language, or a dash when there is none."""
+    return "–" if _missing(status) or status == "" else status_word(status)
+
+
 def amount(value: object, unit: object) -> str:
     """66.5 percent, 1,200 schools; empty when there is no value."""
     if _missing(value):
         return ""
-    number = f"{float(value):,.2f}".rstrip("0").rstrip(".")  # type: ignore[arg-type]
+    given = float(value)  # type: ignore[arg-type]
+    number = format_decimal(given, format=DECIMALS, locale=current_language())
     return f"{number} {unit}" if not _missing(unit) and unit else number
 
 
@@ -117,7 +148,9 @@ def change(value: object, published: object) -> str:
     difference = float(value) - float(published)  # type: ignore[arg-type]
     if abs(difference) < 1e-9:
         return _("no change")
-    return f"{difference:+,.2f}".rstrip("0").rstrip(".")
+    language = current_language()
+    text = format_decimal(difference, format=DECIMALS, locale=language)
+    return get_plus_sign_symbol(language) + text if difference > 0 else text
 
 
 def proposed(row: Mapping[str, Any]) -> str:
@@ -192,10 +225,10 @@ def entry_details(row: pd.Series, milestone_titles: list[str] | None = None) -> 
     st.markdown(f"**#{row['id']} · {escape_markdown(row['subject'])}**")
     top = st.columns(4)
     if _missing(row["value"]):
-        top[0].metric(_("Proposed status"), text_or(row["status"], "–"))
+        top[0].metric(_("Proposed status"), status_or_dash(row["status"]))
         top[1].metric(
             _("Published status"),
-            text_or(row.get("published_status"), "–"),
+            status_or_dash(row.get("published_status")),
             help=_("Publishing this update gives the initiative the proposed status."),
         )
         if milestone_titles:
@@ -218,10 +251,15 @@ def entry_details(row: pd.Series, milestone_titles: list[str] | None = None) -> 
     top[2].metric(_("Geography"), f"{row['geography']}")
     top[3].metric(_("Period"), f"{row['period']}")
     st.caption(
-        f"{_('Disaggregation')}: {escape_markdown(row['disaggregation'])} · "
-        f"{_('Author')}: {escape_markdown(text_or(row['author'], _('unknown')))} · "
-        f"{_('Submitted')}: {components.format_when(row['updated_at'])} · "
-        f"{_('Version')} {row['version']}"
+        _(
+            "Disaggregation: {disaggregation} · Author: {author} · Submitted: {when} · "
+            "Version {version}"
+        ).format(
+            disaggregation=escape_markdown(disaggregation_word(row["disaggregation"])),
+            author=escape_markdown(text_or(row["author"], _("unknown"))),
+            when=components.format_when(row["updated_at"]),
+            version=row["version"],
+        )
     )
     st.markdown(f"**{_('Narrative')}**")
     st.text(text_or(row["narrative"], _("(none)")))
@@ -301,8 +339,8 @@ def decide(
         ),
     )
     if decided is not None:
-        message = _("{done}: #{id} · {entry}").format(
-            done=DONE[action], id=entry_id, entry=escape_markdown(label.split(" · ", 1)[-1])
+        message = _(DONE[action]).format(
+            id=entry_id, entry=escape_markdown(label.split(" · ", 1)[-1])
         )
         _after_success(message)
 
@@ -319,7 +357,7 @@ def decide_many(
         ),
     )
     if decided is not None:
-        _after_success(MANY_DONE[action].format(count=decided.count))
+        _after_success(many_done(action, decided.count))
 
 
 def decide_batch(
@@ -345,8 +383,7 @@ def decide_batch(
         ),
     )
     if decided is not None:
-        message = BATCH_DONE[action].format(count=decided.count, name=escape_markdown(file_name))
-        _after_success(message)
+        _after_success(batch_done(action, decided.count, file_name))
         st.session_state[f"{BATCH_REASON_KEY}_{batch_id}"] = ""
 
 
@@ -366,8 +403,8 @@ def feedback() -> None:
         st.dataframe(
             pd.DataFrame(
                 {
-                    "field": list(STALE_FIELDS),
-                    "value": [
+                    _("field"): list(STALE_FIELDS),
+                    _("value"): [
                         "" if stale.get(f) is None else str(stale.get(f)) for f in STALE_FIELDS
                     ],
                 }
@@ -390,12 +427,13 @@ def problems_at(field: str, scope: str) -> None:
 
 def _facet_labels(facet: pd.DataFrame, value: str, label: str) -> dict[str, str]:
     """Each filter value with what it stands for and how many entries of it wait."""
-    return {
-        str(row[value]): _("{name} ({code}): {count} waiting").format(
-            name=text_or(row[label], str(row[value])), code=row[value], count=int(row["waiting"])
-        )
-        for _index, row in facet.iterrows()
-    }
+    labels: dict[str, str] = {}
+    for _index, row in facet.iterrows():
+        code, waiting = row[value], int(row["waiting"])
+        labels[str(code)] = ngettext(
+            "{name} ({code}): {count} waiting", "{name} ({code}): {count} waiting", waiting
+        ).format(name=text_or(row[label], str(code)), code=code, count=waiting)
+    return labels
 
 
 def _reset_page() -> None:
@@ -423,10 +461,10 @@ def _filter(label: str, key: str, values: list[str], everything: str) -> str | N
 
 
 FILTERS = (  # (key, facet, value column, name column, label, "all" option)
-    ("indicator", "indicators", "code", "name", "Indicator", "All indicators"),
-    ("geo", "geographies", "code", "name", "Geography", "All geographies"),
-    ("author", "authors", "username", "display_name", "Author", "All authors"),
-    ("batch", "batches", "id", "file_name", "Import", "All entries, imported or not"),
+    ("indicator", "indicators", "code", "name", N_("Indicator"), N_("All indicators")),
+    ("geo", "geographies", "code", "name", N_("Geography"), N_("All geographies")),
+    ("author", "authors", "username", "display_name", N_("Author"), N_("All authors")),
+    ("batch", "batches", "id", "file_name", N_("Import"), N_("All entries, imported or not")),
 )
 
 
@@ -551,16 +589,24 @@ def selection_bar(
     row = st.container(horizontal=True, vertical_alignment="center")
     if everything and chosen < total:
         row.markdown(
-            _("The oldest **{count}** of {total} matching entries are selected.").format(
-                count=chosen, total=total
-            )
+            ngettext(
+                "The oldest **{count}** of {total} matching entries is selected.",
+                "The oldest **{count}** of {total} matching entries are selected.",
+                chosen,
+            ).format(count=chosen, total=total)
         )
     elif everything:
         row.markdown(
-            _("All **{count}** matching entries are selected (every page).").format(count=total)
+            ngettext(
+                "The **{count}** matching entry is selected (every page).",
+                "All **{count}** matching entries are selected (every page).",
+                total,
+            ).format(count=total)
         )
     else:
-        row.markdown(_("**{count}** selected.").format(count=chosen))
+        row.markdown(
+            ngettext("**{count}** selected.", "**{count}** selected.", chosen).format(count=chosen)
+        )
     key = queue_key(queue)
     row.button(
         _("Select all on this page ({count})").format(count=len(queue)),
@@ -570,11 +616,15 @@ def selection_bar(
     )
     if total > len(queue):
         if total > reviewing.MAX_ENTRIES:
-            label = _("Select the oldest {limit} of {count} matching").format(
-                limit=reviewing.MAX_ENTRIES, count=total
-            )
+            label = ngettext(
+                "Select the oldest {limit} of {count} matching",
+                "Select the oldest {limit} of {count} matching",
+                reviewing.MAX_ENTRIES,
+            ).format(limit=reviewing.MAX_ENTRIES, count=total)
         else:
-            label = _("Select all {count} matching").format(count=total)
+            label = ngettext(
+                "Select the {count} matching", "Select all {count} matching", total
+            ).format(count=total)
         row.button(
             label,
             key=SELECT_ALL_KEY,
@@ -592,7 +642,9 @@ def bulk_buttons(chosen: tuple[tuple[int, int], ...], identity: Identity, allow_
     with publish, st.container(border=True):
         st.markdown(_("**Publish the selected entries**: all of them, or none if one cannot be."))
         st.button(
-            _("Publish {count} selected").format(count=len(chosen)),
+            ngettext("Publish {count} selected", "Publish {count} selected", len(chosen)).format(
+                count=len(chosen)
+            ),
             key=BULK_PUBLISH_KEY,
             type="primary",
             icon="✅",
@@ -610,7 +662,9 @@ def bulk_buttons(chosen: tuple[tuple[int, int], ...], identity: Identity, allow_
         )
         problems_at("reason", "bulk")
         st.button(
-            _("Reject {count} selected").format(count=len(chosen)),
+            ngettext("Reject {count} selected", "Reject {count} selected", len(chosen)).format(
+                count=len(chosen)
+            ),
             key=BULK_REJECT_KEY,
             icon="↩️",
             disabled=nothing,
@@ -653,7 +707,12 @@ def _summary_text(summary: object) -> str:
     """The preview's counts as one line: "new: 12 · changed: 3 · rejected: 1"."""
     if not isinstance(summary, Mapping):
         return _("no summary")
-    counts = [f"{name}: {value:,}" for name, value in summary.items() if isinstance(value, int)]
+    language = current_language()
+    counts = [
+        _("{name}: {count}").format(name=name, count=format_decimal(value, locale=language))
+        for name, value in summary.items()
+        if isinstance(value, int)
+    ]
     return " · ".join(counts) or _("no summary")
 
 

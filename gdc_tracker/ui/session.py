@@ -15,7 +15,7 @@ from gdc_tracker import auth, db
 from gdc_tracker.auth import Identity
 from gdc_tracker.i18n import _
 from gdc_tracker.models import Role, User
-from gdc_tracker.ui import cache
+from gdc_tracker.ui import cache, navigation
 
 IDENTITY_KEY = "auth__identity"
 LAST_SEEN_KEY = "auth__last_seen"
@@ -96,7 +96,11 @@ def account_box(identity: Identity | None) -> None:
     """The sidebar's sign-in form, or who is signed in with a sign-out button."""
     notice = st.session_state.pop(NOTICE_KEY, None)
     if identity is not None and identity.user_id is not None:
-        st.caption(f"{_('Signed in as')} **{identity.label}** ({identity.role})")
+        st.caption(
+            _("Signed in as **{name}** ({role})").format(
+                name=identity.label, role=navigation.role_name(identity.role)
+            )
+        )
         if st.button(_("Sign out"), key="auth__sign_out"):
             sign_out()
             if _oidc_configured() and getattr(st.user, "is_logged_in", False):

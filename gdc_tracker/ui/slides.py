@@ -11,7 +11,7 @@ import streamlit as st
 
 from gdc_tracker import maps
 from gdc_tracker.decks import Slide
-from gdc_tracker.ui.components import figure_rows, plain
+from gdc_tracker.ui.components import figure_rows, for_screen, plain
 from gdc_tracker.ui.frame import PageContext
 from gdc_tracker.views import View
 from gdc_tracker.views.slides import SLIDE_KINDS, kind_label, params_json, slide_chart, slide_view
@@ -91,7 +91,9 @@ def figures(view: View) -> None:
 
 
 def picture(view: View, key: str) -> None:
-    """The map drawn by deck.gl where the view has places, else the chart."""
+    """The map drawn by deck.gl where the view has places, else the chart; its summary is
+    what a screen reader reads for it."""
+    alt_text = plain(view.summary or view.title)
     if view.kind == "map" and view.places is not None and view.chart is not None:
         options = view.map_options
         st.pydeck_chart(
@@ -103,19 +105,20 @@ def picture(view: View, key: str) -> None:
             ),
             height=520,
             key=key,
+            alt=alt_text,
         )
     elif view.kind == "regional" and view.places is not None:
-        st.pydeck_chart(maps.region_deck(view.places), height=420, key=key)
+        st.pydeck_chart(maps.region_deck(view.places), height=420, key=key, alt=alt_text)
     elif view.chart is not None:
         spec = room_sized(slide_chart(view) or view.chart)
         if "hconcat" not in spec and "vconcat" not in spec:
             spec |= {"height": 430}
-        st.vega_lite_chart(spec=spec, width="stretch", key=key)
+        st.vega_lite_chart(spec=for_screen(spec), width="stretch", key=key, alt=alt_text)
 
 
 def words(view: View) -> None:
     if view.summary:
-        st.markdown(f"#### {plain(view.summary)}")
+        st.header(plain(view.summary), anchor=False)
     for bullet in [b for b in view.bullets if b != view.summary][:BULLETS_SHOWN]:
         st.markdown(f"- {plain(bullet)}")
     if len(view.bullets) > BULLETS_SHOWN:

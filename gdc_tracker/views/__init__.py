@@ -11,17 +11,46 @@ they cannot disagree on a figure, a source or the demo notice.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal, format_percent
 
 from gdc_tracker import provenance
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import DEFAULT_LANGUAGE, _, current_language
 
 REAL, DEMO = "real", "demo"
 ROW_KIND_COLUMN = "real_or_demo"  # per row: "real" or "demo"
 ROW_SOURCE_COLUMN = "source"  # per row: the value's source in words
+# English dates are written day first ("17 June 2025"); other languages as CLDR writes them.
+ENGLISH_DATE_PATTERNS = {"long": "d MMMM y", "medium": "dd MMM y"}
+
+
+# Numbers and dates in the reader's language
+
+
+def count_text(count: int) -> str:
+    """ "1,234": a count with the thousands separator of the reader's language."""
+    return format_decimal(count, locale=current_language())
+
+
+def plain_number_text(value: float) -> str:
+    """ "50", "0.5", "1,250": as many decimals as the value has, in the reader's language."""
+    return format_decimal(value, locale=current_language())
+
+
+def percent_text(part: int, whole: int) -> str:
+    """ "17%": `part` of `whole` as a whole percentage ("0%" of nothing)."""
+    return format_percent(part / whole if whole else 0, locale=current_language())
+
+
+def day_text(day: date, length: str = "long") -> str:
+    """ "17 June 2025" ("long") or "17 Jun 2025" ("medium"), in the reader's language."""
+    language = current_language()
+    pattern = ENGLISH_DATE_PATTERNS[length] if language == DEFAULT_LANGUAGE else length
+    return format_date(day, format=pattern, locale=language)
 
 
 @dataclass(frozen=True)
@@ -49,7 +78,10 @@ class About:
     def filters_text(self) -> str:
         if not self.filters:
             return _("none")
-        return "; ".join(f"{label}: {value}" for label, value in self.filters.items())
+        return "; ".join(
+            _("{label}: {value}").format(label=label, value=value)
+            for label, value in self.filters.items()
+        )
 
     def as_of_text(self) -> str:
         return format_as_of(self.as_of)
@@ -60,7 +92,7 @@ class About:
             return None
         if self.values:
             return _("Demo data, not official statistics: {demo} of {total} values shown").format(
-                demo=f"{self.demo_values:,}", total=f"{self.values:,}"
+                demo=count_text(self.demo_values), total=count_text(self.values)
             )
         return _("Demo data, not official statistics")
 
@@ -152,7 +184,9 @@ def format_as_of(value: datetime | None) -> str:
     if value is None or value is pd.NaT:
         return _("no data yet")
     value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return f"{value.day} {value:%B %Y %H:%M} UTC"
+    return _("{date} {time} UTC").format(
+        date=day_text(value.date()), time=format_time(value, "HH:mm", locale=current_language())
+    )
 
 
 def newest(times: Iterable[object]) -> datetime | None:
@@ -232,8 +266,12 @@ __all__ = [
     "Section",
     "View",
     "about_values",
+    "count_text",
+    "day_text",
     "demo_rows",
     "format_as_of",
     "newest",
+    "percent_text",
+    "plain_number_text",
     "with_row_provenance",
 ]

@@ -11,7 +11,8 @@ from datetime import date
 import pandas as pd
 from sqlmodel import Session
 
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import N_, _, ngettext
+from gdc_tracker.links import page_url
 from gdc_tracker.queries import changes
 from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds
 from gdc_tracker.views import (
@@ -23,6 +24,7 @@ from gdc_tracker.views import (
     Section,
     View,
     about_values,
+    count_text,
 )
 
 SLIDE_ROWS = 12  # changes a slide lists, newest first
@@ -30,18 +32,18 @@ BULLETS = 5
 TABLE_COLUMNS = ["kind", "subject", "detail", "when"]
 # The kinds of change in words, as a slide's table names them (one item each).
 KIND_WORDS = {
-    "entry corrected": "Correction",
-    "indicator status changed": "Indicator status change",
-    "status changed": "Initiative status change",
-    "milestone passed": "Milestone passed",
-    "milestone slipped": "Milestone slipped",
-    "initiative added": "Initiative added",
+    "entry corrected": N_("Correction"),
+    "indicator status changed": N_("Indicator status change"),
+    "status changed": N_("Initiative status change"),
+    "milestone passed": N_("Milestone passed"),
+    "milestone slipped": N_("Milestone slipped"),
+    "initiative added": N_("Initiative added"),
 }
 
 
 def _figures(counts: pd.DataFrame) -> tuple[Figure, ...]:
     return tuple(
-        Figure(value=f"{row.count:,}", label=_(changes.CHANGE_LABELS[row.kind]))
+        Figure(value=count_text(row.count), label=_(changes.CHANGE_LABELS[row.kind]))
         for row in counts.itertuples()
     )
 
@@ -70,7 +72,7 @@ def slide_table(listed: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:
     rows = rows.sort_values("at", ascending=False, kind="stable").head(SLIDE_ROWS)
     return pd.DataFrame(
         {
-            "kind": [_(KIND_WORDS.get(kind, kind)) for kind in rows["kind"]],
+            "kind": [_(KIND_WORDS[kind]) if kind in KIND_WORDS else kind for kind in rows["kind"]],
             "subject": rows["subject"].to_numpy(),
             "detail": rows["detail"].to_numpy(),
             "when": [changes.day_in_words(at.date()) for at in rows["at"]],
@@ -91,36 +93,48 @@ def _summary(counts: pd.DataFrame, since: date) -> str:
         "{loads} data loads are listed apart."
     ).format(
         date=changes.day_in_words(since),
-        entries=f"{_count(counts, 'entries added'):,}",
-        corrections=f"{_count(counts, 'entry corrected'):,}",
-        indicators=f"{_count(counts, 'indicator status changed'):,}",
-        initiatives=f"{_count(counts, 'status changed'):,}",
-        passed=f"{_count(counts, 'milestone passed'):,}",
-        slipped=f"{_count(counts, 'milestone slipped'):,}",
-        added=f"{_count(counts, 'initiative added'):,}",
-        loads=f"{_count(counts, 'data load'):,}",
+        entries=count_text(_count(counts, "entries added")),
+        corrections=count_text(_count(counts, "entry corrected")),
+        indicators=count_text(_count(counts, "indicator status changed")),
+        initiatives=count_text(_count(counts, "status changed")),
+        passed=count_text(_count(counts, "milestone passed")),
+        slipped=count_text(_count(counts, "milestone slipped")),
+        added=count_text(_count(counts, "initiative added")),
+        loads=count_text(_count(counts, "data load")),
+    )
+
+
+def _published_line(counts: dict[str, int]) -> str:
+    """ "12 new values published (and 3 demo values, not official statistics)"."""
+    real, demo = counts["real"], counts["demo"]
+    published = ngettext("{n} new value published", "{n} new values published", real).format(
+        n=count_text(real)
+    )
+    if not demo:
+        return published
+    demo_values = ngettext("{n} demo value", "{n} demo values", demo).format(n=count_text(demo))
+    return _("{published} (and {demo_values}, not official statistics)").format(
+        published=published, demo_values=demo_values
     )
 
 
 def _bullets(counts: dict[str, int], table: pd.DataFrame, loads: pd.DataFrame) -> tuple[str, ...]:
-    bullets = [
-        _("{real} new values published").format(real=f"{counts['real']:,}")
-        + (
-            _(" (and {demo} demo values, not official statistics)").format(
-                demo=f"{counts['demo']:,}"
-            )
-            if counts["demo"]
-            else ""
+    bullets = [_published_line(counts)]
+    bullets += [
+        _("{kind}: {subject} ({detail})").format(
+            kind=row.kind, subject=row.subject, detail=row.detail
         )
+        for row in table.itertuples()
     ]
-    bullets += [f"{row.kind}: {row.subject} ({row.detail})" for row in table.itertuples()]
     bullets = bullets[: BULLETS - 1] if len(loads) else bullets[:BULLETS]
     if len(loads):
         what = ", ".join(dict.fromkeys(loads["what"]))
         bullets.append(
-            _("{count} data loads ({what}), not counted as changes").format(
-                count=f"{len(loads):,}", what=what
-            )
+            ngettext(
+                "{count} data load ({what}), not counted as a change",
+                "{count} data loads ({what}), not counted as changes",
+                len(loads),
+            ).format(count=count_text(len(loads)), what=what)
         )
     return tuple(bullets)
 
@@ -160,7 +174,7 @@ def changes_view(
         bullets=_bullets(totals, table, loads),
         table=table,
         sections=_sections(since, values, totals, added, statuses, listed, loads, about),
-        link=f"/changes?since={since.isoformat()}",
+        link=page_url("/changes", {"since": since.isoformat()}),
     )
 
 
@@ -188,9 +202,9 @@ def _sections(
     again = _("Pick an earlier date to look further back.")
     shown = _("The newest {shown} of {total} values published since this date ({demo} demo).")
     note = shown.format(
-        shown=f"{len(values):,}",
-        total=f"{totals['real'] + totals['demo']:,}",
-        demo=f"{totals['demo']:,}",
+        shown=count_text(len(values)),
+        total=count_text(totals["real"] + totals["demo"]),
+        demo=count_text(totals["demo"]),
     )
     return (
         Section(

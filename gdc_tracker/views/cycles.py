@@ -8,7 +8,6 @@ focal point, and the chart of states by lead sector.
 
 from dataclasses import replace
 from datetime import date
-from urllib.parse import urlencode
 
 import altair as alt
 import pandas as pd
@@ -16,45 +15,59 @@ from sqlmodel import Session
 
 from gdc_tracker import cycles
 from gdc_tracker.errors import NotFound
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import N_, _
+from gdc_tracker.links import page_url
 from gdc_tracker.models import ReportingCycle
+from gdc_tracker.palette import PROGRESS_COLOURS
 from gdc_tracker.queries.changes import day_in_words
+from gdc_tracker.status import ProgressStatus
 from gdc_tracker.views import DEMO, REAL, About, Figure, Section, View, newest
 from gdc_tracker.views.indicator import chart_spec
 from gdc_tracker.views.reference import reference_source
 
-NO_CYCLE = "No reporting cycle is stored: an admin adds one on the Admin page."
-# Okabe-Ito: overdue vermillion, due yellow, submitted sky blue, updated green.
+NO_CYCLE = N_("No reporting cycle is stored: an admin adds one on the Admin page.")
+# The progress palette's colours, at 3:1 or more on the page: overdue dark red, due ochre,
+# submitted blue, updated green.
 STATE_COLOURS = {
-    cycles.OVERDUE: "#D55E00",
-    cycles.DUE: "#F0E442",
-    cycles.SUBMITTED: "#56B4E9",
-    cycles.UPDATED: "#009E73",
+    cycles.OVERDUE: PROGRESS_COLOURS[ProgressStatus.DETERIORATION],
+    cycles.DUE: PROGRESS_COLOURS[ProgressStatus.LIMITED],
+    cycles.SUBMITTED: PROGRESS_COLOURS[ProgressStatus.ON_TRACK],
+    cycles.UPDATED: PROGRESS_COLOURS[ProgressStatus.TARGET_MET],
 }
+# English, marked for the catalogues: `state_word` and `_board_in_words` translate them.
 STATE_WORDS = {
-    cycles.OVERDUE: _("overdue"),
-    cycles.DUE: _("due"),
-    cycles.SUBMITTED: _("submitted, awaiting review"),
-    cycles.UPDATED: _("updated"),
+    cycles.OVERDUE: N_("overdue"),
+    cycles.DUE: N_("due"),
+    cycles.SUBMITTED: N_("submitted, awaiting review"),
+    cycles.UPDATED: N_("updated"),
 }
 BOARD_WORDS = {
-    "name": _("Initiative"),
-    "slug": _("Initiative code"),
-    "lead_sector": _("Lead sector"),
-    "focal_point": _("Focal point"),
-    "status": _("Status"),
-    "last_update": _("Last update in the cycle"),
-    "review_state": _("Review state"),
-    "real_or_demo": _("Real or demo"),
-    "state": _("State"),
+    "name": N_("Initiative"),
+    "slug": N_("Initiative code"),
+    "lead_sector": N_("Lead sector"),
+    "focal_point": N_("Focal point"),
+    "status": N_("Status"),
+    "last_update": N_("Last update in the cycle"),
+    "review_state": N_("Review state"),
+    "real_or_demo": N_("Real or demo"),
+    "state": N_("State"),
 }
+
+
+def state_word(state: str) -> str:
+    """An initiative's state in the cycle, in the reader's language ("overdue")."""
+    return _(STATE_WORDS[state])
+
+
+def _column_words(columns: dict[str, str]) -> dict[str, str]:
+    return {column: _(words) for column, words in columns.items()}
 
 
 def _board_in_words(board: pd.DataFrame) -> pd.DataFrame:
     """The board with its columns and states in words; "demo" on a demo update."""
     kind = board["is_demo"].map({True: DEMO, False: REAL}).where(board["review_state"] != "none")
-    shown = board.assign(real_or_demo=kind.fillna(""), state=board["state"].map(STATE_WORDS))
-    return shown[list(BOARD_WORDS)].rename(columns=BOARD_WORDS)
+    shown = board.assign(real_or_demo=kind.fillna(""), state=board["state"].map(state_word))
+    return shown[list(BOARD_WORDS)].rename(columns=_column_words(BOARD_WORDS))
 
 
 def state_counts(board: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -68,8 +81,8 @@ def state_counts(board: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 def _counts_in_words(counts: pd.DataFrame, by: str) -> pd.DataFrame:
-    words = {state: STATE_WORDS[state].capitalize() for state in cycles.STATES}
-    return counts.rename(columns={by: BOARD_WORDS[by], **words, "initiatives": _("Initiatives")})
+    words = {state: state_word(state).capitalize() for state in cycles.STATES}
+    return counts.rename(columns={by: _(BOARD_WORDS[by]), **words, "initiatives": _("Initiatives")})
 
 
 def states_chart(board: pd.DataFrame, title: str) -> alt.Chart:
@@ -82,9 +95,9 @@ def states_chart(board: pd.DataFrame, title: str) -> alt.Chart:
     )
     counts = counts.assign(
         rank=counts["state"].map({s: i for i, s in enumerate(cycles.STATES)}),
-        label=counts["state"].map(STATE_WORDS),
+        label=counts["state"].map(state_word),
     )
-    labels = [STATE_WORDS[state] for state in cycles.STATES]
+    labels = [state_word(state) for state in cycles.STATES]
     return (
         alt.Chart(counts[counts["count"] > 0], title=title)
         .mark_bar()
@@ -200,7 +213,7 @@ def current_cycle_name(session: Session, *, today: date) -> str | None:
 
 def page_link(name: str) -> str:
     """The path and query of the Implementation page showing the same board."""
-    return "/implementation?" + urlencode({"view": "cycle", "cycle": name})
+    return page_url("/implementation", {"view": "cycle", "cycle": name})
 
 
 def _chosen(session: Session, cycle: str | None, today: date) -> ReportingCycle | None:
@@ -228,7 +241,7 @@ def update_cycle_view(
             )
         )
         title = _("Reporting cycle") if cycle is None else cycle
-        link = page_link(cycle) if cycle else "/implementation?view=cycle"
+        link = page_link(cycle) if cycle else page_url("/implementation", {"view": "cycle"})
         return View(kind="update_cycle", about=About(title=title), link=link, problem=problem)
     board = cycles.cycle_board(session, chosen.name, today)
     tally = _tally(board)
@@ -254,7 +267,9 @@ __all__ = [
     "NO_CYCLE",
     "STATE_WORDS",
     "current_cycle_name",
+    "page_link",
     "state_counts",
+    "state_word",
     "states_chart",
     "update_cycle_view",
 ]

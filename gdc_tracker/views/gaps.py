@@ -8,22 +8,35 @@ countries) or a country. The `About` names the sources of the real values counte
 how many cells have demo values only: a demo value never fills a gap.
 """
 
-from urllib.parse import urlencode
-
 import altair as alt
 import pandas as pd
 from sqlmodel import Session
 
 from gdc_tracker import provenance
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import N_, _
+from gdc_tracker.links import page_url
+from gdc_tracker.palette import PROGRESS_COLOURS
 from gdc_tracker.queries import gaps as queries
-from gdc_tracker.views import About, Figure, View, newest
+from gdc_tracker.status import ProgressStatus
+from gdc_tracker.views import About, Figure, View, count_text, newest, percent_text
 from gdc_tracker.views.indicator import chart_spec
 
 PUBLISHED, PARTLY, DEMO_ONLY, NONE = "published", "partly published", "demo only", "none"
 STATES = [PUBLISHED, PARTLY, DEMO_ONLY, NONE]
-# Okabe-Ito, as the other charts: a real value green, part of them sky blue, demo orange.
-STATE_COLOURS = ["#009E73", "#56B4E9", "#E69F00", "#DDDDDD"]
+STATE_WORDS = {  # English, marked for the catalogues: `state_word` translates them
+    PUBLISHED: N_("published"),
+    PARTLY: N_("partly published"),
+    DEMO_ONLY: N_("demo only"),
+    NONE: N_("none"),
+}
+# The progress palette's colours (3:1 or more on the page): a real value green, part of them
+# blue, demo only dark amber; none a light grey, as an empty cell reads.
+STATE_COLOURS = [
+    PROGRESS_COLOURS[ProgressStatus.TARGET_MET],
+    PROGRESS_COLOURS[ProgressStatus.ON_TRACK],
+    PROGRESS_COLOURS[ProgressStatus.MODERATE],
+    "#DDDDDD",
+]
 COUNT_COLUMNS = ["geographies", "real", "demo_only", "none"]
 ROW_HEIGHT = 22
 YEAR_WIDTH = 38
@@ -31,17 +44,49 @@ FIRST_YEAR = 1990  # the first year the page offers (ITU's series start about th
 YEARS_SHOWN = 15  # the page's default window: the last fifteen years
 MOST_YEARS_WITH_COUNTS = 20  # beyond it a cell is too narrow to print "12/35" in
 LEVEL_WORDS = {
-    queries.BY_REGION: _("ITU regions (each cell counts the region's countries)"),
-    queries.BY_COUNTRY: _("countries"),
+    queries.BY_REGION: N_("ITU regions (each cell counts the region's countries)"),
+    queries.BY_COUNTRY: N_("countries"),
 }
-UNIT_WORDS = {queries.BY_COUNTRY: _("country"), queries.BY_REGION: _("region")}
+MIXED = "geography"  # what a cell counts when indicators of both levels are shown
+# What a cell counts, by unit: the figures' labels (a real value, demo only, none).
+FIGURE_LABELS = {
+    queries.BY_COUNTRY: (
+        N_("of country-years have a published real value"),
+        N_("country-years have demo values only"),
+        N_("country-years have no value"),
+    ),
+    queries.BY_REGION: (
+        N_("of region-years have a published real value"),
+        N_("region-years have demo values only"),
+        N_("region-years have no value"),
+    ),
+    MIXED: (
+        N_("of geography-years have a published real value"),
+        N_("geography-years have demo values only"),
+        N_("geography-years have no value"),
+    ),
+}
+SUMMARIES = {
+    queries.BY_COUNTRY: N_(
+        "{what}, {years}: {real} of {cells} country-years have a published real value, "
+        "{demo} demo values only and {none} none."
+    ),
+    queries.BY_REGION: N_(
+        "{what}, {years}: {real} of {cells} region-years have a published real value, "
+        "{demo} demo values only and {none} none."
+    ),
+    MIXED: N_(
+        "{what}, {years}: {real} of {cells} geography-years have a published real value, "
+        "{demo} demo values only and {none} none."
+    ),
+}
 
 
 # Cells in words
 
 
 def state_of(geographies: int, real: int, demo_only: int) -> str:
-    """A cell in words: "published" when every geography it counts has a real value,
+    """A cell's state: "published" when every geography it counts has a real value,
     "partly published" when some do, "demo only" when none has but some have demo values,
     "none" when nothing is published."""
     if real and real >= geographies:
@@ -49,6 +94,11 @@ def state_of(geographies: int, real: int, demo_only: int) -> str:
     if real:
         return PARTLY
     return DEMO_ONLY if demo_only else NONE
+
+
+def state_word(state: str) -> str:
+    """A cell's state in the reader's language."""
+    return _(STATE_WORDS[state])
 
 
 def with_states(cells: pd.DataFrame) -> pd.DataFrame:
@@ -83,7 +133,7 @@ def wide_table(data: pd.DataFrame, chosen: str | None, by: str) -> pd.DataFrame:
     years; the last row adds up every row."""
     key, label = _row_key(chosen), _row_label(chosen)
     single = bool((data["geographies"] == 1).all())
-    cells = data.assign(cell=data["state"] if single else data["real"])
+    cells = data.assign(cell=data["state"].map(state_word) if single else data["real"])
     wide = cells.pivot(index=key, columns="year", values="cell")
     rows = data.groupby(key, sort=False).agg(
         label=(label, "first"),
@@ -117,17 +167,22 @@ def _total_row(data: pd.DataFrame, single: bool, years: list[str], of: int) -> p
 
 
 def _wide_words(chosen: str | None, by: str, single: bool) -> dict[str, str]:
-    counted = _("years") if single else _("cells")
     first = (
         _("Indicator") if chosen is None else _("ITU region") if by == "region" else _("Country")
     )
-    return {
-        "label": first,
-        "of": _("Geographies counted"),
-        "real": _("Published real ({counted})").format(counted=counted),
-        "demo_only": _("Demo only ({counted})").format(counted=counted),
-        "none": _("None ({counted})").format(counted=counted),
-    }
+    if single:
+        counts = {
+            "real": _("Published real (years)"),
+            "demo_only": _("Demo only (years)"),
+            "none": _("None (years)"),
+        }
+    else:
+        counts = {
+            "real": _("Published real (cells)"),
+            "demo_only": _("Demo only (cells)"),
+            "none": _("None (cells)"),
+        }
+    return {"label": first, "of": _("Geographies counted"), **counts}
 
 
 # The heat map
@@ -139,7 +194,10 @@ def heat_map(data: pd.DataFrame, chosen: str | None, title: str) -> alt.LayerCha
     label = _row_label(chosen)
     order = list(dict.fromkeys(data[label]))
     years = sorted(data["year"].unique())
-    shown = data.assign(counted=data["real"].astype(str) + "/" + data["geographies"].astype(str))
+    shown = data.assign(
+        counted=data["real"].astype(str) + "/" + data["geographies"].astype(str),
+        state=data["state"].map(state_word),
+    )
     base = alt.Chart(shown, title=title).encode(
         x=alt.X("year:O", title=_("Year"), sort=years, axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{label}:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
@@ -148,7 +206,7 @@ def heat_map(data: pd.DataFrame, chosen: str | None, title: str) -> alt.LayerCha
         color=alt.Color(
             "state:N",
             title=_("Value"),
-            scale=alt.Scale(domain=STATES, range=STATE_COLOURS),
+            scale=alt.Scale(domain=[state_word(state) for state in STATES], range=STATE_COLOURS),
             legend=alt.Legend(orient="top"),
         ),
         tooltip=[
@@ -173,33 +231,25 @@ def heat_map(data: pd.DataFrame, chosen: str | None, title: str) -> alt.LayerCha
 
 
 def _unit(data: pd.DataFrame, by: str, chosen: str | None) -> str:
-    """What a cell counts, in words: "country", "region", or "geography" when mixed."""
+    """What a cell counts: "country", "region", or "geography" (`MIXED`) when mixed."""
     if chosen is not None and by == queries.BY_COUNTRY:
-        return UNIT_WORDS[queries.BY_COUNTRY]
+        return queries.BY_COUNTRY
     levels = set(data["level"]) if "level" in data else set()
-    return UNIT_WORDS[levels.pop()] if len(levels) == 1 else _("geography")
+    return levels.pop() if len(levels) == 1 else MIXED
 
 
 def _totals(data: pd.DataFrame) -> dict[str, int]:
     return {name: int(data[name].sum()) for name in COUNT_COLUMNS}
 
 
-def _percent(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.0f}%" if whole else "0%"
-
-
 def figures_of(totals: dict[str, int], unit: str) -> tuple[Figure, ...]:
-    cells = _("{unit}-years").format(unit=unit)
+    """The share of cells with a real value, and how many have demo values only or none;
+    `unit` is what a cell counts ("country", "region" or `MIXED`)."""
+    real, demo_only, none = FIGURE_LABELS[unit]
     return (
-        Figure(
-            value=_percent(totals["real"], totals["geographies"]),
-            label=_("of {cells} have a published real value").format(cells=cells),
-        ),
-        Figure(
-            value=f"{totals['demo_only']:,}",
-            label=_("{cells} have demo values only").format(cells=cells),
-        ),
-        Figure(value=f"{totals['none']:,}", label=_("{cells} have no value").format(cells=cells)),
+        Figure(value=percent_text(totals["real"], totals["geographies"]), label=_(real)),
+        Figure(value=count_text(totals["demo_only"]), label=_(demo_only)),
+        Figure(value=count_text(totals["none"]), label=_(none)),
     )
 
 
@@ -208,17 +258,13 @@ def _years_text(years: list[int]) -> str:
 
 
 def summary_of(what: str, years: list[int], totals: dict[str, int], unit: str) -> str:
-    return _(
-        "{what}, {years}: {real} of {cells} {unit}-years have a published real value, "
-        "{demo} demo values only and {none} none."
-    ).format(
+    return _(SUMMARIES[unit]).format(
         what=what,
         years=_years_text(years),
-        real=f"{totals['real']:,}",
-        cells=f"{totals['geographies']:,}",
-        unit=unit,
-        demo=f"{totals['demo_only']:,}",
-        none=f"{totals['none']:,}",
+        real=count_text(totals["real"]),
+        cells=count_text(totals["geographies"]),
+        demo=count_text(totals["demo_only"]),
+        none=count_text(totals["none"]),
     )
 
 
@@ -235,7 +281,7 @@ def sources_of(values: pd.DataFrame) -> tuple[str, ...]:
 def filters_in_words(name: str, by: str, years: list[int]) -> dict[str, str]:
     words = {
         _("Indicator"): name,
-        _("Geographies"): LEVEL_WORDS[by],
+        _("Geographies"): _(LEVEL_WORDS[by]),
         _("Values counted"): _("published, undivided values (a breakdown alone does not count)"),
     }
     if years:
@@ -250,7 +296,7 @@ def page_link(indicator: str | None, by: str, year_from: int | None, year_to: in
         query["indicator"] = indicator
     query["by"] = by
     query |= {k: v for k, v in (("year_from", year_from), ("year_to", year_to)) if v is not None}
-    return "/implementation?" + urlencode(query)
+    return page_url("/implementation", query)
 
 
 # The view
@@ -287,14 +333,12 @@ def _left_out(indicators: pd.DataFrame, by: str) -> tuple[str, ...]:
     left = indicators[~indicators["code"].isin(queries.counted(indicators, by)["code"])]
     if left.empty:
         return ()
-    why = (
-        _("reported for the world only")
+    line = (
+        _("Not in this matrix (reported for the world only): {names}.")
         if by == queries.BY_REGION
-        else _("not reported for countries")
+        else _("Not in this matrix (not reported for countries): {names}.")
     )
-    return (
-        _("Not in this matrix ({why}): {names}.").format(why=why, names=", ".join(left["name"])),
-    )
+    return (line.format(names=", ".join(left["name"])),)
 
 
 def _name(indicators: pd.DataFrame, indicator: str | None) -> str:
@@ -368,8 +412,11 @@ __all__ = [
     "PARTLY",
     "PUBLISHED",
     "STATES",
+    "STATE_WORDS",
     "data_gaps_view",
     "heat_map",
+    "page_link",
     "state_of",
+    "state_word",
     "wide_table",
 ]

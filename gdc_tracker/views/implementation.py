@@ -11,14 +11,14 @@ pages the links cite, and the tracker's own editorial links, named as such.
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
-from urllib.parse import urlencode
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from gdc_tracker.charts import implementation as charts
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import N_, _, ngettext
+from gdc_tracker.links import page_url
 from gdc_tracker.models import Basis, Framework, Initiative
 from gdc_tracker.palette import progress_label
 from gdc_tracker.queries import implementation as queries
@@ -27,59 +27,81 @@ from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds
 from gdc_tracker.views import About, Figure, Section, View, about_values, newest
 from gdc_tracker.views.indicator import chart_spec
 
+# English, marked for the catalogues: shown through `framework_name`, `column_names`...
 FRAMEWORK_NAMES = {
-    Framework.GDC: _("GDC commitments and actions"),
-    Framework.WSIS: _("WSIS action lines"),
-    Framework.SDG: _("SDGs and their targets"),
-    Framework.KAP: _("Kigali Action Plan priorities"),
-    Framework.UMC: _("2030 targets for universal and meaningful connectivity"),
-    queries.REGIONAL: _("ITU-D regional initiatives"),
+    Framework.GDC: N_("GDC commitments and actions"),
+    Framework.WSIS: N_("WSIS action lines"),
+    Framework.SDG: N_("SDGs and their targets"),
+    Framework.KAP: N_("Kigali Action Plan priorities"),
+    Framework.UMC: N_("2030 targets for universal and meaningful connectivity"),
+    queries.REGIONAL: N_("ITU-D regional initiatives"),
 }
 FRAMEWORK_SOURCES = {
-    Framework.GDC: _(
+    Framework.GDC: N_(
         "United Nations General Assembly resolution A/RES/79/1, annex: "
         "Global Digital Compact (22 September 2024)"
     ),
-    Framework.WSIS: _("WSIS Geneva Plan of Action (2003)"),
-    Framework.SDG: _("United Nations, the 2030 Agenda for Sustainable Development"),
-    Framework.KAP: _("ITU, Kigali Action Plan (WTDC-22)"),
-    Framework.UMC: _(
+    Framework.WSIS: N_("WSIS Geneva Plan of Action (2003)"),
+    Framework.SDG: N_("United Nations, the 2030 Agenda for Sustainable Development"),
+    Framework.KAP: N_("ITU, Kigali Action Plan (WTDC-22)"),
+    Framework.UMC: N_(
         "ITU and the Office of the Secretary-General's Envoy on Technology, "
         "targets for universal and meaningful digital connectivity by 2030"
     ),
-    queries.REGIONAL: _("ITU, Kigali Action Plan (WTDC-22), regional initiatives"),
+    queries.REGIONAL: N_("ITU, Kigali Action Plan (WTDC-22), regional initiatives"),
 }
 COLUMNS = {
-    "sector": _("Lead sector"),
-    "region": _("ITU region"),
-    "initiative": _("ITU action"),
+    "sector": N_("Lead sector"),
+    "region": N_("ITU region"),
+    "initiative": N_("ITU action"),
 }
-COLUMN_WORDS = {
-    "sector": _("lead sector"),
-    "region": _("ITU region"),
-    "initiative": _("ITU action"),
+# The map's title by its columns (a whole title each, so that it translates as one).
+TITLES = {
+    "sector": N_("GDC Implementation Map · {name} by lead sector"),
+    "region": N_("GDC Implementation Map · {name} by ITU region"),
+    "initiative": N_("GDC Implementation Map · {name} by ITU action"),
 }
 LEVELS = {
-    "actions": _("Every commitment and its lettered actions"),
-    "paragraphs": _("Commitment paragraphs only"),
+    "actions": N_("Every commitment and its lettered actions"),
+    "paragraphs": N_("Commitment paragraphs only"),
 }
 NAMED_COPIES = 2  # beyond it the source line counts the copies; each row names its own
-EDITORIAL_SOURCE = _("GDC Tracker's editorial links (not stated by ITU)")
-C25_52_SOURCE = _("ITU Council document C25/52")
-NOT_CHECKED = _("not checked against a public copy")
-SDG_ROLL_RULE = _(
+EDITORIAL_SOURCE = N_("GDC Tracker's editorial links (not stated by ITU)")
+C25_52_SOURCE = N_("ITU Council document C25/52")
+NOT_CHECKED = N_("not checked against a public copy")
+SDG_ROLL_RULE = N_(
     "A goal counts the ITU actions linked to it or to any of its targets; a target counts "
     "those linked to it or to its whole goal."
 )
-COVERAGE_NOTE = _(
+COVERAGE_NOTE = N_(
     "Only the GDC paragraphs and actions checked against a public copy of the adopted text "
     "are listed; the others are left out, not guessed (data/reference/README.md names them). "
     "Each item links to the official text."
 )
-ROLL_RULE = _(
+ROLL_RULE = N_(
     "A paragraph counts the ITU actions linked to it or to any of its lettered actions; "
     "an action counts those linked to it or to its whole paragraph."
 )
+
+
+def framework_name(framework: str) -> str:
+    """The framework's name in the reader's language ("WSIS action lines")."""
+    return _(FRAMEWORK_NAMES[framework])
+
+
+def framework_names() -> dict[str, str]:
+    """Every framework the map offers: code -> name in the reader's language."""
+    return {str(code): _(name) for code, name in FRAMEWORK_NAMES.items()}
+
+
+def column_names() -> dict[str, str]:
+    """What the map's columns can group by: code -> name in the reader's language."""
+    return {code: _(name) for code, name in COLUMNS.items()}
+
+
+def level_names() -> dict[str, str]:
+    """Which GDC rows the map can show: code -> words in the reader's language."""
+    return {code: _(words) for code, words in LEVELS.items()}
 
 
 def basis_words(basis: object, section: object, url: object) -> str:
@@ -151,23 +173,32 @@ def map_sources(framework: str, links: pd.DataFrame, checked: Iterable[object]) 
     copies = {
         copy.strip() for c in checked if isinstance(c, str) for copy in c.split(" ; ") if copy
     }
-    text = FRAMEWORK_SOURCES[framework]
+    text = _(FRAMEWORK_SOURCES[framework])
     if 0 < len(copies) <= NAMED_COPIES:
-        text += " · " + _("checked against {copies}").format(copies=" ; ".join(sorted(copies)))
-    elif copies:
-        text += " · " + _("checked against {n} public copies, named in each row").format(
-            n=len(copies)
+        text = _("{source} · checked against {copies}").format(
+            source=text, copies=" ; ".join(sorted(copies))
         )
+    elif copies:
+        text = ngettext(
+            "{source} · checked against {n} public copy, named in each row",
+            "{source} · checked against {n} public copies, named in each row",
+            len(copies),
+        ).format(source=text, n=len(copies))
     sources = [text]
     bases = _basis_counts(links)
     if bases[Basis.C25_52]:
-        sources.append(C25_52_SOURCE)
+        sources.append(_(C25_52_SOURCE))
     if bases[Basis.PUBLIC]:
         urls = sorted(links.loc[links["basis"] == Basis.PUBLIC, "url"].dropna().unique())
-        shown = urls if len(urls) <= 2 else [*urls[:2], _("{n} more").format(n=len(urls) - 2)]
+        more = len(urls) - 2
+        shown = (
+            urls
+            if more <= 0
+            else [*urls[:2], ngettext("{n} more", "{n} more", more).format(n=more)]
+        )
         sources.append(_("public information: {urls}").format(urls=" ; ".join(shown)))
     if bases[Basis.EDITORIAL]:
-        sources.append(EDITORIAL_SOURCE)
+        sources.append(_(EDITORIAL_SOURCE))
     return tuple(sources)
 
 
@@ -175,18 +206,18 @@ def map_link(framework: str, columns: str, objective: int | None, level: str, **
     params = {"framework": framework, "columns": columns, "level": level}
     if objective is not None:
         params["objective"] = str(objective)
-    return "/implementation?" + urlencode(params | extra)
+    return page_url("/implementation", params | extra)
 
 
 def _filters(
     session: Session, framework: str, columns: str, objective: int | None, level: str
 ) -> dict[str, str]:
-    chosen = {_("Framework"): FRAMEWORK_NAMES[framework], _("Columns"): COLUMNS[columns]}
+    chosen = {_("Framework"): framework_name(framework), _("Columns"): _(COLUMNS[columns])}
     if objective is not None and framework == Framework.GDC:
         title = queries.objective_titles(session).get(objective, "")
         chosen[_("GDC objective")] = f"{objective}. {title}"
     if framework == Framework.GDC:
-        chosen[_("Rows")] = LEVELS[level]
+        chosen[_("Rows")] = _(LEVELS[level])
     return chosen
 
 
@@ -211,7 +242,7 @@ def _wide_table(
         total=table["total"].fillna(0).astype(int),
         itu_actions=table["itu_actions"].fillna(""),
         bases=table["bases"].fillna(""),
-        checked_against=table["checked_against"].fillna(NOT_CHECKED),
+        checked_against=table["checked_against"].fillna(_(NOT_CHECKED)),
         sdgs=table["sdgs"].map(lambda tags: "; ".join(tags)),
     )
     table["no_itu_action"] = table["total"] == 0
@@ -230,7 +261,7 @@ def _wide_table(
         "checked_against",
     ]
     shown = table[keep].merge(wide, left_on="code", right_index=True, how="left")
-    return shown.assign(real_or_demo="real", source=FRAMEWORK_SOURCES[framework])
+    return shown.assign(real_or_demo="real", source=_(FRAMEWORK_SOURCES[framework]))
 
 
 def _figures(
@@ -262,7 +293,7 @@ def _figures(
 
 def _summary(framework: str, rows: pd.DataFrame, totals: pd.Series) -> str:
     without = rows.loc[totals.values == 0, "code"].tolist()
-    name = FRAMEWORK_NAMES[framework]
+    name = framework_name(framework)
     if not len(rows):
         return ""
     if not without:
@@ -270,13 +301,11 @@ def _summary(framework: str, rows: pd.DataFrame, totals: pd.Series) -> str:
             n=len(rows), name=name
         )
     listed = ", ".join(without[:12]) + (" …" if len(without) > 12 else "")
-    if len(without) == 1:
-        return _("1 of the {n} items ({name}) has no ITU action: {listed}.").format(
-            n=len(rows), name=name, listed=listed
-        )
-    return _("{gaps} of the {n} items ({name}) have no ITU action: {listed}.").format(
-        gaps=len(without), n=len(rows), name=name, listed=listed
-    )
+    return ngettext(
+        "{gaps} of the {n} items ({name}) has no ITU action: {listed}.",
+        "{gaps} of the {n} items ({name}) have no ITU action: {listed}.",
+        len(without),
+    ).format(gaps=len(without), n=len(rows), name=name, listed=listed)
 
 
 def _links_section(rows: pd.DataFrame, covered: pd.DataFrame) -> Section:
@@ -323,9 +352,7 @@ def implementation_map_view(
     links = queries.links(session, framework)
     covered = queries.covering_links(queries.items(session, framework), links)
     covered = covered[covered["item_id"].isin(scope["item_id"])]
-    title = _("GDC Implementation Map · {name} by {columns}").format(
-        name=FRAMEWORK_NAMES[framework], columns=COLUMN_WORDS[columns]
-    )
+    title = _(TITLES[columns]).format(name=framework_name(framework))
     about = About(
         title=title,
         filters=_filters(session, framework, columns, objective, level),
@@ -354,7 +381,7 @@ def implementation_map_view(
         total_rows,
         row_order=list(rows["label"]),
         column_order=column_order,
-        column_title=COLUMNS[columns],
+        column_title=_(COLUMNS[columns]),
         title=title,
     )
     data = _wide_table(framework, rows, grid, covered, column_order)
@@ -388,9 +415,9 @@ def _notes(framework: str, summary: str) -> tuple[str, ...]:
     the GDC rows leave out."""
     notes = [summary]
     if framework in (Framework.GDC, Framework.SDG):
-        notes.append(ROLL_RULE if framework == Framework.GDC else SDG_ROLL_RULE)
+        notes.append(_(ROLL_RULE) if framework == Framework.GDC else _(SDG_ROLL_RULE))
     if framework == Framework.GDC:
-        notes.append(COVERAGE_NOTE)
+        notes.append(_(COVERAGE_NOTE))
     return tuple(notes)
 
 
@@ -425,7 +452,7 @@ def item_view(
             kind="implementation_item",
             about=About(title=code),
             problem=_("There is no item “{code}” in {name}.").format(
-                code=code, name=FRAMEWORK_NAMES[framework]
+                code=code, name=framework_name(framework)
             ),
         )
     item = found.iloc[0]
@@ -436,7 +463,7 @@ def item_view(
     about = about_values(
         updates.assign(source=updates["source"].fillna("").astype(str)),
         title=f"{item['code']} · {item['title']}",
-        filters={_("Framework"): FRAMEWORK_NAMES[framework]},
+        filters={_("Framework"): framework_name(framework)},
     )
     about = About(
         title=about.title,
@@ -476,7 +503,7 @@ def _item_facts(item: pd.Series, *, regional: bool = False) -> tuple[str, ...]:
         _("Checked against: {copy}").format(
             copy=item["checked_against"]
             if isinstance(item["checked_against"], str)
-            else NOT_CHECKED
+            else _(NOT_CHECKED)
         ),
         _("Note: {note}").format(note=item["note"]) if isinstance(item["note"], str) else "",
     ]
@@ -487,9 +514,9 @@ def _item_summary(item: pd.Series, mine: pd.DataFrame) -> str:
     count = mine["initiative_id"].nunique()
     if not count:
         return _("No ITU action is linked to {code} yet.").format(code=item["code"])
-    if count == 1:
-        return _("1 ITU action is linked to {code}.").format(code=item["code"])
-    return _("{n} ITU actions are linked to {code}.").format(code=item["code"], n=count)
+    return ngettext(
+        "{n} ITU action is linked to {code}.", "{n} ITU actions are linked to {code}.", count
+    ).format(code=item["code"], n=count)
 
 
 def _actions_table(
@@ -562,7 +589,7 @@ def initiative_links_view(session: Session, *, slug: str, name: str) -> View:
     links = links.assign(rank=links["framework"].map(order)).sort_values(["rank"], kind="stable")
     shown = pd.DataFrame(
         {
-            _("Framework"): links["framework"].map(lambda f: FRAMEWORK_NAMES[f]),
+            _("Framework"): links["framework"].map(framework_name),
             _("Reference"): links["code"],
             _("Item"): links["title"],
             _("Basis of the link"): [
@@ -572,7 +599,7 @@ def initiative_links_view(session: Session, *, slug: str, name: str) -> View:
         }
     )
     frameworks = links["framework"].unique()
-    sources = [FRAMEWORK_SOURCES[f] for f in frameworks]
+    sources = [_(FRAMEWORK_SOURCES[f]) for f in frameworks]
     sources += list(map_sources(Framework.GDC, links, [])[1:])
     about = About(
         title=_("Frameworks · {name}").format(name=name),

@@ -9,15 +9,16 @@ words, so the page only reads filters and draws.
 
 from collections.abc import Sequence
 from dataclasses import replace
-from urllib.parse import urlencode
 
 import altair as alt
 import pandas as pd
 from sqlmodel import Session
 
 from gdc_tracker import provenance
+from gdc_tracker.chart_locale import localise_chart
 from gdc_tracker.charts import indicators as indicator_charts
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import N_, _
+from gdc_tracker.links import page_url
 from gdc_tracker.maps import format_value
 from gdc_tracker.models import WORLD_CODE
 from gdc_tracker.palette import progress_label
@@ -31,11 +32,11 @@ INTERNET_USE = "UMC_INTERNET_USE"  # the indicator published by sex, for the gen
 ALL_REGIONS = "ALL"  # compare the world and the ITU regions rather than one's countries
 LATEST = "latest"  # connectivity: each country's latest values, whatever their year
 GAPS_SHOWN = 10
-VIEW_NAMES = {
-    "series": _("Time series and target"),
-    "compare": _("Compare regions or countries"),
-    "gender": _("Gender gap"),
-    "connectivity": _("Universal vs meaningful connectivity"),
+VIEW_NAMES = {  # English, marked for the catalogues: `view_names` translates them
+    "series": N_("Time series and target"),
+    "compare": N_("Compare regions or countries"),
+    "gender": N_("Gender gap"),
+    "connectivity": N_("Universal vs meaningful connectivity"),
 }
 # `is_demo` stays beside `real_or_demo`: the files read it to say real or demo per row.
 SERIES_COLUMNS = [
@@ -82,18 +83,25 @@ __all__ = [
     "indicator_years",
     "series_view",
     "status_view",
+    "view_names",
 ]
 
 
 def chart_spec(chart: alt.TopLevelMixin) -> dict:
-    """The Vega-Lite specification; a long series (every country over 25 years) must draw."""
+    """The Vega-Lite specification, with the reader's number and date formats; a long
+    series (every country over 25 years) must draw."""
     with alt.data_transformers.disable_max_rows():
-        return chart.to_dict()
+        return localise_chart(chart.to_dict())
 
 
 def page_link(**query: object) -> str:
     """The path and query of the Indicators page showing the same view."""
-    return "/indicators?" + urlencode(query, doseq=True)
+    return page_url("/indicators", query)
+
+
+def view_names() -> dict[str, str]:
+    """The Indicators page's views: code -> name in the reader's language."""
+    return {code: _(name) for code, name in VIEW_NAMES.items()}
 
 
 def reference(session: Session, code: str) -> pd.Series | None:
@@ -104,7 +112,7 @@ def reference(session: Session, code: str) -> pd.Series | None:
 
 def page_title(ref: pd.Series, view: str) -> str:
     """ "Individuals using the Internet · Time series and target"."""
-    return _("{indicator} · {view}").format(indicator=ref["name"], view=VIEW_NAMES[view])
+    return _("{indicator} · {view}").format(indicator=ref["name"], view=_(VIEW_NAMES[view]))
 
 
 def missing(code: str, link: str) -> View:
@@ -146,9 +154,9 @@ def indicator_names(session: Session) -> dict[str, str]:
 
 def geography_labels(session: Session) -> dict[str, str]:
     """World, regions and countries: code -> name, a region marked "(ITU region)"."""
-    suffix = {"region": " " + _("(ITU region)")}
     return {
-        g.code: g.name + suffix.get(g.kind, "") for g in overview.geographies(session).itertuples()
+        g.code: _("{name} (ITU region)").format(name=g.name) if g.kind == "region" else g.name
+        for g in overview.geographies(session).itertuples()
     }
 
 
@@ -156,7 +164,7 @@ def compare_choices(session: Session) -> dict[str, str]:
     """What can be compared: the world and the ITU regions, or one region's countries."""
     regions = overview.geographies(session).query("kind == 'region'")
     return {ALL_REGIONS: _("The world and the ITU regions")} | {
-        r.code: _("Countries of") + f" {r.name}" for r in regions.itertuples()
+        r.code: _("Countries of {region}").format(region=r.name) for r in regions.itertuples()
     }
 
 
@@ -170,7 +178,7 @@ def connectivity_years(session: Session) -> dict[str, str]:
     """The years the connectivity scatter can show, newest first after "latest"."""
     years = indicator_years(session, code=INTERNET_USE)
     return {LATEST: _("Latest each country has")} | {
-        str(year): _("At or before") + f" {year}" for year in reversed(years)
+        str(year): _("At or before {year}").format(year=year) for year in reversed(years)
     }
 
 
@@ -431,7 +439,7 @@ def connectivity_view(session: Session, *, year: int | None = None) -> View:
     link = page_link(view="connectivity", **({} if year is None else {"year": year}))
     return View(
         kind="connectivity",
-        about=about_values(data, title=VIEW_NAMES["connectivity"], filters=filters),
+        about=about_values(data, title=_(VIEW_NAMES["connectivity"]), filters=filters),
         summary=indicator_charts.connectivity_summary(values),
         data=shown(data),
         chart=chart_spec(indicator_charts.connectivity_chart(values)),

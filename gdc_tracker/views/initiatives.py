@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from urllib.parse import urlencode
 
 import pandas as pd
 import sqlalchemy as sa
@@ -20,42 +19,57 @@ from sqlmodel import Session
 
 from gdc_tracker import provenance
 from gdc_tracker.charts import initiatives as charts
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import N_, _, ngettext
+from gdc_tracker.links import page_url
 from gdc_tracker.models import WORLD_CODE, DataSource, FactBasis, Initiative, ProgressEntry
 from gdc_tracker.palette import progress_label
 from gdc_tracker.queries import initiatives as queries
 from gdc_tracker.queries.overview import frame, published, source_columns
 from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds
-from gdc_tracker.views import About, Figure, View, about_values, newest, with_row_provenance
+from gdc_tracker.views import (
+    About,
+    Figure,
+    View,
+    about_values,
+    day_text,
+    newest,
+    with_row_provenance,
+)
 from gdc_tracker.views.implementation import basis_words, initiative_links_view
 from gdc_tracker.views.indicator import chart_spec
 from gdc_tracker.views.reference import reference_source
 
 NO_FILTERS = queries.InitiativeFilters()
+# English, marked for the catalogues: `filter_labels` and the views translate them.
 FILTER_LABELS = {
-    "objective": _("GDC objective"),
-    "region": _("ITU region"),
-    "regional": _("Regional initiative"),
-    "status": _("Status"),
-    "lead": _("Lead sector"),
-    "partner": _("Partner"),
-    "country": _("Country"),
+    "objective": N_("GDC objective"),
+    "region": N_("ITU region"),
+    "regional": N_("Regional initiative"),
+    "status": N_("Status"),
+    "lead": N_("Lead sector"),
+    "partner": N_("Partner"),
+    "country": N_("Country"),
 }
 ALL_FACTS = ()  # every fact of an initiative, for the table that shows them all
 MAP_FACTS = ("objectives",)
 REGIONAL_FACTS = ("regional_initiatives",)
 TIMELINE_FACTS = ("start_date", "end_date", "milestones", "status")
 DETAIL_FACTS = {
-    "lead_sector": _("Lead sector"),
-    "status": _("Status"),
-    "start_date": _("Start"),
-    "end_date": _("End"),
-    "focal_point": _("Focal point"),
+    "lead_sector": N_("Lead sector"),
+    "status": N_("Status"),
+    "start_date": N_("Start"),
+    "end_date": N_("End"),
+    "focal_point": N_("Focal point"),
 }
 C25_52 = "C25/52"  # how the reference data cites the ITU Council document
 
 
 # Filters, sources and dates in words
+
+
+def filter_labels() -> dict[str, str]:
+    """The filters' labels, by their URL parameter, in the reader's language."""
+    return {param: _(label) for param, label in FILTER_LABELS.items()}
 
 
 def filters_in_words(session: Session, filters: queries.InitiativeFilters) -> dict[str, str]:
@@ -64,8 +78,8 @@ def filters_in_words(session: Session, filters: queries.InitiativeFilters) -> di
     if not filters.active:
         return {}
     choices = queries.filter_choices(session)
-    words = {_("Search"): f"“{filters.q}”"} if filters.q else {}
-    for param, label in FILTER_LABELS.items():
+    words = {_("Search"): _("“{text}”").format(text=filters.q)} if filters.q else {}
+    for param, label in filter_labels().items():
         chosen = [str(value) for value in getattr(filters, param)]
         if chosen:
             named = choices.get(param, {})
@@ -135,25 +149,26 @@ def page_link(filters: queries.InitiativeFilters, **extra: str) -> str:
     """The path and query of the Initiatives page showing `filters` (and `extra`)."""
     params: dict[str, object] = {"q": filters.q} if filters.q else {}
     params |= {p: [str(v) for v in getattr(filters, p)] for p in FILTER_LABELS}
-    return "/initiatives?" + urlencode({**params, **extra}, doseq=True)
+    return page_url("/initiatives", {**params, **extra})
 
 
 def problem_drawing(rows: int, filters: queries.InitiativeFilters, row_limit: int | None) -> str:
     """Why the initiatives matching `filters` cannot be drawn one row each ("" if they can)."""
     if rows == 0 and filters.active:
-        return (
-            _("No initiative matches this search and these filters.")
-            + " "
-            + _("Remove a filter or shorten the search text.")
+        return _(
+            "No initiative matches this search and these filters. "
+            "Remove a filter or shorten the search text."
         )
     if rows == 0:
         return _("No initiative is recorded yet.")
     if row_limit is not None and rows > row_limit:
-        return (
-            _("{n} initiatives are too many to draw one row each.").format(n=rows)
-            + " "
-            + _("Narrow the filters to {n} or fewer.").format(n=row_limit)
-        )
+        return ngettext(
+            "{n} initiative is too many to draw one row each. "
+            "Narrow the filters to {limit} or fewer.",
+            "{n} initiatives are too many to draw one row each. "
+            "Narrow the filters to {limit} or fewer.",
+            rows,
+        ).format(n=rows, limit=row_limit)
     return ""
 
 
@@ -199,7 +214,9 @@ def initiatives_view(session: Session, *, filters: queries.InitiativeFilters = N
     return View(
         kind="initiatives",
         about=about,
-        summary=_("{shown} of {total} initiatives").format(shown=len(rows), total=total),
+        summary=ngettext(
+            "{shown} of {total} initiative", "{shown} of {total} initiatives", total
+        ).format(shown=len(rows), total=total),
         data=shown,
         figures=(
             Figure(value=str(len(rows)), label=_("initiatives shown")),
@@ -228,10 +245,9 @@ def regional_matrix_view(
     problem = problem_drawing(rows, filters, row_limit)
     links = queries.regional_links(session, filters=filters)
     if not problem and links.empty:
-        problem = (
-            _("No matching initiative is linked to a regional initiative.")
-            + " "
-            + _("Remove filters, or link initiatives to regional initiatives on the Update page.")
+        problem = _(
+            "No matching initiative is linked to a regional initiative. "
+            "Remove filters, or link initiatives to regional initiatives on the Update page."
         )
     if problem:
         return View(kind="regional_matrix", about=about, link=link, problem=problem)
@@ -267,10 +283,9 @@ def timeline_view(
     bars, points, undated = charts.timeline_frames(rows, milestones, today)
     table = milestones[["name", "title", "due_date", "done", "state"]]
     if bars.empty and points.empty:
-        problem = (
-            _("No matching initiative has a start date or a dated milestone.")
-            + " "
-            + _("Remove filters, or record dates on the Update page.")
+        problem = _(
+            "No matching initiative has a start date or a dated milestone. "
+            "Remove filters, or record dates on the Update page."
         )
         return View(
             kind="timeline",
@@ -296,7 +311,9 @@ def timeline_view(
 
 
 def _when(value: object) -> str:
-    return _("not recorded") if value is None or pd.isna(value) else f"{value:%d %b %Y}"
+    if value is None or pd.isna(value):
+        return _("not recorded")
+    return day_text(value, "medium")  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -362,7 +379,9 @@ def initiative_detail_view(
         note=_("**Note:** {note}").format(note=charts.escape_markdown(note))
         if pd.notna(note) and note
         else "",
-        facts=tuple(_fact(profile, fact, label, captions) for fact, label in DETAIL_FACTS.items()),
+        facts=tuple(
+            _fact(profile, fact, _(label), captions) for fact, label in DETAIL_FACTS.items()
+        ),
         text=charts.detail_markdown(parts),
         captions=captions,
         milestones=_milestones(session, where, parts["milestones"], name),
@@ -463,6 +482,7 @@ __all__ = [
     "Fact",
     "InitiativeDetail",
     "cited_sources",
+    "filter_labels",
     "filters_in_words",
     "initiative_detail_view",
     "initiatives_about",

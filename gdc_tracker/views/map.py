@@ -6,14 +6,14 @@ PowerPoint slide and the report draw `chart`, the same values as a Vega-Lite cho
 """
 
 from typing import Any
-from urllib.parse import urlencode
 
 import altair as alt
 import pandas as pd
 from sqlmodel import Session
 
 from gdc_tracker import maps
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import _, ngettext
+from gdc_tracker.links import page_url
 from gdc_tracker.palette import progress_label
 from gdc_tracker.queries import geo, overview
 from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds
@@ -46,7 +46,7 @@ def map_view(
         return View(
             kind="map",
             about=About(title=code),
-            link="/map?" + urlencode({"indicator": code}),
+            link=page_url("/map", {"indicator": code}),
             problem=_("No country values for this indicator."),
         )
     indicator = indicators.loc[code]
@@ -68,13 +68,12 @@ def map_view(
     about = about_values(
         shown, title=title, filters=filters | ({_("Region"): region_name} if region else {})
     )
-    where = _("in") + f" {region_name}" if region else ""
     options = {"unit": unit, "higher_is_better": higher, "year": year, "region": region}
     name = f"map_{code}_{year}" + (f"_{region}" if region else "")  # the files' name
     return View(
         kind="map",
         about=about,
-        summary=maps.values_summary(in_view, year=year, unit=unit, where=where),
+        summary=maps.values_summary(in_view, year=year, unit=unit, region=region_name),
         data=data,
         chart=choropleth_spec(
             in_view,
@@ -92,11 +91,11 @@ def map_view(
         map_options=options
         | {"name": name}
         | page_options(session, places, in_view, initiatives=initiatives, **options),
-        link="/map?"
-        + urlencode(
+        link=page_url(
+            "/map",
             {"indicator": code}
             | ({"year": asked_year} if asked_year else {})
-            | ({"region": region} if region else {})
+            | ({"region": region} if region else {}),
         ),
         problem="" if len(shown) else _("No country has a value for {year}.").format(year=year),
     )
@@ -144,23 +143,31 @@ def page_options(
         else None,
         "legend_notes": legend_notes(year, initiatives=initiatives),
         "missing": missing,
-        "missing_title": f"{_('No value for')} {year}: {len(missing)} {_('countries')}",
+        "missing_title": ngettext(
+            "No value for {year}: {n} country", "No value for {year}: {n} countries", len(missing)
+        ).format(year=year, n=len(missing)),
         "locations": geo.initiative_locations(session) if initiatives else None,
-        "unplaced": (
-            f"{geo.initiatives_without_location(session)} "
-            + _("initiatives name no country (they act globally): not drawn.")
-        )
+        "unplaced": unplaced_words(geo.initiatives_without_location(session))
         if initiatives
         else "",
-        "value_label": _("Value") + f" ({unit.replace('_', ' ')})",
+        "value_label": _("Value ({unit})").format(unit=unit.replace("_", " ")),
     }
+
+
+def unplaced_words(count: int) -> str:
+    """ "3 initiatives name no country (they act globally): not drawn." """
+    return ngettext(
+        "{n} initiative names no country (it acts globally): not drawn.",
+        "{n} initiatives name no country (they act globally): not drawn.",
+        count,
+    ).format(n=count)
 
 
 def legend_notes(year: int, *, initiatives: bool) -> str:
     """The map's legend in words: colours, grey, dots, and the rings when drawn."""
     notes = [
         _("Dark purple is better, light yellow worse."),
-        _("Grey: no value for") + f" {year}.",
+        _("Grey: no value for {year}.").format(year=year),
         _("Dots: countries too small for an outline at this scale."),
     ]
     if initiatives:
@@ -255,8 +262,11 @@ def choropleth_spec(
         "properties.value:Q",
         scale=_scale(ramp, domain),
         legend=alt.Legend(
-            title=f"{unit.replace('_', ' ')} · "
-            + (_("higher is better") if higher_is_better else _("lower is better")),
+            title=(
+                _("{unit} · higher is better")
+                if higher_is_better
+                else _("{unit} · lower is better")
+            ).format(unit=unit.replace("_", " ")),
             orient="bottom-left",
             direction="horizontal",
             gradientLength=240,

@@ -4,14 +4,15 @@ optionally seen from one ITU region."""
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from urllib.parse import urlencode
 
 import pandas as pd
 from sqlmodel import Session
 
 from gdc_tracker import provenance
 from gdc_tracker.charts import objectives as objective_charts
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import N_, _
+from gdc_tracker.links import page_url
+from gdc_tracker.models import initiative_status_label
 from gdc_tracker.palette import progress_label
 from gdc_tracker.queries import objective_detail as detail
 from gdc_tracker.queries.overview import objectives
@@ -25,6 +26,7 @@ from gdc_tracker.views import (
     about_values,
     files,
     newest,
+    plain_number_text,
     with_row_provenance,
 )
 from gdc_tracker.views.indicator import chart_spec
@@ -42,7 +44,7 @@ def objective_view(
     data = gather_report(
         session, thresholds=thresholds, organisation=organisation, objective_numbers=(number,)
     )
-    link = "/objectives?" + urlencode({"objective": number})
+    link = page_url("/objectives", {"objective": number})
     if not data.objectives:
         return View(
             kind="objective",
@@ -110,10 +112,11 @@ def section_view(section: ObjectiveSection, *, geo_name: str, link: str = "") ->
 # --- the Objectives page ---------------------------------------------------------------------
 
 ALL = "all"  # the region choice "all regions (world)"
+# A region's or regional initiative's gap: its symbol and its words (English, marked for
+# the catalogues: `gap_words` translates them).
 GAP_WORDS = {
-    detail.NOT_RECORDED: "⚠ " + _("not recorded in the reference data"),
-    "few": "△ " + _("few"),
-    "": "",
+    detail.NOT_RECORDED: ("⚠", N_("not recorded in the reference data")),
+    "few": ("△", N_("few")),
 }
 INITIATIVE_TABLE = ["name", "lead_sector", "status", "primary", "partners", "regions", "source"]
 INDICATOR_TABLE = [
@@ -213,7 +216,8 @@ def objective_page_view(
 def _initiative_figures(session: Session, number: int, region: str | None) -> tuple[Figure, ...]:
     counts = detail.initiative_status_counts(session, objective=number, region=region)
     return (Figure(str(int(counts["initiatives"].sum())), _("Initiatives")),) + tuple(
-        Figure(str(int(row.initiatives)), _(row.status).capitalize()) for row in counts.itertuples()
+        Figure(str(int(row.initiatives)), initiative_status_label(row.status).capitalize())
+        for row in counts.itertuples()
     )
 
 
@@ -285,9 +289,20 @@ def _initiative_chart(
     )
 
 
+def gap_words(gap: str) -> str:
+    """ "⚠ not recorded in the reference data", "△ few", or "" where there is no gap."""
+    if gap not in GAP_WORDS:
+        return ""
+    symbol, words = GAP_WORDS[gap]
+    return f"{symbol} {_(words)}"
+
+
 def _target(value: object, year: object) -> str:
     if pd.notna(value) and pd.notna(year):
-        return f"{value:g} {_('by')} {year:.0f}"
+        return _("{value} by {year}").format(
+            value=plain_number_text(float(value)),  # type: ignore[arg-type]
+            year=int(year),  # type: ignore[call-overload]
+        )
     return _("none set")
 
 
@@ -372,7 +387,7 @@ def _gaps_caption(indicators: pd.DataFrame, region: str | None) -> str:
 
 def _region_gaps_view(session: Session, number: int, filters: dict[str, str]) -> View:
     regions = detail.region_gaps(session, objective=number)
-    shown = regions.assign(gap=regions["gap"].map(GAP_WORDS))
+    shown = regions.assign(gap=regions["gap"].map(gap_words))
     title = _("ITU regions with few or no initiatives of their own recorded")
     return View(
         kind="objective_region_gaps",
@@ -397,7 +412,7 @@ def _regional_gaps_view(
 ) -> View:
     regional = detail.regional_initiative_coverage(session, objective=number, region=region)
     shown = regional.assign(
-        gap=(regional["initiatives"] == 0).map({True: GAP_WORDS[detail.NOT_RECORDED], False: ""})
+        gap=(regional["initiatives"] == 0).map({True: gap_words(detail.NOT_RECORDED), False: ""})
     )
     title = _("Regional initiatives (ITU-D commitments) with few actions")
     return View(

@@ -7,14 +7,14 @@ by row, where the value comes from, who publishes it and whether it came from a 
 """
 
 from dataclasses import dataclass, replace
-from urllib.parse import urlencode
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from gdc_tracker import charts, provenance
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import _, ngettext
+from gdc_tracker.links import page_url
 from gdc_tracker.models import WORLD_CODE, DataSource, Geography, Indicator, Initiative, User
 from gdc_tracker.models import ProgressEntry as Entry
 from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER, progress_label
@@ -27,6 +27,7 @@ from gdc_tracker.views import (
     Figure,
     View,
     about_values,
+    count_text,
     newest,
     with_row_provenance,
 )
@@ -96,10 +97,10 @@ def headline_view(session: Session) -> View:
             Figure(value=str(headline["initiatives"]), label=_("Initiatives")),
             Figure(value=str(headline["ongoing_initiatives"]), label=_("Ongoing")),
             Figure(value=str(headline["indicators"]), label=_("Indicators")),
-            Figure(value=f"{published_values:,}", label=_("Published values")),
+            Figure(value=count_text(published_values), label=_("Published values")),
             Figure(value=period or _("no data yet"), label=_("Data as of")),
         ),
-        link="/",
+        link=page_url("/"),
     )
 
 
@@ -148,7 +149,7 @@ def _status_view(data: pd.DataFrame, *, count: str, kind: str, about: About) -> 
     return View(
         kind=f"{count}_by_objective",
         about=about,
-        summary=charts.status_bars_summary(data, count=count, noun=count),
+        summary=charts.status_bars_summary(data, count=count),
         data=data[["objective_label", "status", count]],
         chart=chart_spec(chart),
     )
@@ -306,12 +307,16 @@ def _panel(session: Session, panel: dict) -> Panel:
             # the initiatives and the indicators' links come from the reference data
             about=replace(about, sources=(reference_source(), *about.sources)),
             data=table,
-            link="/regional?" + urlencode({"ri": f"{code}/{cycle}"}),
+            link=page_url("/regional", {"ri": f"{code}/{cycle}"}),
         ),
         caption=str(panel["title"] or panel["note"] or _("Title not recorded")),
         initiatives=len(initiatives),
         lines=lines,
-        more=_("{n} more: all of {code} on Regional initiatives").format(n=more, code=code)
+        more=ngettext(
+            "{n} more: all of {code} on Regional initiatives",
+            "{n} more: all of {code} on Regional initiatives",
+            more,
+        ).format(n=more, code=code)
         if more
         else "",
         key=f"{code}/{cycle}",

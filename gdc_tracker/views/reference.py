@@ -10,11 +10,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import N_, _
 from gdc_tracker.models import Initiative
 from gdc_tracker.views import newest
 
-REFERENCE_SOURCE = "ITU, C25/52 (updates on the ITU action plan for implementing the GDC)"
+REFERENCE_SOURCE = N_("ITU, C25/52 (updates on the ITU action plan for implementing the GDC)")
 
 
 def reference_source() -> str:

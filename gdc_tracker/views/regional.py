@@ -8,14 +8,14 @@ page draws lives in `map_options` (see `page_options`), computed here once.
 
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlencode
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from gdc_tracker import maps, provenance
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import _, ngettext
+from gdc_tracker.links import page_url
 from gdc_tracker.models import DataSource, ProgressEntry
 from gdc_tracker.palette import PROGRESS_ORDER, progress_label
 from gdc_tracker.queries import geo, overview
@@ -54,7 +54,7 @@ def regional_view(
 ) -> View:
     """A regional initiative ("AMS2/2023-2025"): its countries, initiatives and indicators."""
     code, _sep, cycle = key.partition("/")
-    link = "/regional?" + urlencode({"ri": key})
+    link = page_url("/regional", {"ri": key})
     panels = overview.regional_panel(session, codes=(code,), cycle=cycle, thresholds=thresholds)
     if not panels:
         return View(
@@ -139,14 +139,24 @@ def page_options(
         "reference_about": listed,
         "heading": f"{code} ({cycle}) · {region_name}",
         "acting": acting[["name", "code", "initiatives", "initiative_names"]],
-        "countries_note": (
-            f"{_('Light blue')}: {len(members)} {_('countries of the region')} "
-            f"({region_name}). "
-            f"{_('Dark blue, ringed')}: {len(acting)} {_('where its initiatives act')}. "
-            + _("Dots: countries too small for an outline.")
-        ),
+        "countries_note": countries_note(len(members), len(acting), region_name),
         "country_table": geo.regional_country_table(session, regional_initiative_id=rid),
     }
+
+
+def countries_note(members: int, acting: int, region_name: str) -> str:
+    """The regional map's legend in words: its countries, where its initiatives act, dots."""
+    light = ngettext(
+        "Light blue: {n} country of the region ({region}).",
+        "Light blue: {n} countries of the region ({region}).",
+        members,
+    ).format(n=members, region=region_name)
+    dark = ngettext(
+        "Dark blue, ringed: {n} where its initiatives act.",
+        "Dark blue, ringed: {n} where its initiatives act.",
+        acting,
+    ).format(n=acting)
+    return " ".join((light, dark, _("Dots: countries too small for an outline.")))
 
 
 def indicator_rows(linked: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
@@ -182,13 +192,11 @@ def status_line(indicators: pd.DataFrame, region_name: str) -> str:
     labels = [progress_label(status) for status in PROGRESS_ORDER]
     counts = indicators["status"].value_counts()
     parts = [f"{counts[label]} {label}" for label in labels if counts.get(label)]
-    return (
-        _("Progress of {region} on its {n} indicators:").format(
-            region=region_name, n=len(indicators)
-        )
-        + " "
-        + (" · ".join(parts) or _("none"))
-    )
+    return ngettext(
+        "Progress of {region} on its {n} indicator: {statuses}",
+        "Progress of {region} on its {n} indicators: {statuses}",
+        len(indicators),
+    ).format(region=region_name, n=len(indicators), statuses=" · ".join(parts) or _("none"))
 
 
 def region_values(session: Session, region_code: str, indicator_ids: pd.Series) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import N_, _
 from gdc_tracker.queries import changes
 from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds
 from gdc_tracker.views import View
@@ -26,16 +26,16 @@ from gdc_tracker.views.objective import objective_view
 from gdc_tracker.views.objective_matrix import objective_matrix_view
 from gdc_tracker.views.regional import regional_view
 
-SLIDE_KINDS: dict[str, str] = {
-    "objective": "Objective summary",
-    "indicator": "Indicator chart",
-    "map": "Map for a year",
-    "regional": "Regional initiative",
-    "implementation_map": "GDC Implementation Map",
-    "objective_matrix": "Initiatives and the five objectives",
-    "data_gaps": "Data gaps",
-    "update_cycle": "Update cycle",
-    "changes": "What changed since",
+SLIDE_KINDS: dict[str, str] = {  # English, marked for the catalogues: see `kind_label`
+    "objective": N_("Objective summary"),
+    "indicator": N_("Indicator chart"),
+    "map": N_("Map for a year"),
+    "regional": N_("Regional initiative"),
+    "implementation_map": N_("GDC Implementation Map"),
+    "objective_matrix": N_("Initiatives and the five objectives"),
+    "data_gaps": N_("Data gaps"),
+    "update_cycle": N_("Update cycle"),
+    "changes": N_("What changed since"),
 }
 FALLBACK_LOOKBACK = timedelta(days=180)  # when the store holds no Council session
 SUMMARY_ONLY = ("objective_matrix",)  # kinds whose slide shows the top panel only
@@ -43,7 +43,8 @@ SLIDE_CHART_WIDTH, SLIDE_CHART_HEIGHT = 1500, 340
 
 
 def kind_label(kind: str) -> str:
-    return _(SLIDE_KINDS.get(kind, kind))
+    """The slide kind in the reader's language ("Map for a year"); an unknown kind as is."""
+    return _(SLIDE_KINDS[kind]) if kind in SLIDE_KINDS else kind
 
 
 def _int_or_none(value: object) -> int | None:
