@@ -245,6 +245,7 @@ LANGUAGE_STATES = [
 ]
 PAGE_STATES = EXPLORE_STATES + WRITE_STATES + LANGUAGE_STATES
 
+
 def states(check: str) -> list:
     """Every page state, each one test case named by its label (`check` names the rule)."""
     return [pytest.param(state, id=state.label) for state in PAGE_STATES]

@@ -206,3 +206,31 @@ def _all_forms(text: object) -> bool:
 
 def _shown(message_id: object) -> str:
     return message_id[0] if isinstance(message_id, tuple) else str(message_id)
+
+
+@pytest.mark.parametrize(
+    "path",
+    _python_files("app.py", "pages", "gdc_tracker/ui"),
+    ids=lambda p: str(p.relative_to(PROJECT_ROOT)),
+)
+def test_every_page_link_keeps_the_readers_language(path):
+    """`st.page_link` replaces the whole query of the address: one made without the
+    reader's `lang` would open the next page in the browser's language instead."""
+    tree = ast.parse(path.read_text())
+    bare = []
+    for call in ast.walk(tree):
+        if not (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "page_link"
+        ):
+            continue
+        query = next((k.value for k in call.keywords if k.arg == "query_params"), None)
+        keeps = (
+            isinstance(query, ast.Call)
+            and isinstance(query.func, ast.Attribute)
+            and query.func.attr in {"link_query", "page_query"}
+        )
+        if not keeps:
+            bare.append(call.lineno)
+    assert not bare, f"{path.name}: page links without the reader's language, lines {bare}"

@@ -61,4 +61,4 @@ def test_a_regional_initiative_with_many_initiatives_lists_eight_and_links_to_th
     more = [e.proto for e in at.get("page_link") if "more" in e.proto.label]
     assert [link.label for link in more] == ["4 more: all of AMS2 on Regional initiatives"]
     assert more[0].page == "regional"
-    assert more[0].query_string == "ri=AMS2%2F2023-2025"
+    assert more[0].query_string == "ri=AMS2%2F2023-2025&lang=en"

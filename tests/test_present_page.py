@@ -212,7 +212,7 @@ def test_editing_a_deck_keeps_its_name_when_auto_advance_or_slides_change(
     assert deck.title == "Council WG, June" and deck.auto_advance_seconds == 30
     assert [s.kind for s in deck.slides] == ["changes", "indicator", "objective_matrix"]
     link = next(p for p in at.get("page_link") if p.proto.label == "Present this deck")
-    assert link.proto.query_string == f"deck={saved_deck}&mode=show&slide=1"
+    assert link.proto.query_string == f"deck={saved_deck}&mode=show&slide=1&lang=en"
 
 
 def test_a_what_changed_slide_starts_at_the_previous_council_session(store: str) -> None:

@@ -188,7 +188,7 @@ def test_regional_page_keeps_the_view_shown_in_the_url() -> None:
     assert at.query_params["ri"] == "AMS3/2023-2025"
     assert at.query_params["cycle"] == "2023-2025"
     show_ams4 = next(p for p in at.get("page_link") if p.proto.label == "Show AMS4")
-    assert show_ams4.proto.query_string == "ri=AMS4%2F2023-2025&cycle=2023-2025"
+    assert show_ams4.proto.query_string == "ri=AMS4%2F2023-2025&cycle=2023-2025&lang=en"
     at.selectbox(key="url__ri").set_value("AMS1/2023-2025").run()
     assert at.query_params["ri"] == "AMS1/2023-2025"
     assert at.header[0].value == "AMS1 (2023-2025) · Americas"

@@ -24,6 +24,7 @@ from gdc_tracker.palette import (
     PROGRESS_ORDER,
     progress_label,
 )
+from gdc_tracker.ui import language
 from gdc_tracker.ui.cache import ChartSpec
 from gdc_tracker.views import About, Figure, View, day_text, files
 
@@ -273,7 +274,7 @@ def objective_card(
             "pages/objectives.py",
             label=_("Open objective {number}").format(number=number),
             icon="➡️",
-            query_params={"objective": str(number)},
+            query_params=language.link_query({"objective": str(number)}),
         )
 
 

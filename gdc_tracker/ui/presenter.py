@@ -26,7 +26,7 @@ from gdc_tracker import db, decks
 from gdc_tracker.decks import DeckContent, Slide
 from gdc_tracker.errors import GdcTrackerError
 from gdc_tracker.i18n import N_, _
-from gdc_tracker.ui import cache, components, live, slides
+from gdc_tracker.ui import cache, components, language, live, slides
 from gdc_tracker.ui.frame import PageContext
 from gdc_tracker.views import View, format_as_of
 
@@ -457,7 +457,7 @@ def _save_outcome(slug: str) -> None:
             "pages/present.py",
             label=_("Present this deck"),
             icon="▶️",
-            query_params={"deck": slug, "mode": "show", "slide": "1"},
+            query_params=language.link_query({"deck": slug, "mode": "show", "slide": "1"}),
         )
 
 
