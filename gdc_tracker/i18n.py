@@ -10,7 +10,8 @@ The catalogues are managed with Babel: `python -m gdc_tracker catalogues extract
 every `_()`, `ngettext()` and `N_()` of the code into locale/gdc_tracker.pot and updates
 one locale/<lang>/LC_MESSAGES/gdc_tracker.po per language; `catalogues compile` writes
 the .mo files gettext reads. A .po newer than its .mo (a fresh checkout, an edited
-translation) is compiled when it is first needed, so a catalogue never lags its source.
+translation) is compiled when the process first needs it, so a catalogue never lags its
+source; each catalogue is read once per process.
 
 Rules for messages, checked by tests/test_catalogues.py: whole sentences with named
 placeholders (`_("{count} values stored").format(count=n)`), never sentences glued from
@@ -24,7 +25,7 @@ from __future__ import annotations
 import functools
 import gettext
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -51,8 +52,10 @@ def catalogue_path(language: str, suffix: str = ".po") -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
 
 
+@functools.cache
 def available_languages() -> tuple[str, ...]:
-    """English and every official language that has a catalogue, in the official order."""
+    """English and every official language that has a catalogue, in the official order
+    (read once per process)."""
     return tuple(
         code
         for code in OFFICIAL_LANGUAGES
@@ -112,7 +115,9 @@ def speaking(language: str) -> Iterator[str]:
 
 
 @functools.cache
-def _catalogue(language: str, _stamp: float) -> NullTranslations:
+def translations(language: str) -> gettext.NullTranslations:
+    """The catalogue of `language`, read once per process (a server restart reads an
+    edited one); a .po newer than its .mo is compiled in memory instead of read stale."""
     po, mo = catalogue_path(language), catalogue_path(language, ".mo")
     if not po.exists():
         return NullTranslations()
@@ -120,12 +125,6 @@ def _catalogue(language: str, _stamp: float) -> NullTranslations:
         with mo.open("rb") as compiled:
             return Translations(compiled, domain=DOMAIN)
     return Translations(io.BytesIO(compile_catalogue(language, write=False)), domain=DOMAIN)
-
-
-def translations(language: str) -> gettext.NullTranslations:
-    """The catalogue of `language`, recompiled when its .po has changed since."""
-    po = catalogue_path(language)
-    return _catalogue(language, po.stat().st_mtime if po.exists() else 0.0)
 
 
 def compile_catalogue(language: str, *, write: bool = True) -> bytes:
@@ -162,6 +161,13 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     if language == DEFAULT_LANGUAGE:
         return singular if count == 1 else plural
     return translations(language).ngettext(singular, plural, count)
+
+
+def word_for(value: object, words: Mapping[str, str]) -> str:
+    """The reader's word for a stored code, from `words` (code -> English marked N_); a
+    code with no word is shown as stored."""
+    text = str(value)
+    return _(words[text]) if text in words else text
 
 
 def N_(message: str) -> str:  # noqa: N802 (gettext's own name for the marker)

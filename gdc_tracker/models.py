@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
-from gdc_tracker.i18n import N_, _
+from gdc_tracker.i18n import N_, word_for
 
 
 def utc_now() -> datetime:
@@ -158,9 +158,7 @@ ROLE_LABELS: dict[str, str] = {
 
 
 def _label(value: object, labels: Mapping[str, str]) -> str:
-    """The reader's word for a stored value; a value with no word is shown as stored."""
-    text = str(value)
-    return _(labels[text]) if text in labels else text
+    return word_for(value, labels)
 
 
 def geography_kind_label(kind: object) -> str:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
-from gdc_tracker.i18n import N_, _
+from gdc_tracker.i18n import N_, _, word_for
 from gdc_tracker.numbers import decimal_for_people, percent_for_people, scientific_for_people
 
 if TYPE_CHECKING:
@@ -86,8 +86,7 @@ STATUS_LABELS: Final[dict[str, str]] = {
 def status_label(status: object) -> str:
     """A progress status as the reader reads it ("on track" in English); a value that is
     no status is shown as it is."""
-    text = str(status)
-    return _(STATUS_LABELS[text]) if text in STATUS_LABELS else text
+    return word_for(status, STATUS_LABELS)
 
 
 @dataclass(frozen=True)

@@ -187,3 +187,17 @@ def offered(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], bytes]]:
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", record)
     return files
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's headless Chromium through Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM_ARGS, require_chromium
+
+    chromium = require_chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

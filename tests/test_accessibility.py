@@ -36,9 +36,7 @@ from gdc_tracker.palette import (
     PROGRESS_COLOURS,
 )
 from tests.browser import (
-    CHROMIUM_ARGS,
     PROJECT_ROOT,
-    require_chromium,
     sign_in_from_sidebar,
     streamlit_server,
     wait_for_drawings,
@@ -288,17 +286,6 @@ def accessible_store(seeded_sqlite_file: str, tmp_path_factory: pytest.TempPathF
 def server(accessible_store: str) -> Iterator[str]:
     with streamlit_server(accessible_store) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    chromium = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests.browser import (
-    CHROMIUM_ARGS,
     PROJECT_ROOT,
     SCREENSHOTS,
-    require_chromium,
     streamlit_server,
     wait_until_rendered,
 )
@@ -43,17 +41,6 @@ SHARED_VIEWS = [
         ["GDC Implementation Map", "WSIS action lines"],
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    chromium = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -7,24 +7,13 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from gdc_tracker import catalogues
-from tests.browser import CHROMIUM_ARGS, require_chromium, streamlit_server, wait_until_rendered
+from tests.browser import streamlit_server, wait_until_rendered
 
 pytestmark = pytest.mark.browser
 
 
 def translation(language: str, message: str) -> str:
     return catalogues.read_catalogue(language)[message].string
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    chromium = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

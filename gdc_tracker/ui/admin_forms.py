@@ -25,10 +25,10 @@ from sqlmodel import Session
 from gdc_tracker import auth, cycles, db, views
 from gdc_tracker.auth import Identity
 from gdc_tracker.errors import GdcTrackerError, StaleEdit, ValidationFailed
-from gdc_tracker.i18n import N_, _, ngettext
+from gdc_tracker.i18n import N_, _, ngettext, word_for
+from gdc_tracker.models import role_label
 from gdc_tracker.ui import cache, components
 from gdc_tracker.ui import session as signed_in
-from gdc_tracker.ui.navigation import role_name
 from gdc_tracker.views import About
 
 ROLES = [str(role) for role in auth.ROLE_ORDER]
@@ -182,7 +182,7 @@ def add_user(identity: Identity) -> None:
         "add",
         "success",
         _("Added {user} as {role}.").format(
-            user=components.plain(username), role=role_name(values["role"])
+            user=components.plain(username), role=role_label(values["role"])
         ),
     )
 
@@ -202,7 +202,7 @@ def add_user_form(identity: Identity) -> None:
         st.text_input(_("Display name"), key="admin__display_name", max_chars=_fresh(120))
         st.text_input(_("E-mail"), key="admin__email", max_chars=_fresh(200))
         problems_at("email")
-        st.selectbox(_("Role"), ROLES, key="admin__role", format_func=role_name, help=_(ROLE_HELP))
+        st.selectbox(_("Role"), ROLES, key="admin__role", format_func=role_label, help=_(ROLE_HELP))
         problems_at("role")
         st.text_input(
             _("Password"),
@@ -243,7 +243,7 @@ def change_role(identity: Identity, roles: dict[str, str]) -> None:
             "role",
             "error",
             _("{user} already has the {role} role.").format(
-                user=components.plain(username), role=role_name(role)
+                user=components.plain(username), role=role_label(role)
             ),
         )
         return
@@ -278,7 +278,7 @@ def change_role(identity: Identity, roles: dict[str, str]) -> None:
         "role",
         "success",
         _("{user} now has the {role} role.").format(
-            user=components.plain(username), role=role_name(role)
+            user=components.plain(username), role=role_label(role)
         ),
     )
 
@@ -292,11 +292,11 @@ def change_role_form(identity: Identity, users: pd.DataFrame) -> None:
             list(roles),
             key="admin__role_user",
             format_func=lambda name: _("{user} ({role})").format(
-                user=name, role=role_name(roles[name])
+                user=name, role=role_label(roles[name])
             ),
         )
         st.selectbox(
-            _("New role"), ROLES, key="admin__new_role", format_func=role_name, help=_(ROLE_HELP)
+            _("New role"), ROLES, key="admin__new_role", format_func=role_label, help=_(ROLE_HELP)
         )
         st.caption(_("The store always keeps at least one active admin."))
         st.form_submit_button(
@@ -470,8 +470,7 @@ BASIS_WORDS = {
 
 def basis_words(basis: str) -> str:
     """What a basis of a cycle's dates means, in the reader's language."""
-    words = BASIS_WORDS.get(basis)
-    return _(words) if words else str(basis)
+    return word_for(basis, BASIS_WORDS)
 
 
 def cycles_table(rows: pd.DataFrame, as_of: datetime | None) -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 from gdc_tracker import db
 from gdc_tracker.auth import Identity
 from gdc_tracker.errors import GdcTrackerError, StaleEdit, ValidationFailed
-from gdc_tracker.i18n import N_, _
+from gdc_tracker.i18n import N_, _, word_for
 from gdc_tracker.initiative_updates import FOCAL_POINT_BASES, set_focal_point
 from gdc_tracker.ui import cache, components
 
@@ -28,8 +28,7 @@ BASIS_WORDS = {
 
 def basis_words(basis: str) -> str:
     """What a basis means, in the reader's language."""
-    words = BASIS_WORDS.get(basis)
-    return _(words) if words else str(basis)
+    return word_for(basis, BASIS_WORDS)
 
 
 def _fill(row: pd.Series) -> None:

@@ -27,8 +27,8 @@ from gdc_tracker.errors import (
     StaleEdit,
     ValidationFailed,
 )
-from gdc_tracker.i18n import N_, _, current_language
-from gdc_tracker.models import TOTAL, InitiativeStatus
+from gdc_tracker.i18n import N_, _, current_language, word_for
+from gdc_tracker.models import TOTAL, InitiativeStatus, initiative_status_label
 from gdc_tracker.numbers import format_number
 from gdc_tracker.ui import cache, components, session
 
@@ -70,13 +70,6 @@ DISAGGREGATION_WORDS = {
     "age:15-24": N_("age: 15-24"),
     "age:25-74": N_("age: 25-74"),
     "age:75+": N_("age: 75+"),
-}
-STATUS_WORDS = {
-    InitiativeStatus.PLANNED: N_("planned"),
-    InitiativeStatus.ONGOING: N_("ongoing"),
-    InitiativeStatus.COMPLETED: N_("completed"),
-    InitiativeStatus.PAUSED: N_("paused"),
-    InitiativeStatus.NOT_STATED: N_("not stated"),
 }
 FIELD_KEYS = {"geography": "geo", "evidence_url": "evidence"}
 
@@ -179,20 +172,14 @@ def _state_word(state: str) -> str:
     return words.get(state, state)
 
 
-def _in_words(words: dict[str, str], code: object) -> str:
-    """The English words a code stands for, in the reader's language; else the code."""
-    english = words.get(str(code))
-    return _(english) if english else str(code)
-
-
 def status_word(status: object) -> str:
     """An initiative's status in the reader's language ("en cours" for ongoing in French)."""
-    return _in_words(STATUS_WORDS, status)
+    return initiative_status_label(status)
 
 
 def disaggregation_word(code: object) -> str:
     """A breakdown ("sex:female") in the reader's language ("sex: female")."""
-    return _in_words(DISAGGREGATION_WORDS, code)
+    return word_for(code, DISAGGREGATION_WORDS)
 
 
 def day_in_words(day: object) -> str:

@@ -29,9 +29,10 @@ from gdc_tracker.auth import Identity, has_role
 from gdc_tracker.config import PROJECT_ROOT, Settings
 from gdc_tracker.db import DatabaseError
 from gdc_tracker.i18n import _, current_language, is_right_to_left
+from gdc_tracker.models import role_label
 from gdc_tracker.ui import cache, components, filters, language, live, session
 from gdc_tracker.ui.cache import ChartSpec
-from gdc_tracker.ui.navigation import PAGES, SECTIONS, PageSpec, page, role_name
+from gdc_tracker.ui.navigation import PAGES, SECTIONS, PageSpec, page
 
 APP_NAME = "GDC Tracker"
 Result = TypeVar("Result")
@@ -184,8 +185,8 @@ def _refuse(spec: PageSpec, identity: Identity | None) -> None:
             "This page is for users with the {role} role or above. Your role ({yours}) "
             "does not give access to it."
         )
-    yours = role_name(identity.role) if identity else ""
-    st.error(message.format(role=role_name(spec.role), yours=yours), icon="🔒")
+    yours = role_label(identity.role) if identity else ""
+    st.error(message.format(role=role_label(spec.role), yours=yours), icon="🔒")
     st.stop()
 
 

@@ -8,7 +8,7 @@ its own sectioned, role-aware menu with st.page_link. Each page checks its own a
 
 from dataclasses import dataclass
 
-from gdc_tracker.i18n import N_, _
+from gdc_tracker.i18n import N_
 from gdc_tracker.models import Role
 
 
@@ -50,16 +50,3 @@ SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(page.section for page in PAGES))
 
 def page(path: str) -> PageSpec:
     return next(p for p in PAGES if p.path == path)
-
-
-ROLE_NAMES: dict[Role, str] = {
-    Role.VIEWER: N_("viewer"),
-    Role.EDITOR: N_("editor"),
-    Role.REVIEWER: N_("reviewer"),
-    Role.ADMIN: N_("admin"),
-}
-
-
-def role_name(role: Role | str) -> str:
-    """The role's name in the reader's language ("éditeur" for editor in French)."""
-    return _(ROLE_NAMES[Role(role)])

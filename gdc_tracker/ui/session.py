@@ -14,8 +14,8 @@ import streamlit as st
 from gdc_tracker import auth, db
 from gdc_tracker.auth import Identity
 from gdc_tracker.i18n import _
-from gdc_tracker.models import Role, User
-from gdc_tracker.ui import cache, navigation
+from gdc_tracker.models import Role, User, role_label
+from gdc_tracker.ui import cache
 
 IDENTITY_KEY = "auth__identity"
 LAST_SEEN_KEY = "auth__last_seen"
@@ -98,7 +98,7 @@ def account_box(identity: Identity | None) -> None:
     if identity is not None and identity.user_id is not None:
         st.caption(
             _("Signed in as **{name}** ({role})").format(
-                name=identity.label, role=navigation.role_name(identity.role)
+                name=identity.label, role=role_label(identity.role)
             )
         )
         if st.button(_("Sign out"), key="auth__sign_out"):
