@@ -25,13 +25,18 @@ from __future__ import annotations
 import functools
 import gettext
 import io
+import re
+import string
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.messages import mofile, pofile
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
@@ -146,12 +151,39 @@ def compile_catalogue(language: str, *, write: bool = True) -> bytes:
 # What the code calls
 
 
+class _ReaderFormatter(string.Formatter):
+    """str.format, except that a number formatted with a thousands separator ("{n:,}",
+    "{share:,.1f}") is grouped as the reader's language groups it: "23 963" in French,
+    "23.963" in Spanish, not "23,963" everywhere."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        grouped = _GROUPED.fullmatch(format_spec)
+        if grouped and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            decimals = int(grouped.group(1) or 0)
+            pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+            return format_decimal(value, format=pattern, locale=current_language())
+        return super().format_field(value, format_spec)
+
+
+_GROUPED = re.compile(r",(?:\.(\d+)f|d)?")
+_FORMATTER = _ReaderFormatter()
+
+
+class Message(str):
+    """A translated message; its `format` groups numbers as the reader's language does."""
+
+    __slots__ = ()
+
+    def format(self, *args: Any, **kwargs: Any) -> str:  # noqa: A003
+        return _FORMATTER.vformat(self, args, kwargs)
+
+
 def _(message: str) -> str:
     """`message` in the reader's language (English when no translation exists)."""
     language = current_language()
     if language == DEFAULT_LANGUAGE:
-        return message
-    return translations(language).gettext(message)
+        return Message(message)
+    return Message(translations(language).gettext(message))
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
@@ -159,8 +191,8 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     (Arabic has six forms, Chinese one, Russian three)."""
     language = current_language()
     if language == DEFAULT_LANGUAGE:
-        return singular if count == 1 else plural
-    return translations(language).ngettext(singular, plural, count)
+        return Message(singular if count == 1 else plural)
+    return Message(translations(language).ngettext(singular, plural, count))
 
 
 def word_for(value: object, words: Mapping[str, str]) -> str:

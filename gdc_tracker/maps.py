@@ -56,6 +56,12 @@ PIXELS = pdk.types.String("pixels")  # a plain str would be sent as an accessor 
 LEFT_OUT = {"ATA"}  # Antarctica: huge in Web Mercator and never reported on
 TILE = 512  # pixels: the width of the whole world at zoom 0
 WORLD_VIEW = pdk.ViewState(latitude=20, longitude=12, zoom=0.9, min_zoom=0, max_zoom=8)
+MAP_WIDTH, PHONE_MAP_WIDTH = 1000, 380  # CSS pixels: about how wide the page's map is drawn
+MAP_HEIGHT = 540
+# deck.gl's controller: a mouse drags to pan and its wheel zooms; on a touch screen two
+# fingers pinch to zoom and move the map, one finger pans it sideways. A vertical swipe is
+# the page's, to scroll by (ui.components.PAGE_STYLE), so a phone never gets stuck on the map.
+CONTROLLER = {"dragPan": True, "scrollZoom": True, "touchZoom": True, "touchRotate": False}
 LEGEND_HEIGHT = 84  # the whole legend, axis included: Streamlit fits the chart into it
 TOOLTIP_STYLE = {"fontSize": "13px", "whiteSpace": "pre-line", "maxWidth": "360px"}
 
@@ -321,7 +327,7 @@ def _deck(layers: list[pdk.Layer], view: pdk.ViewState, height: int) -> pdk.Deck
     return CompactDeck(
         layers=layers,
         initial_view_state=view,
-        views=[pdk.View(type="MapView", controller=True, repeat=False)],
+        views=[pdk.View(type="MapView", controller=CONTROLLER, repeat=False)],
         map_provider=None,
         tooltip={"text": "{tooltip}", "style": TOOLTIP_STYLE},
         height=height,
@@ -339,35 +345,72 @@ def _latitude(mercator_y: float) -> float:
     return math.degrees(2 * math.atan(math.exp(mercator_y)) - math.pi / 2)
 
 
+# Degrees north or south beyond which a region's view does not reach: Web Mercator
+# stretches the far north without end, and framing Canada's Arctic islands or Svalbard
+# whole would shrink the rest of the Americas or Europe to a strip.
+LATITUDE_LIMIT = 72.0
+
+
+def _positions(places: pd.DataFrame) -> list[tuple[float, float]]:
+    """(longitude, latitude) of every vertex of the places' outlines, and the representative
+    point of each place drawn as a dot: what a view must hold to show all of them."""
+    shapes = country_shapes()
+    codes = places["geo_code" if "geo_code" in places else "code"]
+    positions: list[tuple[float, float]] = []
+    for code, latitude, longitude in zip(
+        codes, places["latitude"], places["longitude"], strict=True
+    ):
+        if code in shapes:
+            positions += _vertices(shapes[code])
+        elif pd.notna(latitude) and pd.notna(longitude):
+            positions.append((float(longitude), float(latitude)))
+    return positions
+
+
+def _vertices(shape: dict[str, Any]) -> list[tuple[float, float]]:
+    return [(x, y) for polygon in shape["coordinates"] for ring in polygon for x, y in ring]
+
+
+def longitude_span(longitudes: list[float]) -> tuple[float, float]:
+    """The west and east ends of the shortest arc that holds every longitude, east >= west:
+    it crosses the date line (east beyond 180) when that is shorter, as for Asia and the
+    Pacific, or for the CIS (Chukotka)."""
+    ordered = sorted({(longitude + 180) % 360 - 180 for longitude in longitudes})
+    following = ordered[1:] + ordered[:1]
+    gaps = [(after - before) % 360 for before, after in zip(ordered, following, strict=True)]
+    widest = gaps.index(max(gaps))  # the arc is everything but the widest empty gap
+    west, east = following[widest], ordered[widest]
+    return west, east if east >= west else east + 360
+
+
 def region_view(
-    points: pd.DataFrame,
+    places: pd.DataFrame,
     *,
-    width: int = 1000,
-    height: int = 540,
-    padding: float = 12.0,
+    width: int = MAP_WIDTH,
+    height: int = MAP_HEIGHT,
+    margin: float = 0.05,
 ) -> pdk.ViewState:
-    """A view framing the points (latitude, longitude: the countries' representative points)
-    with `padding` degrees around them, in a map of about `width` x `height` pixels; across
-    the date line when that is shorter (Asia and the Pacific)."""
-    points = points.dropna(subset=["latitude", "longitude"])
-    if points.empty:
+    """A view that frames every country of `places` (geo_code or code, latitude, longitude)
+    in a map of about `width` x `height` pixels: the bounds of their outlines (their
+    representative points for those without one), with `margin` of the map to spare on
+    each side."""
+    positions = _positions(places)
+    if not positions:
         return WORLD_VIEW
-    longitudes = points["longitude"].astype(float)
-    shifted = longitudes.where(longitudes >= 0, longitudes + 360)
-    if shifted.max() - shifted.min() < longitudes.max() - longitudes.min():
-        longitudes = shifted
-    west, east = longitudes.min() - padding, longitudes.max() + padding
-    south = max(float(points["latitude"].min()) - padding, -80.0)
-    north = min(float(points["latitude"].max()) + padding, 80.0)
-    bottom, top = _mercator_y(south), _mercator_y(north)
+    west, east = longitude_span([longitude for longitude, _latitude in positions])
+    latitudes = [latitude for _longitude, latitude in positions]
+    bottom = _mercator_y(max(min(latitudes), -LATITUDE_LIMIT))
+    top = _mercator_y(min(max(latitudes), LATITUDE_LIMIT))
     # Web Mercator: the whole world is 512 x 512 pixels at zoom 0, doubling at each level.
-    zoom_across = math.log2(width * 360 / (TILE * (east - west)))
-    zoom_down = math.log2(height * 2 * math.pi / (TILE * (top - bottom)))
+    room = 1 - 2 * margin
+    zoom_across = math.log2(width * room * 360 / (TILE * max(east - west, 0.01)))
+    zoom_down = math.log2(height * room * 2 * math.pi / (TILE * max(top - bottom, 0.001)))
+    zoom = min(max(min(zoom_across, zoom_down), 0.0), 6.0)
     longitude = (west + east) / 2
     return pdk.ViewState(
         latitude=round(_latitude((bottom + top) / 2), 3),
         longitude=round(longitude - 360 if longitude > 180 else longitude, 3),
-        zoom=round(min(max(min(zoom_across, zoom_down), 0.5), 6.0), 2),
+        zoom=math.floor(zoom * 100) / 100,  # rounded down: a rounded-up zoom would crop
         min_zoom=0,
         max_zoom=8,
     )

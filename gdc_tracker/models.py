@@ -440,6 +440,38 @@ class IndicatorRegionalInitiative(SQLModel, table=True):
     )
 
 
+class TranslationBasis(StrEnum):
+    """Where a translation of reference data comes from."""
+
+    OFFICIAL = "official"  # copied from an official text in that language; `source` names it
+    EDITORIAL = "editorial"  # written for the tracker; to be checked against official texts
+
+
+TRANSLATION_BASIS_WORDS: Mapping[str, str] = {
+    TranslationBasis.OFFICIAL: N_("official text"),
+    TranslationBasis.EDITORIAL: N_("editorial translation"),
+}
+
+
+def translation_basis_label(basis: str) -> str:
+    return word_for(basis, TRANSLATION_BASIS_WORDS)
+
+
+class ReferenceTranslation(SQLModel, table=True):
+    """One field of one reference row (an objective's title, an indicator's definition...)
+    in one language. `source_text` is the English it translates: when the English changes,
+    the translation no longer applies and readers see the English until it is redone."""
+
+    subject: str = Field(primary_key=True, max_length=20)  # objective, region, indicator...
+    key: str = Field(primary_key=True, max_length=80)  # the row's code, number or slug
+    field: str = Field(primary_key=True, max_length=20)
+    language: str = Field(primary_key=True, max_length=8)
+    text: str = Field(sa_type=sa.Text)
+    source_text: str = Field(sa_type=sa.Text)
+    basis: str = Field(default=TranslationBasis.EDITORIAL, max_length=12)
+    source: str | None = Field(default=None, max_length=300)
+
+
 # People and the record of what they did
 
 

@@ -42,6 +42,7 @@ from gdc_tracker.models import (
     Objective,
     RegionalInitiative,
 )
+from gdc_tracker.translations import load_translations
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "data" / "reference"
 
@@ -539,5 +540,10 @@ def country_statuses(directory: Path = REFERENCE_DIR) -> dict[str, str]:
 
 
 def load_reference(session: Session, directory: Path = REFERENCE_DIR) -> dict[str, int]:
-    """Add the reference rows the store lacks; return how many of each kind were added."""
-    return _Loader(session, read_reference(directory)).load()
+    """Add the reference rows the store lacks, and their translations; return how many of
+    each kind were added."""
+    added = _Loader(session, read_reference(directory)).load()
+    translated = load_translations(session, directory / "translations")
+    if translated:
+        added["translations"] = translated
+    return added

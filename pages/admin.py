@@ -1,10 +1,10 @@
-"""Admin (admins): users and their roles, the audit log of every change, and the
-reporting cycles initiatives report in."""
+"""Admin (admins): users and their roles, the audit log of every change, the reporting
+cycles initiatives report in, and which reference data readers see in English."""
 
 import streamlit as st
 from babel.numbers import format_decimal
 
-from gdc_tracker import cycles
+from gdc_tracker import cycles, translations
 from gdc_tracker.i18n import _, current_language, ngettext
 from gdc_tracker.queries import workflow
 from gdc_tracker.ui import admin_forms, components, filters
@@ -89,13 +89,66 @@ def cycles_tab(ctx: PageContext) -> None:
     focal_point_form(ctx.identity, ctx.load(cycles.focal_points))  # type: ignore[arg-type]
 
 
+TRANSLATION_COLUMNS = {
+    "language": _("Language"),
+    "subject": _("Record type"),
+    "key": _("Code"),
+    "field": _("Field"),
+    "english": st.column_config.TextColumn(_("English"), width="large"),
+    "text": st.column_config.TextColumn(_("Translation"), width="large"),
+    "state": st.column_config.TextColumn(_("State"), width="medium"),
+    "basis": _("Basis"),
+    "source": _("Source"),
+}
+
+
+def translations_tab(ctx: PageContext) -> None:
+    st.header(_("Translations of the reference data"), anchor=False)
+    st.caption(
+        _(
+            "Objectives, regions, regional initiatives, indicators and initiatives in each "
+            "language. Where no translation applies, readers see the English: these rows "
+            "are listed here. Country names come from CLDR."
+        )
+    )
+    coverage = ctx.load(translations.coverage)
+    components.table(
+        translations.coverage_summary(coverage),
+        name="translation_coverage",
+        key="admin__translation_summary",
+        column_config={
+            "language": _("Language"),
+            "subject": _("Record type"),
+            "translated": _("Translated"),
+            "missing": _("Not translated"),
+            "outdated": _("English changed since"),
+        },
+    )
+    shown = coverage[coverage["state"] != "translated"]
+    st.subheader(
+        ngettext(
+            "{count} field shown in English", "{count} fields shown in English", len(shown)
+        ).format(count=format_decimal(len(shown), locale=current_language())),
+        anchor=False,
+    )
+    if shown.empty:
+        st.markdown(_("Every field has a translation in every language."))
+        return
+    components.table(
+        translations.coverage_rows(shown),
+        name="translations_missing",
+        key="admin__translations_missing",
+        column_config=TRANSLATION_COLUMNS,
+    )
+
+
 def render() -> None:
     ctx = page_frame(__file__)
     st.title(_("Admin"), anchor=False)
     st.caption(
         _(
-            "Users and their roles, the audit log of every change to the store, and the "
-            "reporting cycles."
+            "Users and their roles, the audit log of every change to the store, the "
+            "reporting cycles, and the translations of the reference data."
         )
     )
     components.share_link()
@@ -107,6 +160,9 @@ def render() -> None:
     if tabs["cycles"].open:  # drawn only when open: switching tabs reruns the page
         with tabs["cycles"]:
             cycles_tab(ctx)
+    if tabs["translations"].open:
+        with tabs["translations"]:
+            translations_tab(ctx)
 
 
 render()

@@ -54,7 +54,21 @@ def choose(ctx: PageContext, indicators: pd.DataFrame) -> dict[str, object]:
         )
     with columns[3]:
         initiatives = initiatives_toggle()
-    return {"code": code, "year": year, "region": region or "", "initiatives": initiatives}
+    return {
+        "code": code,
+        "year": year,
+        "region": region or "",
+        "initiatives": initiatives,
+        "map_width": map_width(),
+    }
+
+
+def map_width() -> int:
+    """About how wide the map is drawn, so that a chosen region fits it: deck.gl takes a
+    fixed view, and the browser tells the server nothing of its screen but its User-Agent,
+    where "Mobi" marks a phone."""
+    phone = "Mobi" in st.context.headers.get("User-Agent", "")
+    return maps.PHONE_MAP_WIDTH if phone else maps.MAP_WIDTH
 
 
 def legend(view: View) -> None:
@@ -81,7 +95,7 @@ def world_map(view: View) -> None:
             locations=options["locations"],
             view=options["view_state"],
         ),
-        height=540,
+        height=maps.MAP_HEIGHT,
         key="map__deck",
         alt=view.summary or view.title,
     )

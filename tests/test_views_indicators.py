@@ -202,7 +202,8 @@ def test_an_indicator_without_values_by_sex_says_which_breakdowns_it_allows(
     starter: Session,
 ) -> None:
     view = builders.gender_view(starter, code=COVERAGE_4G, geo_code=None)
-    allowed = ", ".join(reference_indicator(COVERAGE_4G)["disaggregations"])
+    words = {"sex": "sex", "area": "urban or rural area", "age": "age"}  # as a reader reads them
+    allowed = ", ".join(words[d] for d in reference_indicator(COVERAGE_4G)["disaggregations"])
     assert view.chart is None
     assert f"(allowed disaggregations: {allowed})" in view.problem
     assert builders.gender_choices(starter, code=COVERAGE_4G) == ({}, None)

@@ -13,8 +13,10 @@ import altair as alt
 import pandas as pd
 from babel.numbers import format_decimal
 
+from gdc_tracker.entries import dimensions_in_words
 from gdc_tracker.i18n import N_, _, current_language, ngettext
 from gdc_tracker.palette import progress_label
+from gdc_tracker.status import status_label
 
 __all__ = [
     "CATEGORY_PALETTE",
@@ -126,7 +128,7 @@ def metadata_rows(reference: Mapping[str, object]) -> dict[str, str]:
         _("Source"): str(reference["source"] or "–"),
         _("Baseline"): pair(reference["baseline_value"], reference["baseline_year"]),
         _("Target"): pair(reference["target_value"], reference["target_year"]),
-        _("Allowed disaggregations"): str(reference["disaggregations"] or _("none")),
+        _("Allowed disaggregations"): dimensions_in_words(reference["disaggregations"]),
         _("Note"): str(reference["note"] or "–"),
     }
 
@@ -371,7 +373,7 @@ def series_summary(
                 first_year=int(first["year"]),
                 last=number(last["value"]),
                 last_year=int(last["year"]),
-                status=row.status,
+                status=status_label(row.status),
             )
         )
     summary = _("{name}: {geographies}.").format(name=name, geographies="; ".join(parts))

@@ -7,6 +7,7 @@ import pandas as pd
 
 from gdc_tracker.charts.base import status_legend, status_scale
 from gdc_tracker.i18n import N_, _, ngettext
+from gdc_tracker.models import initiative_status_label, lead_sector_label
 from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER
 
 REGION_COLOUR = "#0072B2"
@@ -29,7 +30,10 @@ def initiatives_by_sector(frame: pd.DataFrame, *, title: str) -> alt.Chart:
 
     `frame` has lead_sector, status, initiatives (queries `initiative_status_by_sector`).
     """
-    data = frame.assign(status_rank=_rank(frame["status"], INITIATIVE_ORDER))
+    data = frame.assign(
+        status_rank=_rank(frame["status"], INITIATIVE_ORDER),
+        lead_sector=frame["lead_sector"].map(lead_sector_label),
+    )
     return (
         alt.Chart(data, title=title, height=alt.Step(28))
         .mark_bar()
@@ -62,11 +66,11 @@ def initiatives_by_sector_summary(frame: pd.DataFrame) -> str:
     by_sector = frame.groupby("lead_sector")["initiatives"].sum().sort_values(ascending=False)
     by_status = frame.groupby("status")["initiatives"].sum()
     statuses = ", ".join(
-        f"{int(by_status[s])} {s}"
+        f"{int(by_status[s])} {initiative_status_label(s)}"
         for s in INITIATIVE_ORDER + sorted(set(by_status.index) - set(INITIATIVE_ORDER))
         if s in by_status
     )
-    sectors = ", ".join(f"{sector} {int(n)}" for sector, n in by_sector.items())
+    sectors = ", ".join(f"{lead_sector_label(sector)} {int(n)}" for sector, n in by_sector.items())
     initiatives = int(by_sector.sum())
     total = ngettext("{n} initiative", "{n} initiatives", initiatives).format(n=initiatives)
     return _("{total} ({statuses}); by lead sector: {sectors}.").format(

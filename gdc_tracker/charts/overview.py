@@ -6,7 +6,7 @@ import pandas as pd
 from gdc_tracker.charts.base import status_legend, status_scale
 from gdc_tracker.charts.initiatives import escape_markdown
 from gdc_tracker.i18n import N_, _, ngettext
-from gdc_tracker.models import initiative_status_label
+from gdc_tracker.models import initiative_status_label, lead_sector_label
 from gdc_tracker.status import STATUS_LABELS, status_label
 
 # What the bars count, by their column: the axis title and the sentences, in whole words
@@ -100,7 +100,8 @@ def initiative_lines(initiatives: pd.DataFrame, *, limit: int) -> tuple[str, int
     initiative, and the rest is a link away."""
     shown = initiatives.head(limit)
     lines = [
-        f"- {escape_markdown(row.name)} ({row.status}, {row.lead_sector})"
+        f"- {escape_markdown(row.name)} "
+        f"({initiative_status_label(row.status)}, {lead_sector_label(row.lead_sector)})"
         for row in shown.itertuples()
     ]
     return "\n".join(lines), len(initiatives) - len(shown)

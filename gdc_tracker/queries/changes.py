@@ -52,6 +52,7 @@ from gdc_tracker.provenance import demo_label, with_source_columns
 from gdc_tracker.queries.overview import frame, published, source_columns
 from gdc_tracker.starter import SERVICE_ACCOUNT
 from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds, assess, target_band_of
+from gdc_tracker.translations import localize_names
 from gdc_tracker.views import count_text, day_text, with_row_provenance
 
 COLUMNS = ["at", "kind", "subject", "detail"]
@@ -332,7 +333,11 @@ def _indicator_reference(session: Session) -> dict[int, dict]:
             Indicator.target_high,
         )
     ).all()
-    return {row.id: dict(row._mapping) for row in rows}
+    found = {row.id: dict(row._mapping) for row in rows}
+    names = localize_names(
+        session, {id_: row["name"] for id_, row in found.items()}, "indicator", "name"
+    )
+    return {id_: row | {"name": names[id_]} for id_, row in found.items()}
 
 
 def indicator_status_changes(
@@ -350,7 +355,12 @@ def indicator_status_changes(
     series_then = _yearly(then).groupby(["indicator_id", "geo_code"]) if len(then) else ()
     then_groups = dict(tuple(series_then))
     reference = _indicator_reference(session)
-    names = dict(session.execute(sa.select(Geography.code, Geography.name)).all())
+    names = localize_names(
+        session,
+        dict(session.execute(sa.select(Geography.code, Geography.name)).all()),
+        "geography",
+        "name",
+    )
     newest = values[values["review_state"] == ReviewState.PUBLISHED].sort_values("updated_at")
     newest = newest.groupby(["indicator_id", "geo_code"]).last()
     rows = []
@@ -515,9 +525,8 @@ def _corrections(session: Session, since: date) -> list[dict]:
 
 
 def _initiative_names(session: Session) -> dict[str, str]:
-    return dict(
-        session.execute(sa.select(sa.cast(Initiative.id, sa.String), Initiative.name)).all()
-    )
+    names = session.execute(sa.select(sa.cast(Initiative.id, sa.String), Initiative.name)).all()
+    return localize_names(session, dict(names), "initiative", "name")
 
 
 def _status_changes(session: Session, since: date) -> list[dict]:

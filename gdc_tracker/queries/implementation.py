@@ -26,6 +26,7 @@ from gdc_tracker.models import (
     RegionalInitiative,
 )
 from gdc_tracker.queries.overview import frame, published
+from gdc_tracker.translations import localize_names
 
 REGIONAL = "ri"  # rows from the regional initiatives, with the basis their initiatives give
 GLOBAL = "Global"  # the region column of an initiative that names no region or country
@@ -160,12 +161,14 @@ def region_names(session: Session) -> dict[str, str]:
     rows = session.execute(
         sa.select(Geography.code, Geography.name).where(Geography.kind == "region")
     ).all()
-    return {str(code): str(name) for code, name in rows}
+    names = {str(code): str(name) for code, name in rows}
+    return localize_names(session, names, "geography", "name")
 
 
 def objective_titles(session: Session) -> dict[int, str]:
     rows = session.execute(sa.select(Objective.number, Objective.short_title)).all()
-    return {int(number): str(title) for number, title in rows}
+    titles = {int(number): str(title) for number, title in rows}
+    return localize_names(session, titles, "objective", "short_title")
 
 
 def latest_updates(session: Session, initiative_ids: list[int], *, per: int = 1) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from gdc_tracker.models import (
     ReviewState,
 )
 from gdc_tracker.status import STATUS_ORDER, Assessment, Thresholds, assess, target_band_of
+from gdc_tracker.translations import in_reader_language
 
 __all__ = [
     "assess_indicators",
@@ -67,7 +68,8 @@ def frame(session: Session, statement: sa.Executable) -> pd.DataFrame:
     result = session.execute(statement)
     columns = list(result.keys())
     # Plain tuples: pandas checks Row objects one by one, which doubles the time on big results.
-    return pd.DataFrame([tuple(row) for row in result], columns=columns)
+    table = pd.DataFrame([tuple(row) for row in result], columns=columns)
+    return in_reader_language(session, statement, table)
 
 
 def objectives(session: Session) -> pd.DataFrame:

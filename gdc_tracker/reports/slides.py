@@ -1,7 +1,9 @@
 """The deck as a PowerPoint file (python-pptx): a title slide, then one slide per view.
 
 A slide shows its chart as a picture (the same PNG as the report's figures), optional bullets
-and a small table, and a footer naming the source and the date of the data.
+and a small table, and a footer naming the source and the date of the data. For a reader
+of Arabic the slides run right to left, mirrored; for Arabic and Chinese the runs name a
+font of the script (see reports.scripts).
 """
 
 import io
@@ -11,10 +13,12 @@ import altair as alt
 import pandas as pd
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.oxml.ns import qn
+from pptx.oxml.xmlchemy import BaseOxmlElement, OxmlElement
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from gdc_tracker.i18n import _, ngettext
+from gdc_tracker.i18n import _, is_right_to_left, ngettext
 from gdc_tracker.reports.common import (
     Progress,
     Steps,
@@ -25,6 +29,7 @@ from gdc_tracker.reports.common import (
 )
 from gdc_tracker.reports.data import ReportData
 from gdc_tracker.reports.images import chart_png, png_size
+from gdc_tracker.reports.scripts import Script, reader_script, reads_right_to_left
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
@@ -35,6 +40,10 @@ TABLE_ROW_HEIGHT = Inches(0.42)  # two lines of 10 pt: a long name wraps once
 NOTICE_RGB = RGBColor(0x9A, 0x1B, 0x1B)
 MUTED_RGB = RGBColor(0x44, 0x44, 0x44)
 TITLE_RGB = RGBColor(0x1F, 0x38, 0x64)
+# What may follow a run's East Asian and complex-script fonts, by the schema's order.
+AFTER_EAST_ASIAN_FONT = ("a:cs", "a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")
+AFTER_COMPLEX_FONT = AFTER_EAST_ASIAN_FONT[1:]
+MIRRORED_ALIGNMENT = {"l": "r", "r": "l"}  # DrawingML aligns to the page's sides, not the text's
 
 
 @dataclass(eq=False)
@@ -85,6 +94,8 @@ def deck_pptx(
             _("Drawing slide {number} of {total}").format(number=number, total=len(slides))
         )
         _content_slide(deck, spec)
+    for slide in deck.slides:
+        _in_reader_script(slide)
     buffer = io.BytesIO()
     deck.save(buffer)
     steps.finish(_("Deck ready"))
@@ -274,3 +285,58 @@ def _footer(slide: Slide, spec: SlideSpec) -> None:
             bold=True,
             rgb=NOTICE_RGB,
         )
+
+
+# The reader's script: fonts and language for Arabic and Chinese, and right to left for Arabic
+
+
+def _in_reader_script(slide: Slide) -> None:
+    """Name the font and language of the reader's script on every run of the slide; for a
+    right-to-left reader, also lay the slide out right to left."""
+    script = reader_script()
+    if script is None:
+        return
+    for run in slide._element.iter(qn("a:r")):
+        _run_in_script(run, script)
+    if is_right_to_left():
+        _right_to_left(slide)
+
+
+def _run_in_script(run: BaseOxmlElement, script: Script) -> None:
+    """The script's font in its slot, and the script's language on a run of Arabic
+    letters (a name or a number inside an Arabic line keeps its own)."""
+    properties = run.get_or_add_rPr()
+    if script.east_asian_font:
+        _font(properties, "a:ea", AFTER_EAST_ASIAN_FONT).set("typeface", script.east_asian_font)
+    if script.complex_font:
+        _font(properties, "a:cs", AFTER_COMPLEX_FONT).set("typeface", script.complex_font)
+    if reads_right_to_left(run.text or ""):
+        properties.set("lang", script.tag)
+
+
+def _font(properties: BaseOxmlElement, tag: str, successors: tuple[str, ...]) -> BaseOxmlElement:
+    """The run's `tag` font element, added in the schema's order if missing."""
+    font = properties.find(qn(tag))
+    if font is None:
+        font = OxmlElement(tag)
+        properties.insert_element_before(font, *successors)
+    return font
+
+
+def _right_to_left(slide: Slide) -> None:
+    """Every paragraph right to left and on the right, tables' first column on the right,
+    and the shapes mirrored: what sat on the left (the chart) sits on the right. A picture
+    is moved, never flipped: a chart keeps its own direction.
+
+    PowerPoint honours a table's rtl; LibreOffice (7.4) ignores it and keeps the first
+    column on the left. Reversing the columns instead would reverse them in PowerPoint.
+    """
+    for paragraph in slide._element.iter(qn("a:p")):
+        properties = paragraph.get_or_add_pPr()
+        properties.set("rtl", "1")
+        alignment = properties.get("algn", "l")
+        properties.set("algn", MIRRORED_ALIGNMENT.get(alignment, alignment))
+    for table in slide._element.iter(qn("a:tbl")):
+        table.get_or_add_tblPr().set("rtl", "1")
+    for shape in slide.shapes:
+        shape.left = SLIDE_WIDTH - shape.left - shape.width

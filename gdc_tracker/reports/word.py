@@ -1,4 +1,8 @@
-"""The Council-style progress report as a Word document (python-docx)."""
+"""The Council-style progress report as a Word document (python-docx).
+
+For a reader of Arabic the document runs right to left, as the PDF does; for Arabic and
+Chinese it names a font of the script (see reports.scripts).
+"""
 
 import io
 from itertools import count
@@ -10,11 +14,12 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import _, is_right_to_left
 from gdc_tracker.reports.common import (
     Progress,
     Steps,
@@ -33,11 +38,26 @@ from gdc_tracker.reports.data import (
     summary_paragraphs,
 )
 from gdc_tracker.reports.images import view_image
+from gdc_tracker.reports.scripts import Script, reader_script, reads_right_to_left
 
 TEXT_WIDTH = Cm(17.0)  # A4 less 2 cm margins
 NOTICE_COLOUR = RGBColor(0x9A, 0x1B, 0x1B)
 HEADER_FILL = "DCE6F2"
 MUTED = RGBColor(0x44, 0x44, 0x44)
+# What may follow an element in its parent, by the schema's order (Word refuses a file
+# whose elements are out of order).
+AFTER_PARAGRAPH_BIDI = (
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+    "w:pPrChange",
+)  # fmt: skip
+AFTER_RUN_SIZE_CS = (
+    "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign",
+    "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath",
+)  # fmt: skip
+AFTER_RUN_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+AFTER_SECTION_BIDI = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
 
 
 def report_docx(data: ReportData, progress: Progress | None = None) -> bytes:
@@ -64,6 +84,7 @@ def report_docx(data: ReportData, progress: Progress | None = None) -> bytes:
         )
     )
     closing.paragraph_format.space_before = Pt(12)
+    _in_reader_script(document)
     buffer = io.BytesIO()
     document.save(buffer)
     steps.finish(_("Report ready"))
@@ -258,3 +279,109 @@ def _shade(paragraph: Paragraph, colour: str) -> None:
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), colour)
     paragraph._p.get_or_add_pPr().append(shading)
+
+
+# The reader's script: fonts and language for Arabic and Chinese, and right to left for Arabic
+
+
+def _in_reader_script(document: Document) -> None:
+    """Name the font and language of the reader's script, in the styles and on every run;
+    for a right-to-left reader, also lay the document out right to left."""
+    script = reader_script()
+    if script is None:
+        return
+    _script_in_styles(document, script)
+    for story in _stories(document):
+        for run in story.iter(qn("w:r")):
+            _run_in_script(run, script)
+        if is_right_to_left():
+            _right_to_left(story)
+
+
+def _stories(document: Document) -> list[BaseOxmlElement]:
+    """The body, and the headers and footers the document defines."""
+    stories = [document.element.body]
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            if not part.is_linked_to_previous:
+                stories.append(part._element)
+    return stories
+
+
+def _script_in_styles(document: Document, script: Script) -> None:
+    """The script's font in place of the theme's in every style, and the document's
+    default language for the script (what Word and LibreOffice use for new text)."""
+    styles = document.styles.element
+    for fonts in styles.iter(qn("w:rFonts")):
+        _name_fonts(fonts, script)
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        return
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is not None:
+        _tag_language(run_defaults.find(qn("w:rPr")), script)
+    paragraph_defaults = defaults.find(qn("w:pPrDefault"))
+    if paragraph_defaults is not None and is_right_to_left():
+        _set(paragraph_defaults.find(qn("w:pPr")), "w:bidi", AFTER_PARAGRAPH_BIDI)
+
+
+def _name_fonts(fonts: BaseOxmlElement, script: Script) -> None:
+    """The script's font in its slot of `w:rFonts`; a theme font named there would win."""
+    for slot, theme, font in (
+        ("w:cs", "w:cstheme", script.complex_font),
+        ("w:eastAsia", "w:eastAsiaTheme", script.east_asian_font),
+    ):
+        if font:
+            fonts.attrib.pop(qn(theme), None)
+            fonts.set(qn(slot), font)
+
+
+def _tag_language(properties: BaseOxmlElement | None, script: Script) -> None:
+    if properties is None:
+        return
+    lang = properties.find(qn("w:lang"))
+    if lang is None:
+        lang = _set(properties, "w:lang", AFTER_RUN_LANG)
+    lang.set(qn("w:bidi" if script.complex_font else "w:eastAsia"), script.tag)
+
+
+def _run_in_script(run: BaseOxmlElement, script: Script) -> None:
+    """The script's font on the run, its size and boldness for complex script too (Word
+    sizes and bolds Arabic by w:szCs and w:bCs, not w:sz and w:b), and w:rtl where the
+    run holds right-to-left letters."""
+    properties = run.get_or_add_rPr()
+    _name_fonts(properties.get_or_add_rFonts(), script)
+    if not script.complex_font:
+        return
+    if properties.b is not None:
+        properties.get_or_add_bCs().attrib.update(properties.b.attrib)
+    if properties.sz is not None:
+        size = _set(properties, "w:szCs", AFTER_RUN_SIZE_CS)
+        size.set(qn("w:val"), properties.sz.get(qn("w:val")))
+    if reads_right_to_left(run.text or ""):
+        properties.get_or_add_rtl()
+
+
+def _right_to_left(story: BaseOxmlElement) -> None:
+    """Every paragraph and table of `story` right to left, and its section too.
+
+    In a right-to-left (w:bidi) paragraph Word reads alignment and indents from the
+    reader's side: the default "start" alignment is the right edge, and the numbered
+    paragraphs' hanging indent hangs from the right, so nothing else needs mirroring.
+    A w:bidiVisual table puts its first column on the right.
+    """
+    for paragraph in story.iter(qn("w:p")):
+        _set(paragraph.get_or_add_pPr(), "w:bidi", AFTER_PARAGRAPH_BIDI)
+    for table in story.iter(qn("w:tbl")):
+        table.tblPr.get_or_add_bidiVisual()
+    for section in story.iter(qn("w:sectPr")):
+        _set(section, "w:bidi", AFTER_SECTION_BIDI)
+
+
+def _set(parent: BaseOxmlElement, tag: str, successors: tuple[str, ...]) -> BaseOxmlElement:
+    """The `tag` child of `parent`, added before any of `successors` if missing."""
+    child = parent.find(qn(tag))
+    if child is None:
+        child = OxmlElement(tag)
+        parent.insert_element_before(child, *successors)
+    return child

@@ -46,7 +46,12 @@ PASSWORD_KEYS = ("admin__password", "admin__password_again")
 GENERATION_KEY = "admin__add_generation"  # submissions so far: see _fresh
 PROBLEMS_KEY = "admin__add_problems"  # {field: [message, ...]} of the last refused user
 FEEDBACK_KEY = "admin__feedback"  # (kind, message), shown once
-TABS = {"users": N_("Users"), "audit": N_("Audit log"), "cycles": N_("Reporting cycles")}
+TABS = {
+    "users": N_("Users"),
+    "audit": N_("Audit log"),
+    "cycles": N_("Reporting cycles"),
+    "translations": N_("Translations"),
+}
 TAB_KEY = "admin__tab"
 NOISY_KEYS = {"updated_at"}  # changes on every write; the record's own time says it
 

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from gdc_tracker import bootstrap, config, db
 from gdc_tracker.chart_locale import localise_chart
 from gdc_tracker.config import Settings
-from gdc_tracker.i18n import current_language
+from gdc_tracker.i18n import current_language, speaking
 
 TTL_SECONDS = config.load().cache_ttl_seconds
 # The longest one statement of the web process may run on PostgreSQL. The slowest page
@@ -84,7 +84,7 @@ def _run(
     arguments: tuple[tuple[str, Any], ...],
 ) -> Any:
     query = getattr(importlib.import_module(module), name)
-    with db.session_scope(get_engine()) as session:
+    with speaking(language), db.session_scope(get_engine()) as session:
         return query(session, **dict(arguments))
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from gdc_tracker import exports
+from gdc_tracker import exports, table_formats
 from gdc_tracker.i18n import _
 from gdc_tracker.models import initiative_status_label
 from gdc_tracker.palette import (
@@ -42,7 +42,9 @@ LINE_START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")  # headings, quotes, lists, r
 # shows a ring, also where Streamlit draws none (a select box's input inside its frame),
 # and the ring differs from the grey that marks the current page in the menu. The app's
 # name heads the sidebar in large bold type without being a heading: each page's title
-# is its one h1, first in the heading outline.
+# is its one h1, first in the heading outline. Streamlit hands deck.gl no `touchAction`, so
+# deck.gl keeps its "none" and a phone could not scroll past a map: "pan-y" gives vertical
+# one-finger swipes back to the page (one finger pans a map sideways, two pinch to zoom).
 PAGE_STYLE = f"""<style>
 [data-testid="stCaptionContainer"] {{ opacity: 1; color: {CAPTION_COLOUR}; }}
 :focus-visible {{ outline: 2px solid {FOCUS_COLOUR} !important; outline-offset: 2px; }}
@@ -50,6 +52,7 @@ PAGE_STYLE = f"""<style>
 :is([data-baseweb="input"], [data-baseweb="textarea"], [data-baseweb="select"] > div):has(
   :is(input, textarea):focus-visible) {{ outline: 2px solid {FOCUS_COLOUR}; outline-offset: 2px; }}
 .st-key-frame__name p {{ font-size: 1.25rem; font-weight: 700; }}
+[data-testid="stDeckGlJsonChart"] .deck-events-root {{ touch-action: pan-y !important; }}
 </style>"""
 
 
@@ -222,16 +225,17 @@ def show_sections(view: View, *, key: str, level: int = 2) -> None:
             continue
         if section.note:
             st.caption(plain(section.note))
-        dates = {
-            column: st.column_config.DatetimeColumn(_("When"), format="D MMM YYYY")
-            for column in section.dates
-        }
+        headers: dict[str, Any] = dict(section.headers)
+        for column in section.dates:
+            headers[column] = st.column_config.DatetimeColumn(
+                section.headers.get(column, _("When")), format="D MMM YYYY"
+            )
         table(
             section.data,
             name=section.name,
             key=f"{key}__section{index}",
             about=view.about,
-            column_config=dates or None,
+            column_config=headers or None,
         )
 
 
@@ -322,7 +326,17 @@ def table(
 ) -> None:
     """A table with its downloads underneath; they write `download` when given (the rows
     shown with their provenance columns, say), else `frame`."""
-    st.dataframe(frame, hide_index=True, width="stretch", key=key, **dataframe_options)
+    shown, column_config = table_formats.for_reader(
+        frame, dataframe_options.pop("column_config", None)
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config=column_config,
+        **dataframe_options,
+    )
     download_buttons(frame if download is None else download, name=name, key=key, about=about)
 
 

@@ -16,6 +16,8 @@ from datetime import date
 
 import streamlit as st
 
+from gdc_tracker.i18n import _
+
 
 def _widget_key(param: str) -> str:
     return f"url__{param}"
@@ -96,7 +98,7 @@ def multiselect(
         key=key,
         on_change=_write_back,
         args=(param, list(default)),
-        **widget_options,  # type: ignore[arg-type]
+        **({"placeholder": _("Choose options")} | widget_options),  # type: ignore[arg-type]
     )
 
 

@@ -154,6 +154,7 @@ def mapping_form(table: pd.DataFrame, indicators: pd.DataFrame) -> importer.Colu
                     year_options,
                     default=list(guess.year_columns) or year_options,
                     key="import__years",
+                    placeholder=_("Choose options"),
                 )
             )
         source = _column(_("Source column (optional)"), columns, guess.source, "import__source")

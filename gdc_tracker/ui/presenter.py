@@ -362,6 +362,7 @@ def slide_params_form(ctx: PageContext, kind: str) -> dict:
                 default=["WLD"],
                 format_func=labels.get,
                 key="present__geo",
+                placeholder=_("Choose options"),
             )
             return {"indicator": code, "geo": chosen or ["WLD"]}
         years = ctx.load(geo.indicator_years, indicator_code=code)["year"].tolist()

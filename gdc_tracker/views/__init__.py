@@ -9,7 +9,7 @@ slide, the chart image and the CSV, Excel and JSON downloads all draw the same `
 they cannot disagree on a figure, a source or the demo notice.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -142,6 +142,7 @@ class Section:
     hint: str = ""  # what the reader can do about it
     note: str = ""  # a line above the table
     dates: tuple[str, ...] = ()  # columns holding times, shown as dates
+    headers: Mapping[str, str] = field(default_factory=dict)  # column -> header, in words
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from sqlmodel import Session
 
 from gdc_tracker.i18n import N_, _, ngettext
 from gdc_tracker.links import page_url
+from gdc_tracker.models import unit_label
 from gdc_tracker.queries import changes
-from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds
+from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds, status_label
 from gdc_tracker.views import (
     DEMO,
     REAL,
@@ -40,6 +41,42 @@ KIND_WORDS = {
     "initiative added": N_("Initiative added"),
 }
 
+# The sections' column headers, in words (the downloaded files keep the column names).
+HEADERS = {
+    "at": N_("When"),
+    "published_at": N_("Published"),
+    "newest": N_("Newest"),
+    "indicator": N_("Indicator"),
+    "country": N_("Country or area"),
+    "period": N_("Period"),
+    "value": N_("Value"),
+    "unit": N_("Unit"),
+    "source": N_("Source"),
+    "obs_status": N_("Observation status"),
+    "real_or_demo": N_("Data"),
+    "published_by": N_("Published by"),
+    "subject": N_("Indicator or initiative"),
+    "entries": N_("Entries"),
+    "demo_entries": N_("Demo entries"),
+    "geographies": N_("Geographies"),
+    "before": N_("Before"),
+    "after": N_("After"),
+    "kind": N_("Change"),
+    "detail": N_("Detail"),
+    "what": N_("What"),
+    "rows": N_("Rows"),
+    "by": N_("By"),
+}
+
+
+def headers() -> dict[str, str]:
+    """The sections' column headers in the reader's language."""
+    return {column: _(header) for column, header in HEADERS.items()}
+
+
+def kind_words(kind: str) -> str:
+    return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
+
 
 def _figures(counts: pd.DataFrame) -> tuple[Figure, ...]:
     return tuple(
@@ -56,7 +93,7 @@ def _status_rows(statuses: pd.DataFrame) -> pd.DataFrame:
             "at": real["at"],
             "kind": "indicator status changed",
             "subject": real["indicator"] + " — " + real["country"],
-            "detail": real["before"] + " → " + real["after"],
+            "detail": real["before"].map(status_label) + " → " + real["after"].map(status_label),
         },
         columns=changes.COLUMNS,
     )
@@ -72,7 +109,7 @@ def slide_table(listed: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:
     rows = rows.sort_values("at", ascending=False, kind="stable").head(SLIDE_ROWS)
     return pd.DataFrame(
         {
-            "kind": [_(KIND_WORDS[kind]) if kind in KIND_WORDS else kind for kind in rows["kind"]],
+            "kind": [kind_words(kind) for kind in rows["kind"]],
             "subject": rows["subject"].to_numpy(),
             "detail": rows["detail"].to_numpy(),
             "when": [changes.day_in_words(at.date()) for at in rows["at"]],
@@ -184,7 +221,11 @@ def _labelled(statuses: pd.DataFrame) -> pd.DataFrame:
     if statuses.empty:
         return statuses.drop(columns=["is_demo"], errors="ignore")
     kind = statuses["is_demo"].astype(bool).map({True: DEMO, False: REAL})
-    return statuses.drop(columns=["is_demo"]).assign(**{ROW_KIND_COLUMN: kind})
+    return statuses.drop(columns=["is_demo"]).assign(
+        before=statuses["before"].map(status_label),
+        after=statuses["after"].map(status_label),
+        **{ROW_KIND_COLUMN: kind},
+    )
 
 
 def _sections(
@@ -200,6 +241,13 @@ def _sections(
     """The page's tables: new values one by one, entries by indicator, indicator status
     changes, the other changes, and the data loads apart."""
     again = _("Pick an earlier date to look further back.")
+    words = headers()
+    if len(values):
+        values = values.assign(
+            unit=values["unit"].map(lambda unit: unit_label(unit) if unit else "")
+        )
+    if len(listed):
+        listed = listed.assign(kind=listed["kind"].map(kind_words))
     shown = _("The newest {shown} of {total} values published since this date ({demo} demo).")
     note = shown.format(
         shown=count_text(len(values)),
@@ -215,6 +263,7 @@ def _sections(
             hint=again,
             note=" ".join(part for part in (note, about.notice() or "") if part),
             dates=("published_at",),
+            headers=words,
         ),
         Section(
             heading=_("New published entries, by indicator or initiative"),
@@ -222,6 +271,8 @@ def _sections(
             name=f"entries-added-since-{since}",
             empty=_("No entries were published since this date."),
             hint=again,
+            headers=words,
+            dates=("newest",),
         ),
         Section(
             heading=_("Indicator status changes"),
@@ -230,6 +281,7 @@ def _sections(
             empty=_("No indicator changed status since this date."),
             hint=_("A status changes only when new values are published."),
             dates=("at",),
+            headers=words,
         ),
         Section(
             heading=_("Corrections, initiative statuses, milestones and new initiatives"),
@@ -238,6 +290,7 @@ def _sections(
             empty=_("Nothing else changed since this date."),
             hint=again,
             dates=("at",),
+            headers=words,
         ),
         Section(
             heading=_("Data loads"),
@@ -246,5 +299,6 @@ def _sections(
             empty=_("No data was loaded since this date."),
             hint=_("Reference data, starter data and imported files are listed here."),
             dates=("at",),
+            headers=words,
         ),
     )

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from gdc_tracker import provenance
 from gdc_tracker.chart_locale import localise_chart
 from gdc_tracker.charts import indicators as indicator_charts
+from gdc_tracker.entries import dimensions_in_words
 from gdc_tracker.i18n import N_, _
 from gdc_tracker.links import page_url
 from gdc_tracker.maps import format_value
@@ -378,7 +379,7 @@ def gender_view(session: Session, *, code: str, geo_code: str | None) -> View:
     values = indicator_queries.sex_series(session, code=code, geo_code=geo_code or "")
     title = page_title(ref, "gender")
     if values.empty:
-        allowed = ref["disaggregations"] or _("none")
+        allowed = dimensions_in_words(ref["disaggregations"])
         return View(
             kind="indicator_gender",
             about=About(title=title),

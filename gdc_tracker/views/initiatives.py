@@ -21,7 +21,15 @@ from gdc_tracker import provenance
 from gdc_tracker.charts import initiatives as charts
 from gdc_tracker.i18n import N_, _, ngettext
 from gdc_tracker.links import page_url
-from gdc_tracker.models import WORLD_CODE, DataSource, FactBasis, Initiative, ProgressEntry
+from gdc_tracker.models import (
+    WORLD_CODE,
+    DataSource,
+    FactBasis,
+    Initiative,
+    ProgressEntry,
+    initiative_status_label,
+    lead_sector_label,
+)
 from gdc_tracker.palette import progress_label
 from gdc_tracker.queries import initiatives as queries
 from gdc_tracker.queries.overview import frame, published, source_columns
@@ -207,6 +215,10 @@ def initiatives_view(session: Session, *, filters: queries.InitiativeFilters = N
     rows = queries.initiatives_table(session, filters=filters)
     total = int(queries.initiative_facts(session)["total"])
     shown = rows.merge(_bases(session, queries.conditions(filters)), on="slug", how="left")
+    shown = shown.assign(
+        status=shown["status"].map(initiative_status_label),
+        lead_sector=shown["lead_sector"].map(lead_sector_label),
+    )
     about = initiatives_about(session, filters, title=_("Initiatives"), shown=len(rows))
     updated = newest(rows["last_update"])  # a published update is newer than the facts
     if updated is not None and (about.as_of is None or updated > about.as_of):

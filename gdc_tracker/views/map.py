@@ -32,13 +32,15 @@ def map_view(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     region: str = "",
     initiatives: bool = False,
+    map_width: int = maps.MAP_WIDTH,
 ) -> View:
     """Every country's value of `code` in `year` (the latest year with values when None).
 
     `region` (an ITU region code) narrows the values, figures, words, table and picture
     to its countries; `places` keeps every country, so the page's world map stays coloured
     on one scale while it zooms in. `initiatives` adds the countries where initiatives act
-    (the rings of the page's map). `map_options` holds what the page draws beside the map:
+    (the rings of the page's map); `map_width` is about how wide the page draws it, in CSS
+    pixels, for the region to fit. `map_options` holds what the page draws beside the map:
     see `page_options`.
     """
     indicators = geo.map_indicators(session).set_index("code")
@@ -90,7 +92,9 @@ def map_view(
         places=places,
         map_options=options
         | {"name": name}
-        | page_options(session, places, in_view, initiatives=initiatives, **options),
+        | page_options(
+            session, places, in_view, initiatives=initiatives, map_width=map_width, **options
+        ),
         link=page_url(
             "/map",
             {"indicator": code}
@@ -123,21 +127,23 @@ def page_options(
     year: int,
     region: str,
     initiatives: bool,
+    map_width: int = maps.MAP_WIDTH,
 ) -> dict[str, Any]:
     """What the page draws beside the map, under these keys:
 
-    `view_state` (the region framed, None for the world), `legend` (the colour ramp as a
-    Vega-Lite specification, None without values), `legend_notes` (the legend in words),
-    `missing` (the countries shown without a value), `missing_title`, `locations` (the
-    countries where initiatives act, None unless asked for), `unplaced` (how many
-    initiatives name no country, in words) and `value_label` (the value column's header).
+    `view_state` (the region framed in a map `map_width` pixels wide, None for the world),
+    `legend` (the colour ramp as a Vega-Lite specification, None without values),
+    `legend_notes` (the legend in words), `missing` (the countries shown without a value),
+    `missing_title`, `locations` (the countries where initiatives act, None unless asked
+    for), `unplaced` (how many initiatives name no country, in words) and `value_label`
+    (the value column's header).
     `map_view` adds `unit`, `higher_is_better`, `year`, `region`, and `name`: what the
     files are called.
     """
     extent = value_range(places)
     missing = tuple(maps.missing_names(in_view))
     return {
-        "view_state": maps.region_view(in_view) if region else None,
+        "view_state": maps.region_view(in_view, width=map_width) if region else None,
         "legend": maps.legend_chart(*extent, unit=unit, higher_is_better=higher_is_better).to_dict()
         if extent
         else None,

@@ -12,7 +12,7 @@ from gdc_tracker import provenance
 from gdc_tracker.charts import objectives as objective_charts
 from gdc_tracker.i18n import N_, _
 from gdc_tracker.links import page_url
-from gdc_tracker.models import initiative_status_label
+from gdc_tracker.models import initiative_status_label, lead_sector_label, unit_label
 from gdc_tracker.palette import progress_label
 from gdc_tracker.queries import objective_detail as detail
 from gdc_tracker.queries.overview import objectives
@@ -243,6 +243,8 @@ def _initiatives_view(
     session: Session, initiatives: pd.DataFrame, number: int, filters: dict[str, str]
 ) -> View:
     shown = initiatives.assign(
+        lead_sector=initiatives["lead_sector"].map(lead_sector_label),
+        status=initiatives["status"].map(initiative_status_label),
         primary=initiatives["is_primary"].map({True: _("yes"), False: _("no")}),
         regions=initiatives["regions"].mask(initiatives["is_global"].astype(bool), _("global")),
     )[INITIATIVE_TABLE]
@@ -313,7 +315,7 @@ def _indicators_view(
     add each indicator's code, the source of its values and whether any is demo."""
     shown = indicators.assign(
         status=indicators["status"].map(progress_label),
-        unit=indicators["unit"].str.replace("_", " "),
+        unit=indicators["unit"].map(unit_label),
         target=[
             _target(v, y)
             for v, y in zip(indicators["target_value"], indicators["target_year"], strict=True)

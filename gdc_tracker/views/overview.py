@@ -15,7 +15,15 @@ from sqlmodel import Session
 from gdc_tracker import charts, provenance
 from gdc_tracker.i18n import _, ngettext
 from gdc_tracker.links import page_url
-from gdc_tracker.models import WORLD_CODE, DataSource, Geography, Indicator, Initiative, User
+from gdc_tracker.models import (
+    WORLD_CODE,
+    DataSource,
+    Geography,
+    Indicator,
+    Initiative,
+    User,
+    unit_label,
+)
 from gdc_tracker.models import ProgressEntry as Entry
 from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER, progress_label
 from gdc_tracker.queries import overview
@@ -249,7 +257,7 @@ def recent_updates_view(session: Session, *, limit: int = 10) -> View:
         for u, b, d in zip(rows["username"], rows["import_batch_id"], rows["is_demo"], strict=True)
     ]
     data = with_row_provenance(rows.assign(publisher=publisher, added_by=added))
-    data = data.assign(unit=data["unit"].fillna("").str.replace("_", " "))
+    data = data.assign(unit=data["unit"].map(lambda unit: unit_label(unit) if unit else ""))
     return View(
         kind="recent_updates",
         about=about_values(data, title=_("Recent updates")),
