@@ -26,7 +26,7 @@ from gdc_tracker.errors import (
     ValidationFailed,
 )
 from gdc_tracker.i18n import N_, _, ngettext
-from gdc_tracker.models import Role, User, role_label
+from gdc_tracker.models import Role, User, UserSession, role_label
 
 ROLE_ORDER: tuple[Role, ...] = (Role.VIEWER, Role.EDITOR, Role.REVIEWER, Role.ADMIN)
 MIN_PASSWORD_LENGTH = 12
@@ -231,6 +231,8 @@ def set_role(session: Session, *, username: str, role: str, by: Identity) -> Use
         raise NotFound(_("user '{username}' does not exist").format(username=username))
     before = {"role": user.role}
     user.role = Role(role)
+    if before["role"] != user.role:
+        end_sessions_of(session, user.id, "role changed")  # type: ignore[arg-type]
     record_change(
         session,
         actor=by.username,
@@ -242,6 +244,17 @@ def set_role(session: Session, *, username: str, role: str, by: Identity) -> Use
         user_id=by.user_id,
     )
     return user
+
+
+def end_sessions_of(session: Session, user_id: int, reason: str) -> int:
+    """End every live sign-in of a user (its role changed, it was deactivated, its password
+    changed), in every browser and process; return how many were ended."""
+    result = session.execute(
+        sa.update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))  # type: ignore[union-attr]
+        .values(ended_at=datetime.now(UTC), ended_reason=reason, token_hash=None, handoff_hash=None)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def count_admins(session: Session) -> int:

@@ -486,6 +486,23 @@ class User(SQLModel, table=True):
     created_at: datetime = _timestamp()
 
 
+class UserSession(SQLModel, table=True):
+    """A browser signed in as a user. Only hashes are stored: the handoff code the sign-in
+    form passes to the browser, then the token of its HttpOnly cookie. The session ends at
+    sign-out, after `app.session_minutes` idle, or when an admin changes the user."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    handoff_hash: str | None = Field(default=None, max_length=64, unique=True)
+    handoff_expires_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    user_agent: str = Field(default="", max_length=300)
+    created_at: datetime = _timestamp()
+    last_seen_at: datetime = _timestamp()
+    ended_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    ended_reason: str | None = Field(default=None, max_length=40)
+
+
 class ProgressEntry(SQLModel, table=True):
     """One dated observation of an indicator, or a narrative status update of an initiative.
 

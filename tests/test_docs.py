@@ -13,7 +13,7 @@ def readme_commands() -> list[str]:
 
 def test_readme_opens_with_the_run_and_test_commands() -> None:
     run, test = readme_commands()[:2]
-    assert "streamlit run app.py" in run and "requirements.txt" in run
+    assert "streamlit run serve.py" in run and "requirements.txt" in run
     assert "pytest" in test and "requirements-dev.txt" in test
 
 
