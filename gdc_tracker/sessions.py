@@ -12,8 +12,8 @@ no place for a sign-in. So signing in takes two steps:
 
 Every run then `resolve`s the cookie's token to the user, re-reading the user's role, so a
 reload or a second tab is still signed in. Sessions live in the database: a sign-out, an
-idle expiry (`app.session_minutes`) or an admin's change to the user ends them at once in
-every process.
+idle expiry (`app.session_minutes`) or an admin's change to the user
+(`auth.end_sessions_of`) ends them at once in every process.
 """
 
 import hashlib
@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from gdc_tracker.auth import Identity, end_sessions_of, identity_of
+from gdc_tracker.auth import Identity, identity_of
 from gdc_tracker.models import User, UserSession
 
 COOKIE_NAME = "gdc_tracker_session"
@@ -137,6 +137,3 @@ def end_by_token(session: Session, token: str, reason: str) -> None:
     row = session.exec(select(UserSession).where(UserSession.token_hash == _hash(token))).first()
     if row is not None:
         end(session, row.id, reason)  # type: ignore[arg-type]
-
-
-end_for_user = end_sessions_of  # also ends them: an admin's change to the user

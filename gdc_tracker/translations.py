@@ -79,7 +79,6 @@ TRANSLATED_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
     ("initiative", "name"): ("initiative",),
     ("initiative", "summary"): ("initiative",),
 }
-_FIELD_OF_COLUMN = {"short_title": "short_title"}  # a column is its field unless listed
 
 
 class TranslationFileError(ValueError):
@@ -147,13 +146,12 @@ def _country_names(session: Session, language: str) -> dict[str, str]:
 
 def _mapping(session: Session, table: str, column: str, language: str) -> dict[str, str]:
     """English -> `language` for values read from `table.column`."""
-    field = _FIELD_OF_COLUMN.get(column, column)
     found = _translations(session, language)
     mapping: dict[str, str] = {}
     if (table, column) == ("geography", "name"):
         mapping |= _country_names(session, language)
     for subject in TRANSLATED_COLUMNS[(table, column)]:
-        mapping |= found.get((subject, field), {})
+        mapping |= found.get((subject, column), {})  # a column is named as its field
     return mapping
 
 
@@ -175,16 +173,12 @@ def _sources_of(column: Any) -> list[tuple[str, str]]:
     return [key] if key in TRANSLATED_COLUMNS else []
 
 
-def reader_language() -> str:
-    return current_language()
-
-
 def in_reader_language(
     session: Session, statement: sa.Executable, table: pd.DataFrame
 ) -> pd.DataFrame:
     """`table`, the result of `statement`, with each column read from a translatable column
     in the reader's language (English where no translation applies)."""
-    language = reader_language()
+    language = current_language()
     if language == SOURCE_LANGUAGE or table.empty:
         return table
     selected = getattr(statement, "selected_columns", None)
@@ -202,7 +196,7 @@ def in_reader_language(
 def localized(session: Session, row: Any, field: str, language: str | None = None) -> str:
     """`row.<field>` (an Objective, Indicator, Initiative...) in the reader's language."""
     english = getattr(row, field)
-    language = language or reader_language()
+    language = language or current_language()
     if language == SOURCE_LANGUAGE or not english:
         return english
     table = row.__table__.name
@@ -213,7 +207,7 @@ def localized(session: Session, row: Any, field: str, language: str | None = Non
 
 def localize_names(session: Session, names: Mapping[Any, str], table: str, column: str) -> dict:
     """A {key: English} mapping (from a query of `table.column`) in the reader's language."""
-    language = reader_language()
+    language = current_language()
     if language == SOURCE_LANGUAGE:
         return dict(names)
     mapping = _mapping(session, table, column, language)

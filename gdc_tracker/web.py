@@ -15,7 +15,9 @@ from starlette.routing import BaseRoute, Route
 
 from gdc_tracker import config, db, sessions
 
-FORBIDDEN = Response("cross-site request refused", status_code=403, media_type="text/plain")
+
+def forbidden() -> Response:
+    return Response("cross-site request refused", status_code=403, media_type="text/plain")
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +57,7 @@ def set_session_cookie(response: Response, request: Request, token: str) -> None
 
 async def adopt_session(request: Request) -> Response:
     if not same_origin(request):
-        return FORBIDDEN
+        return forbidden()
     form = await request.form()
     code = str(form.get("code") or "")
     with db.session_scope(engine()) as session:
@@ -69,7 +71,7 @@ async def adopt_session(request: Request) -> Response:
 
 async def sign_out(request: Request) -> Response:
     if not same_origin(request):
-        return FORBIDDEN
+        return forbidden()
     token = request.cookies.get(sessions.COOKIE_NAME)
     if token:
         with db.session_scope(engine()) as session:

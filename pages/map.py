@@ -121,6 +121,10 @@ def values_table(view: View) -> None:
         about=view.about,
         column_config={
             "rank": st.column_config.NumberColumn(_("Rank"), format="%d"),
+            "country": _("Country or area"),
+            "code": _("Code"),
+            "region": _("ITU region"),
+            "status": _("Status"),
             "value": st.column_config.NumberColumn(options["value_label"], format="%.2f"),
             "year": st.column_config.NumberColumn(_("Year"), format="%d"),
             "source": _("Source"),

@@ -18,12 +18,14 @@ NOT_GIVEN = N_("Title not given in the source documents.")
 CARDS_PER_ROW = 4
 INITIATIVE_COLUMNS = {
     "name": _("Initiative"),
+    "status": _("Status"),
     "lead_sector": _("Lead sector"),
     "start_date": st.column_config.DateColumn(_("Start")),
     "end_date": st.column_config.DateColumn(_("End")),
     "countries": _("Countries where it acts"),
 }
 INDICATOR_COLUMNS = {
+    "unit": _("Unit"),
     "status": _("Progress status"),
     "explanation": st.column_config.TextColumn(_("Why"), width="large"),
     "latest_year": st.column_config.NumberColumn(_("Year"), format="%d"),
@@ -148,7 +150,12 @@ def countries(view: View) -> None:
             name=f"{view.map_options['code']}_countries",
             key="regional__countries",
             about=view.map_options["reference_about"],
-            column_config={"name": _("Country"), "initiative_names": _("Which")},
+            column_config={
+                "name": _("Country"),
+                "code": _("Code"),
+                "initiatives": _("Initiatives"),
+                "initiative_names": _("Which"),
+            },
         )
 
 

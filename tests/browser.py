@@ -134,3 +134,20 @@ def wait_for_drawings(page: object, *, settle_ms: int = 600) -> None:
     asynchronously, so the page gets `settle_ms` more before anyone looks at it."""
     page.wait_for_function(DRAWN, timeout=30_000)  # type: ignore[attr-defined]
     page.wait_for_timeout(settle_ms)  # type: ignore[attr-defined]
+
+
+def store_with_users(seeded_sqlite_file: str, target: Path, **roles: str) -> str:
+    """A copy of the shared seeded store at `target`, with a user per `username=role`; its
+    URL. Browser tests that write get a store of their own."""
+    import shutil
+
+    from gdc_tracker import db
+    from tests.factories import make_user
+
+    shutil.copy(Path(seeded_sqlite_file.removeprefix("sqlite:///")), target)
+    url = f"sqlite:///{target}"
+    engine = db.make_engine(url)
+    for username, role in roles.items():
+        make_user(engine, username, role)
+    engine.dispose()
+    return url

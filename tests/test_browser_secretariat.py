@@ -2,35 +2,28 @@
 reviewer signs in and publishes it; the indicator page shows it."""
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from gdc_tracker import db
 from tests.browser import (
     CHROMIUM_ARGS,
     SCREENSHOTS,
     require_chromium,
+    store_with_users,
     streamlit_server,
     wait_until_rendered,
 )
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def office_store(seeded_sqlite_file: str, tmp_path: Path) -> Iterator[str]:
-    target = tmp_path / "office.db"
-    shutil.copy(Path(seeded_sqlite_file.removeprefix("sqlite:///")), target)
-    url = f"sqlite:///{target}"
-    engine = db.make_engine(url)
-    make_user(engine, "ana.editor", "editor")
-    make_user(engine, "ben.reviewer", "reviewer")
-    engine.dispose()
-    yield url
+    roles = {"ana.editor": "editor", "ben.reviewer": "reviewer"}
+    yield store_with_users(seeded_sqlite_file, tmp_path / "office.db", **roles)
 
 
 def sign_in(page: object, base: str, username: str) -> None:

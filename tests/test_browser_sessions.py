@@ -2,15 +2,18 @@
 a second tab and is still signed in; the cookie is HttpOnly (page scripts cannot read it);
 signing out in one tab signs the other out at its next run."""
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from gdc_tracker import db, sessions
-from tests.browser import sign_in_from_sidebar, streamlit_server, wait_until_rendered
-from tests.factories import make_user
+from gdc_tracker import sessions
+from tests.browser import (
+    sign_in_from_sidebar,
+    store_with_users,
+    streamlit_server,
+    wait_until_rendered,
+)
 
 pytestmark = pytest.mark.browser
 SIGNED_IN = "Signed in as"
@@ -19,12 +22,7 @@ SIGNED_IN = "Signed in as"
 @pytest.fixture
 def served(seeded_sqlite_file: str, tmp_path: Path) -> Iterator[str]:
     """The app with its routes (serve.py) on a store of its own with one editor."""
-    target = tmp_path / "sessions.db"
-    shutil.copy(Path(seeded_sqlite_file.removeprefix("sqlite:///")), target)
-    url = f"sqlite:///{target}"
-    engine = db.make_engine(url)
-    make_user(engine, "ana.editor", "editor")
-    engine.dispose()
+    url = store_with_users(seeded_sqlite_file, tmp_path / "sessions.db", **{"ana.editor": "editor"})
     with streamlit_server(url, script="serve.py") as base:
         yield base
 

@@ -3,12 +3,11 @@ runs them. A review published through one process is visible through the other a
 next rerun, with no rebuild step (the data-version freshness model of DESIGN.md)."""
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
 from gdc_tracker import bootstrap, db, entries
-from tests.browser import CHROMIUM_ARGS, require_chromium, streamlit_server, wait_until_rendered
+from tests.browser import streamlit_server, wait_until_rendered
 from tests.factories import PASSWORD, internet_use, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
@@ -26,17 +25,6 @@ def shared_store(postgres_url: str) -> str:
         entries.add_entry(session, internet_use(period="2025"), by=editor, submit=True)
     engine.dispose()
     return postgres_url
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    chromium = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def open_overview(browser: object, base: str) -> object:
