@@ -147,10 +147,9 @@ def objective_initiatives(session: Session, *, objective_numbers: Sequence[int])
 
 
 def geography_name(session: Session, geo_code: str) -> str:
-    name = session.execute(
-        sa.select(Geography.name).where(Geography.code == geo_code)
-    ).scalar_one_or_none()
-    return str(name) if name else geo_code
+    """The geography's name in the reader's language (through `frame`, which translates)."""
+    names = frame(session, sa.select(Geography.name).where(Geography.code == geo_code))["name"]
+    return str(names.iloc[0]) if len(names) else geo_code
 
 
 # --- gathering ----------------------------------------------------------------------------
