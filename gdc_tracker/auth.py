@@ -6,6 +6,11 @@ the same time whether or not the user exists, so the form does not reveal user n
 
 `authorize` and `require` take what the user is doing as an English phrase marked with
 `N_()` ("add users"): a refusal says it in the reader's language.
+
+Admins deactivate and reactivate accounts and reset passwords; a reset gives a temporary
+password that must be replaced at the next sign-in before anything else
+(`must_change_password`). Deactivating, resetting and changing a password end the user's
+other sign-ins at once. New passwords meet gdc_tracker.passwords' rules.
 """
 
 import re
@@ -17,19 +22,21 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
+from gdc_tracker import passwords
 from gdc_tracker.audit import record_change, snapshot
 from gdc_tracker.errors import (
     FieldProblem,
+    GdcTrackerError,
     NotAllowed,
     NotFound,
     SessionExpired,
     ValidationFailed,
 )
-from gdc_tracker.i18n import N_, _, ngettext
+from gdc_tracker.i18n import N_, _
 from gdc_tracker.models import Role, User, UserSession, role_label
 
 ROLE_ORDER: tuple[Role, ...] = (Role.VIEWER, Role.EDITOR, Role.REVIEWER, Role.ADMIN)
-MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 
 _hasher = PasswordHasher()
@@ -48,6 +55,8 @@ class Identity:
     # When the sign-in this identity comes from ends without further activity (UTC); None
     # for a terminal user. A write after it is refused, even from a form still on screen.
     valid_until: datetime | None = None
+    # A temporary password from an admin's reset: replace it before anything else.
+    must_change_password: bool = False
 
     @property
     def label(self) -> str:
@@ -60,6 +69,22 @@ class Identity:
 
 
 ANONYMOUS = Identity(user_id=None, username="anonymous", display_name="Anonymous", role=Role.VIEWER)
+CHANGE_OWN_PASSWORD = N_("change your password")
+
+
+class LastAdmin(GdcTrackerError):
+    """The change would leave the store without an active admin."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(username)
+        self.username = username
+
+    def __str__(self) -> str:
+        # Translators: {user} is a user name, as in "ana.lopez".
+        return _(
+            "{user} is the last active admin: give another user the admin role first, "
+            "so someone can still manage users."
+        ).format(user=self.username)
 
 
 def has_role(identity: Identity | None, needed: Role) -> bool:
@@ -109,6 +134,8 @@ def authorize(
     user = session.get(User, identity.user_id, populate_existing=True)
     if user is None or not user.is_active:
         raise NotAllowed(_("Your account is no longer active, so nothing was saved."))
+    if user.must_change_password and action != CHANGE_OWN_PASSWORD:
+        raise NotAllowed(_("Choose a new password first: nothing was saved."))
     fresh = replace(identity_of(user), valid_until=identity.valid_until)
     if not has_role(fresh, needed):
         raise NotAllowed(
@@ -127,6 +154,7 @@ def identity_of(user: User) -> Identity:
         username=user.username,
         display_name=user.display_name,
         role=Role(user.role),
+        must_change_password=bool(user.must_change_password),
     )
 
 
@@ -140,11 +168,7 @@ def _check_new_user(username: str, password: str, role: str) -> list[FieldProble
         problems.append(
             FieldProblem("username", _("use 2-80 lower-case letters, digits, . _ or -"))
         )
-    if len(password) < MIN_PASSWORD_LENGTH:
-        shortest = ngettext(
-            "use at least {count} character", "use at least {count} characters", MIN_PASSWORD_LENGTH
-        )
-        problems.append(FieldProblem("password", shortest.format(count=MIN_PASSWORD_LENGTH)))
+    problems.extend(passwords.problems(password, username=username))
     if role not in [str(r) for r in Role]:
         # Translators: {roles} are the codes a role is given by (viewer, editor...), as typed.
         one_of = _("must be one of {roles}").format(roles=", ".join(str(r) for r in Role))
@@ -246,15 +270,127 @@ def set_role(session: Session, *, username: str, role: str, by: Identity) -> Use
     return user
 
 
-def end_sessions_of(session: Session, user_id: int, reason: str) -> int:
+def end_sessions_of(session: Session, user_id: int, reason: str, *, keep: int | None = None) -> int:
     """End every live sign-in of a user (its role changed, it was deactivated, its password
-    changed), in every browser and process; return how many were ended."""
+    changed), in every browser and process, except the session `keep` (the one that
+    changed its own password); return how many were ended."""
+    live = sa.and_(UserSession.user_id == user_id, UserSession.ended_at.is_(None))  # type: ignore[union-attr]
+    if keep is not None:
+        live = sa.and_(live, UserSession.id != keep)
     result = session.execute(
         sa.update(UserSession)
-        .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))  # type: ignore[union-attr]
+        .where(live)
         .values(ended_at=datetime.now(UTC), ended_reason=reason, token_hash=None, handoff_hash=None)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _user_named(session: Session, username: str) -> User:
+    name = username.strip().lower()
+    user = session.exec(select(User).where(User.username == name)).first()
+    if user is None:
+        raise NotFound(_("user '{username}' does not exist").format(username=name))
+    return user
+
+
+def _actor(by: Identity | None) -> tuple[str, int | None]:
+    """Who the audit record names: the admin, or `cli` for a terminal user."""
+    return (by.username, by.user_id) if by is not None else ("cli", None)
+
+
+def set_active(session: Session, *, username: str, active: bool, by: Identity | None) -> User:
+    """Deactivate (or reactivate) an account; a deactivated one is signed out everywhere
+    at once and cannot sign in. The last active admin cannot be deactivated. `by` None is
+    a terminal user."""
+    if by is not None:
+        by = authorize(session, by, Role.ADMIN, N_("deactivate or reactivate users"))
+    user = _user_named(session, username)
+    if user.is_active == active:
+        return user
+    if not active and user.role == Role.ADMIN and count_admins(session) <= 1:
+        raise LastAdmin(user.username)
+    user.is_active = active
+    if not active:
+        end_sessions_of(session, user.id, "deactivated")  # type: ignore[arg-type]
+    actor, actor_id = _actor(by)
+    record_change(
+        session,
+        actor=actor,
+        action="reactivate user" if active else "deactivate user",
+        entity="user",
+        entity_id=user.id,
+        before={"is_active": not active},
+        after={"is_active": active},
+        user_id=actor_id,
+    )
+    return user
+
+
+def reset_password(session: Session, *, username: str, by: Identity | None) -> str:
+    """Give the account a new temporary password and return it, to be handed over once;
+    the user must replace it at the next sign-in. Every sign-in of the account ends."""
+    if by is not None:
+        by = authorize(session, by, Role.ADMIN, N_("reset passwords"))
+    user = _user_named(session, username)
+    temporary = passwords.temporary_password()
+    user.password_hash = hash_password(temporary)
+    user.must_change_password = True
+    end_sessions_of(session, user.id, "password reset")  # type: ignore[arg-type]
+    actor, actor_id = _actor(by)
+    record_change(
+        session,
+        actor=actor,
+        action="reset password",
+        entity="user",
+        entity_id=user.id,
+        after={"must_change_password": True},
+        user_id=actor_id,
+    )
+    return temporary
+
+
+def _password_matches(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash or _DUMMY_HASH, password) and bool(
+            user.password_hash
+        )
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def change_password(
+    session: Session,
+    identity: Identity,
+    *,
+    current_password: str,
+    new_password: str,
+    keep_session: int | None = None,
+) -> None:
+    """The signed-in user replaces her password (a temporary one included). The current
+    password is asked for again; the new one meets the rules and differs from it. Her
+    other sign-ins end; `keep_session` (the one she is using) goes on."""
+    identity = authorize(session, identity, Role.VIEWER, CHANGE_OWN_PASSWORD)
+    user = session.get(User, identity.user_id)
+    assert user is not None  # authorize read it
+    if not _password_matches(user, current_password):
+        raise ValidationFailed([FieldProblem("current_password", _("this is not your password"))])
+    problems = passwords.problems(new_password, username=user.username)
+    if new_password == current_password:
+        problems.append(FieldProblem("password", _("choose a password other than the current one")))
+    if problems:
+        raise ValidationFailed(problems)
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    end_sessions_of(session, user.id, "password changed", keep=keep_session)  # type: ignore[arg-type]
+    record_change(
+        session,
+        actor=identity.username,
+        action="change password",
+        entity="user",
+        entity_id=user.id,
+        after={"must_change_password": False},
+        user_id=identity.user_id,
+    )
 
 
 def count_admins(session: Session) -> int:

@@ -13,6 +13,10 @@ python -m gdc_tracker import FILE --indicator CODE --as-user NAME [--dry-run]
 python -m gdc_tracker users add NAME --role ROLE   add a user (password from
                                      GDC_TRACKER_PASSWORD, or asked for twice)
 python -m gdc_tracker users list     list the users and their roles
+python -m gdc_tracker users deactivate NAME   sign a user out everywhere and refuse her
+                                     sign-ins (users reactivate NAME undoes it)
+python -m gdc_tracker users reset-password NAME   print a temporary password, to be
+                                     replaced at the next sign-in
 python -m gdc_tracker catalogues update [--language fr]   re-extract the messages of the
                                      code and merge them into each language's catalogue
 python -m gdc_tracker catalogues compile   compile the catalogues gettext reads
@@ -396,6 +400,22 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_set_active(args: argparse.Namespace) -> int:
+    active = args.users_command == "reactivate"
+    with db.session_scope(_ready_engine()) as session:
+        user = auth.set_active(session, username=args.username, active=active, by=None)
+        print(f"{user.username} {'reactivated' if active else 'deactivated'}")
+    return 0
+
+
+def cmd_users_reset_password(args: argparse.Namespace) -> int:
+    with db.session_scope(_ready_engine()) as session:
+        temporary = auth.reset_password(session, username=args.username, by=None)
+    print(f"temporary password for {args.username.strip().lower()}: {temporary}")
+    print("it must be replaced at the next sign-in; every sign-in of the account has ended")
+    return 0
+
+
 def cmd_users_list(args: argparse.Namespace) -> int:
     engine = _ready_engine()
     with db.session_scope(engine) as session:
@@ -522,7 +542,7 @@ def _add_import_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _add_users_parser(commands: argparse._SubParsersAction) -> None:
-    users = commands.add_parser("users", help="add or list users")
+    users = commands.add_parser("users", help="add, list, deactivate users or reset passwords")
     actions = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
     add = actions.add_parser(
         "add",
@@ -536,6 +556,21 @@ def _add_users_parser(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--email")
     add.set_defaults(handler=cmd_users_add)
     actions.add_parser("list", help="list users and roles").set_defaults(handler=cmd_users_list)
+    for name, text in (
+        ("deactivate", "sign a user out everywhere and refuse her sign-ins"),
+        ("reactivate", "let a deactivated user sign in again"),
+    ):
+        action = actions.add_parser(name, help=text)
+        action.add_argument("username", metavar="USERNAME")
+        action.set_defaults(handler=cmd_users_set_active)
+    reset = actions.add_parser(
+        "reset-password",
+        help="print a temporary password, to be replaced at the next sign-in",
+        description="The temporary password is printed once, for you to hand over; the "
+        "user's sign-ins end at once.",
+    )
+    reset.add_argument("username", metavar="USERNAME")
+    reset.set_defaults(handler=cmd_users_reset_password)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -55,11 +55,63 @@ SETTINGS: tuple[tuple[str, str, object, str], ...] = (
         False,
         "Whether a reviewer may publish or reject entries she entered herself (four eyes: no).",
     ),
+    (
+        "app",
+        "frame_ancestors",
+        "'self'",
+        "Who may show the app in a frame (CSP frame-ancestors): 'self', 'none', or origins "
+        "such as https://intranet.example.org for a presenter's embedded dashboard.",
+    ),
+    (
+        "auth",
+        "max_failures_per_account",
+        5,
+        "Failed sign-ins to one user name after which its sign-in pauses.",
+    ),
+    (
+        "auth",
+        "max_failures_per_address",
+        20,
+        "Failed sign-ins from one client address after which sign-in from it pauses.",
+    ),
+    (
+        "auth",
+        "failure_window_minutes",
+        15,
+        "Quiet minutes (after any pause) after which earlier failures no longer count.",
+    ),
+    ("auth", "lock_minutes", 1, "The first pause, in minutes; each further one doubles."),
+    ("auth", "max_lock_minutes", 15, "The longest pause, in minutes."),
+    (
+        "auth",
+        "behind_proxy",
+        False,
+        "Whether a proxy in front of the app sets X-Forwarded-For: the client address is then "
+        "its last entry. Leave false when clients reach the app directly.",
+    ),
+    (
+        "api",
+        "requests_per_minute",
+        600,
+        "Requests to /api/v1 each client address may make per minute, per server process.",
+    ),
 )
 
 
 class ConfigError(ValueError):
     """The configuration file holds an unknown key or a value of the wrong type."""
+
+
+@dataclass(frozen=True)
+class SignInRules:
+    """When repeated failed sign-ins pause sign-in, and for how long ([auth])."""
+
+    max_failures_per_account: int = 5
+    max_failures_per_address: int = 20
+    failure_window_minutes: int = 15
+    lock_minutes: int = 1
+    max_lock_minutes: int = 15
+    behind_proxy: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,7 +126,10 @@ class Settings:
     default_language: str = "en"
     # Four eyes: by default another reviewer decides on a reviewer's own entries.
     allow_self_publish: bool = False
+    api_requests_per_minute: int = 600
     thresholds: Thresholds = field(default_factory=Thresholds)
+    frame_ancestors: str = "'self'"
+    sign_in: SignInRules = field(default_factory=SignInRules)
 
 
 def resolve_sqlite_path(url: str, root: Path = PROJECT_ROOT) -> str:
@@ -125,6 +180,23 @@ def _language(code: str) -> str:
     return code
 
 
+def _frame_ancestors(value: str) -> str:
+    """Sources for CSP frame-ancestors: nothing that would end the header or the directive."""
+    if not value.strip() or any(char in value for char in ";,\r\n"):
+        raise ConfigError(
+            "[app] frame_ancestors must be sources separated by spaces, such as "
+            f"\"'self' https://intranet.example.org\", got {value!r}"
+        )
+    return value.strip()
+
+
+def _positive(rules: SignInRules) -> SignInRules:
+    for name, value in vars(rules).items():
+        if not isinstance(value, bool) and value < 1:
+            raise ConfigError(f"[auth] {name} must be at least 1, got {value!r}")
+    return rules
+
+
 def load(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
     """Read settings from `path` (default: the project's config.toml) and `env`."""
     env = os.environ if env is None else env
@@ -149,6 +221,17 @@ def load(path: Path | None = None, env: Mapping[str, str] | None = None) -> Sett
         session_minutes=int(get("app", "session_minutes")),  # type: ignore[call-overload]
         default_language=_language(str(get("app", "default_language"))),
         allow_self_publish=bool(get("review", "allow_self_publish")),
+        api_requests_per_minute=int(get("api", "requests_per_minute")),  # type: ignore[call-overload]
+        frame_ancestors=_frame_ancestors(str(get("app", "frame_ancestors"))),
+        sign_in=_positive(
+            SignInRules(
+                **{
+                    key: get("auth", key)  # type: ignore[arg-type]
+                    for section, key, _default, _help in SETTINGS
+                    if section == "auth"
+                }
+            )
+        ),
         thresholds=Thresholds(
             on_track=float(get("status", "on_track")),  # type: ignore[arg-type]
             moderate=float(get("status", "moderate")),  # type: ignore[arg-type]

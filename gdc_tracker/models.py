@@ -484,6 +484,28 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=200)
     is_active: bool = True
     created_at: datetime = _timestamp()
+    # Set when an admin resets the password: the temporary one must be replaced before
+    # the user can do anything else.
+    must_change_password: bool = False
+
+
+class SignInAttempt(SQLModel, table=True):
+    """One try at the sign-in form: the user name as typed (trimmed, lower case, whether
+    or not such a user exists), the client's address where known, and the outcome.
+    `refused` attempts came while sign-in was paused: their password was not checked.
+    Never the password. gdc_tracker.sign_in counts the failures."""
+
+    __table_args__ = (
+        sa.Index("ix_signinattempt_username_at", "username", "at"),
+        sa.Index("ix_signinattempt_address_at", "address", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=120)
+    address: str | None = Field(default=None, max_length=64)
+    at: datetime = _timestamp()
+    succeeded: bool = False
+    refused: bool = False
 
 
 class UserSession(SQLModel, table=True):

@@ -24,6 +24,11 @@ def users_tab(ctx: PageContext) -> None:
         admin_forms.add_user_form(ctx.identity)  # type: ignore[arg-type]
     with change:
         admin_forms.change_role_form(ctx.identity, users)  # type: ignore[arg-type]
+    access, reset = st.columns(2, gap="large")
+    with access:
+        admin_forms.access_form(ctx.identity, users)  # type: ignore[arg-type]
+    with reset:
+        admin_forms.reset_form(ctx.identity, users)  # type: ignore[arg-type]
 
 
 def audit_filters(choices: dict[str, list[str]]) -> dict[str, object]:

@@ -39,7 +39,9 @@ def test_the_audit_record_of_a_new_user_holds_no_password_hash(store: Engine) ->
         after = connection.execute(
             sa.text("SELECT after FROM auditrecord WHERE action = 'create user'")
         ).scalar()
-    assert "password" not in str(after) and "ana.lopez" in str(after)
+        stored = connection.execute(sa.text('SELECT password_hash FROM "user"')).scalar()
+    assert "password_hash" not in str(after) and stored not in str(after)
+    assert PASSWORD not in str(after) and "ana.lopez" in str(after)
 
 
 @pytest.mark.parametrize(

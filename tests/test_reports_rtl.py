@@ -246,3 +246,55 @@ def test_the_printed_arabic_deck_sets_a_slide_title_on_the_right(
     assert reads_right_to_left(first_word)
     width, words = printed_words(printed["pptx"], 2)
     assert (left_edge(words, first_word) or 0) > width / 2
+
+
+def _svg_texts(svg: str) -> list[str]:
+    """The text of each <text> element of an SVG, as a reader of the file finds it."""
+    root = etree.fromstring(svg.encode("utf-8"))
+    return ["".join(node.itertext()) for node in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def _framed_svg(language: str) -> tuple[str, dict[str, str]]:
+    """A chart exported in `language` with a long filter, its source, date and demo notice."""
+    import altair as alt
+    import pandas as pd
+
+    from gdc_tracker.reports import images
+
+    chart = alt.Chart(pd.DataFrame({"year": [2020, 2021], "value": [1.0, 2.0]})).mark_line()
+    chart = chart.encode(x="year:O", y="value:Q")
+    with speaking(language):
+        parts = {
+            "filters": _("Filters: {filters}").format(filters="Brasil, El Salvador, Perú"),
+            "source": _("Source: {source}").format(source="ITU World Telecommunication Database"),
+            "notice": _("demo data, not official statistics"),
+        }
+        svg = images.chart_svg(
+            chart,
+            title=_("Individuals using the Internet"),
+            filters="Brasil, El Salvador, Perú",
+            source="ITU World Telecommunication Database",
+            timestamp="2025-07-12T08:00:00+00:00",
+            notice=parts["notice"],
+        )
+    return svg, parts
+
+
+def test_an_arabic_chart_file_draws_each_footer_line_as_a_text_of_its_own() -> None:
+    """The renderer reorders the right-to-left runs of a several-line text all together,
+    which drew the Arabic footer's lines over each other: each line stands alone, set
+    right to left, so none holds two parts."""
+    svg, parts = _framed_svg("ar")
+    texts = _svg_texts(svg)
+    for part in parts.values():
+        holding = [text for text in texts if part in text]
+        assert len(holding) == 1, (part, texts)
+        assert holding[0].startswith("\u2067") and holding[0].endswith("\u2069")
+    assert not any(parts["filters"] in text and parts["source"] in text for text in texts)
+
+
+def test_a_french_chart_file_keeps_its_footer_in_one_text() -> None:
+    svg, parts = _framed_svg("fr")
+    texts = _svg_texts(svg)
+    assert any(parts["filters"] in text and parts["source"] in text for text in texts)
+    assert not any("\u2067" in text for text in texts)

@@ -340,3 +340,35 @@ def test_the_largest_gaps_file_says_its_values_are_demo(
         next(s.value for s in at.selectbox if s.label == "Geography")
         == (countries().reset_index().set_index("name").loc[first, "iso3"])
     )
+
+
+def sdmx_file(data: bytes) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(data), keep_default_na=False, dtype={"TIME_PERIOD": str})
+
+
+def test_the_series_page_offers_its_published_values_as_the_apis_sdmx_csv(
+    starter_app: Engine, offered: dict[str, Callable[[], bytes]]
+) -> None:
+    """The Download SDMX-CSV button gives the World Bank's values the page shows, in the
+    SDMX 2.1 CSV shape, each with its source and no demo notice."""
+    at = open_page("pages/indicators.py", indicator=INTERNET_USE, geo="WLD")
+    assert not at.exception, [e.value for e in at.exception]
+    on_page = shown_table(at, "real_or_demo").set_index("year")["value"]
+    table = sdmx_file(offered[f"{INTERNET_USE}_series.sdmx.csv"]())
+    assert table.columns[0] == "DATAFLOW"
+    assert set(table["REF_AREA"]) == {"WLD"} and set(table["SEX"]) == {"_T"}
+    in_file = table.set_index(table["TIME_PERIOD"].astype(int))["OBS_VALUE"].astype(float)
+    assert in_file.to_dict() == pytest.approx(on_page.to_dict())
+    assert in_file[2021] == pytest.approx(wdi().loc["WLD", "2021"], abs=0.05)
+    assert table["SOURCE_DETAIL"].str.contains("World Bank").all()
+    assert (table["COMMENT_OBS"] == "").all()
+
+
+def test_a_demo_indicators_sdmx_csv_carries_the_demo_notice_on_every_value(
+    starter_app: Engine, offered: dict[str, Callable[[], bytes]]
+) -> None:
+    at = open_page("pages/indicators.py", indicator=COVERAGE_4G, geo="WLD")
+    assert not at.exception, [e.value for e in at.exception]
+    table = sdmx_file(offered[f"{COVERAGE_4G}_series.sdmx.csv"]())
+    assert len(table) == len(shown_table(at, "real_or_demo"))
+    assert (table["COMMENT_OBS"].str.lower() == "demo data, not official statistics").all()

@@ -439,7 +439,7 @@ def _safe_link(label: str, url: str) -> str:
 def detail_markdown(parts: dict[str, pd.DataFrame]) -> dict[str, str]:
     """Escaped Markdown for the lists of `initiative_detail()`: objectives (primary
     marked), regional, countries, partners, links."""
-    primary = {True: f" · **{_('primary')}** ★", False: ""}
+    primary = {True: " · **{}** ★".format(_("primary")), False: ""}
     countries = ", ".join(escape_markdown(n) for n in parts["countries"]["name"])
     return {
         "objectives": _bullets(

@@ -22,6 +22,7 @@ from gdc_tracker.models import (
     InitiativeRegionalInitiative,
     ProgressEntry,
     RegionalInitiative,
+    unit_label,
 )
 from gdc_tracker.provenance import with_source_columns
 from gdc_tracker.queries.overview import frame, indicators, published, source_columns
@@ -406,7 +407,7 @@ def regional_country_table(session: Session, *, regional_initiative_id: int) -> 
     values = values.assign(
         column=values["indicator"]
         + " ("
-        + values["unit"].str.replace("_", " ")
+        + values["unit"].map(unit_label)
         + ", "
         + values["year"].astype(str)
         + ")"

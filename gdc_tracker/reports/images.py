@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import altair as alt
 import vl_convert as vlc
 
-from gdc_tracker.i18n import _
+from gdc_tracker.i18n import _, is_right_to_left
 
 if TYPE_CHECKING:
     from gdc_tracker.views import View
@@ -34,27 +34,45 @@ LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "size", "opacity", "strok
 LEGEND_LABEL_LIMIT = 160  # Vega's default, in pixels
 LEGEND_CHARACTER = 6  # pixels per character of a legend label, roughly
 LEGEND_SYMBOL = 36  # the symbol, its gap and the padding between columns
+LINE_GAP = 2  # pixels between the lines of a right-to-left title drawn one per line
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 Filters = Mapping[str, str] | str  # label -> choice, or already in words
 
 
-def footer_text(*, filters: Filters, source: str, timestamp: datetime | str | None) -> str:
-    """ "Filters: Objective = 1 · Source: ... · As of 12 May 2025 14:05 UTC".
+def footer_parts(*, filters: Filters, source: str, timestamp: datetime | str | None) -> list[str]:
+    """The filters, the source and the date, each as the footer says it.
 
     `filters` in words ("Geographies: World, El Salvador") is written as given."""
     if isinstance(filters, str):
         chosen = filters or _("none")
     else:
         chosen = ", ".join(f"{k} = {v}" for k, v in filters.items()) if filters else _("none")
-    return " · ".join(
-        [
-            _("Filters: {filters}").format(filters=chosen),
-            _("Source: {source}").format(source=source or _("not stated")),
-            _("As of {date}").format(date=format_timestamp(timestamp)),
-        ]
-    )
+    return [
+        _("Filters: {filters}").format(filters=chosen),
+        _("Source: {source}").format(source=source or _("not stated")),
+        _("As of {date}").format(date=format_timestamp(timestamp)),
+    ]
+
+
+def footer_text(*, filters: Filters, source: str, timestamp: datetime | str | None) -> str:
+    """ "Filters: Objective = 1 · Source: ... · As of 12 May 2025 14:05 UTC"."""
+    return " · ".join(footer_parts(filters=filters, source=source, timestamp=timestamp))
+
+
+def footer_lines(
+    *, filters: Filters, source: str, timestamp: datetime | str | None, width: float
+) -> list[str]:
+    """The footer in lines about `width` pixels long.
+
+    Right to left, each part starts a line of its own: the renderer lays out a line that
+    mixes Arabic with Latin names and digits by its own measure of each run, and runs of
+    two parts on one wrapped line were drawn over each other."""
+    parts = footer_parts(filters=filters, source=source, timestamp=timestamp)
+    if not is_right_to_left():
+        return _wrap(" · ".join(parts), width, FOOTER_FONT_SIZE)
+    return [line for part in parts for line in _wrap(part, width, FOOTER_FONT_SIZE)]
 
 
 def _spec_width(spec: dict) -> int:
@@ -157,11 +175,7 @@ def with_footer(
     width = min(max(_spec_width(inner), 300), MAX_WIDTH)
     _wrapped_legends(inner, width)
     footer = {
-        "text": _wrap(
-            footer_text(filters=filters, source=source, timestamp=timestamp),
-            width,
-            FOOTER_FONT_SIZE,
-        ),
+        "text": footer_lines(filters=filters, source=source, timestamp=timestamp, width=width),
         "orient": "bottom",
         "anchor": "start",
         "frame": "bounds",
@@ -171,6 +185,15 @@ def with_footer(
         "color": "#444444",
         "offset": 14,
     }
+    heading = {
+        "text": _wrap(title, width, TITLE_FONT_SIZE),
+        "anchor": "start",
+        "frame": "bounds",
+        "fontSize": TITLE_FONT_SIZE,
+        "offset": 12,
+    }
+    if is_right_to_left():
+        return {**outer, **_one_title_per_line(inner, heading, footer, notice, width)}
     if notice:
         footer |= {
             "subtitle": _wrap(notice, width, FOOTER_FONT_SIZE),
@@ -182,19 +205,40 @@ def with_footer(
         }
     return {
         **outer,
-        "title": {
-            "text": _wrap(title, width, TITLE_FONT_SIZE),
-            "anchor": "start",
-            "frame": "bounds",
-            "fontSize": TITLE_FONT_SIZE,
-            "offset": 12,
-        },
+        "title": heading,
         # The footer is the title of a wrapper placed under the chart: a title's "bounds"
         # frame starts at the chart's left edge, axis labels included.
         "vconcat": [{"vconcat": [inner], "title": footer}],
         "background": "white",
         "padding": 12,
     }
+
+
+def _one_title_per_line(
+    inner: dict, heading: dict, footer: dict, notice: str | None, width: float
+) -> dict:
+    """The chart inside one wrapper per line of its title, footer and notice.
+
+    The renderer draws a title of several lines as one text, and reorders the right-to-left
+    runs of all its lines together: Arabic lines came out drawn over each other. A title of
+    one line each is drawn as it should be."""
+    notice_lines = _wrap(notice, width, FOOTER_FONT_SIZE) if notice else []
+    notice_style = footer | {"fontWeight": "bold", "color": NOTICE_COLOUR}
+    below = [footer | _right_to_left(line) for line in footer["text"]]
+    below += [notice_style | _right_to_left(line) for line in notice_lines]
+    above = [heading | _right_to_left(line) for line in heading["text"]]
+    body: dict = {"vconcat": [inner]}
+    for index, line in enumerate(below):  # the first line innermost: nearest the chart
+        body = {"vconcat": [body], "title": line | ({} if index == 0 else {"offset": LINE_GAP})}
+    for index, line in enumerate(reversed(above)):  # the last line innermost
+        body = {"vconcat": [body], "title": line | ({} if index == 0 else {"offset": LINE_GAP})}
+    return body | {"background": "white", "padding": 12}
+
+
+def _right_to_left(line: str) -> dict:
+    """A title line set right to left against the right edge: isolated (U+2067...U+2069) so
+    that a Latin word or a time at its end stays at its end, on the left."""
+    return {"text": f"\u2067{line}\u2069", "anchor": "end"}
 
 
 def _wrap(text: str, width: float, font_size: int) -> list[str]:

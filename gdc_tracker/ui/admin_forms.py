@@ -1,10 +1,11 @@
-"""The Admin page's pieces: users (add, change a role), the audit log, and the reporting
-cycles (list, add, edit).
+"""The Admin page's pieces: users (add, change a role, deactivate or reactivate, reset a
+password), the audit log, and the reporting cycles (list, add, edit).
 
 Writes run as form callbacks, before the rerun the form submit triggers, so the tables
 drawn right after already show them. Passwords only ever sit in their widgets' state,
 which the callback clears whether or not the user was added; they are never shown,
-stored in session state elsewhere, or logged.
+stored in session state elsewhere, or logged. The one exception is a reset's temporary
+password: the admin sees it once, right after the reset, to hand it over.
 
 Clearing a form field from its callback is not enough in the browser (Streamlit 1.67):
 a field the person left with Tab keeps showing what they typed. So every submission
@@ -23,7 +24,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from gdc_tracker import auth, cycles, db, views
-from gdc_tracker.auth import Identity
+from gdc_tracker.auth import Identity, LastAdmin
 from gdc_tracker.errors import GdcTrackerError, StaleEdit, ValidationFailed
 from gdc_tracker.i18n import N_, _, ngettext, word_for
 from gdc_tracker.models import role_label
@@ -54,10 +55,7 @@ TABS = {
 }
 TAB_KEY = "admin__tab"
 NOISY_KEYS = {"updated_at"}  # changes on every write; the record's own time says it
-
-
-class LastAdmin(GdcTrackerError):
-    """The change would leave the store without an active admin."""
+TEMPORARY_KEY = "admin__temporary_password"  # (user, password) of the last reset, shown once
 
 
 def _feedback(area: str, kind: str, message: str) -> None:
@@ -199,7 +197,7 @@ def problems_at(field: str) -> None:
 
 def add_user_form(identity: Identity) -> None:
     with st.form("admin__add_form"):
-        st.markdown(f"**{_('Add a user')}**")
+        st.markdown(components.strong(_("Add a user")))
         st.text_input(
             _("User name"), key="admin__username", autocomplete="off", max_chars=_fresh(80)
         )
@@ -215,9 +213,10 @@ def add_user_form(identity: Identity) -> None:
             key="admin__password",
             autocomplete="new-password",
             max_chars=_fresh(256),
+            # Translators: {count} is the least number of characters a password may have.
             help=ngettext(
-                "At least {count} character.",
-                "At least {count} characters.",
+                "At least {count} character, not a common password, not the user name.",
+                "At least {count} characters, not a common password, not the user name.",
                 auth.MIN_PASSWORD_LENGTH,
             ).format(count=auth.MIN_PASSWORD_LENGTH),
         )
@@ -291,7 +290,7 @@ def change_role(identity: Identity, roles: dict[str, str]) -> None:
 def change_role_form(identity: Identity, users: pd.DataFrame) -> None:
     roles = dict(zip(users["username"], users["role"], strict=True))
     with st.form("admin__role_form"):
-        st.markdown(f"**{_('Change a role')}**")
+        st.markdown(components.strong(_("Change a role")))
         st.selectbox(
             _("User"),
             list(roles),
@@ -308,6 +307,128 @@ def change_role_form(identity: Identity, users: pd.DataFrame) -> None:
             _("Change role"), key="admin__change_role", on_click=change_role, args=(identity, roles)
         )
     feedback("role")
+
+
+def _write_user(area: str, write: Callable[[Session], str]) -> bool:
+    """Run `write` in one transaction; its message, or what went wrong, as feedback."""
+    try:
+        with db.session_scope(cache.get_engine()) as session:
+            message = write(session)
+    except GdcTrackerError as error:
+        _feedback(area, "error", str(error))
+        return False
+    except sa.exc.SQLAlchemyError as error:
+        _feedback(area, "error", _database_trouble(error))
+        return False
+    _feedback(area, "success", message)
+    return True
+
+
+def set_active(identity: Identity, active: bool) -> None:
+    """Deactivate (or reactivate) the chosen user: a deactivated one is signed out at once."""
+    username = st.session_state.get("admin__access_user")
+    if not username:
+        return
+
+    def write(session: Session) -> str:
+        auth.set_active(session, username=username, active=active, by=identity)
+        # Translators: {user} is a user name, as in "ana.lopez".
+        can_again = _("{user} can sign in again.")
+        # Translators: {user} is a user name, as in "ana.lopez".
+        deactivated = _("{user} is deactivated and was signed out everywhere.")
+        done = can_again if active else deactivated
+        return done.format(user=components.plain(username))
+
+    _write_user("access", write)
+
+
+def access_form(identity: Identity, users: pd.DataFrame) -> None:
+    """Deactivate or reactivate an account."""
+    active = dict(zip(users["username"], users["is_active"], strict=True))
+    with st.form("admin__access_form"):
+        heading = _("Deactivate or reactivate a user")
+        st.markdown(f"**{heading}**")
+        st.selectbox(
+            _("User"),
+            list(active),
+            key="admin__access_user",
+            format_func=lambda name: (
+                # Translators: {user} is a user name, as in "ana.lopez".
+                name if active[name] else _("{user} (inactive)").format(user=name)
+            ),
+        )
+        st.caption(
+            _(
+                "A deactivated user is signed out at once and cannot sign in; the records "
+                "of what she did stay."
+            )
+        )
+        left, right = st.columns(2)
+        with left:
+            st.form_submit_button(
+                _("Deactivate"),
+                key="admin__deactivate",
+                on_click=set_active,
+                args=(identity, False),
+            )
+        with right:
+            st.form_submit_button(
+                _("Reactivate"), key="admin__reactivate", on_click=set_active, args=(identity, True)
+            )
+    feedback("access")
+
+
+def reset_password(identity: Identity) -> None:
+    """Give the chosen user a temporary password, kept to be shown once."""
+    username = st.session_state.get("admin__reset_user")
+    if not username:
+        return
+    temporary: list[str] = []
+
+    def write(session: Session) -> str:
+        temporary.append(auth.reset_password(session, username=username, by=identity))
+        # Translators: {user} is a user name, as in "ana.lopez".
+        return _(
+            "The password of {user} is reset and every sign-in of the account has ended."
+        ).format(user=components.plain(username))
+
+    if _write_user("reset", write):
+        st.session_state[TEMPORARY_KEY] = (username, temporary[0])
+
+
+def _show_temporary_password() -> None:
+    """The temporary password of the reset just made, this once."""
+    shown = st.session_state.pop(TEMPORARY_KEY, None)
+    if shown is None:
+        return
+    username, temporary = shown
+    st.markdown(
+        # Translators: {user} is a user name, as in "ana.lopez".
+        _(
+            "Give {user} this temporary password in person or by telephone. It is shown "
+            "only now; {user} must choose a new password at the next sign-in."
+        ).format(user=components.plain(username))
+    )
+    st.code(temporary, language=None)
+
+
+def reset_form(identity: Identity, users: pd.DataFrame) -> None:
+    """Reset a password to a temporary one the admin hands over."""
+    with st.form("admin__reset_form"):
+        heading = _("Reset a password")
+        st.markdown(f"**{heading}**")
+        st.selectbox(_("User"), list(users["username"]), key="admin__reset_user")
+        st.caption(
+            _(
+                "The user gets a temporary password to replace at the next sign-in; her "
+                "current sign-ins end."
+            )
+        )
+        st.form_submit_button(
+            _("Reset password"), key="admin__reset", on_click=reset_password, args=(identity,)
+        )
+    feedback("reset")
+    _show_temporary_password()
 
 
 # Audit log
@@ -617,7 +738,7 @@ def _cycle_fields(form: str) -> None:
 
 def add_cycle_form(identity: Identity) -> None:
     with st.form("admin__cycle_add_form"):
-        st.markdown(f"**{_('Add a reporting cycle')}**")
+        st.markdown(components.strong(_("Add a reporting cycle")))
         _cycle_fields(CYCLE_ADD)
         st.form_submit_button(
             _("Add cycle"),
@@ -658,7 +779,7 @@ def _stale_values() -> None:
 
 
 def edit_cycle_form(identity: Identity, rows: pd.DataFrame) -> None:
-    st.markdown(f"**{_('Edit a reporting cycle')}**")
+    st.markdown(components.strong(_("Edit a reporting cycle")))
     if rows.empty:
         st.caption(_("No cycle is stored yet: add one first."))
         return

@@ -3,7 +3,7 @@ two rules every page keeps: stored text shows as written (`plain`), and a databa
 is told in a sentence (`store_unavailable`, `write_failed`), never as a traceback."""
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -14,7 +14,9 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from gdc_tracker import exports, table_formats
+from gdc_tracker import db, exports, table_formats
+from gdc_tracker.api import formats as api_formats
+from gdc_tracker.api.queries import ObservationFilters
 from gdc_tracker.i18n import _
 from gdc_tracker.models import initiative_status_label
 from gdc_tracker.palette import (
@@ -24,9 +26,9 @@ from gdc_tracker.palette import (
     PROGRESS_ORDER,
     progress_label,
 )
-from gdc_tracker.ui import language
+from gdc_tracker.ui import cache, language
 from gdc_tracker.ui.cache import ChartSpec
-from gdc_tracker.views import About, Figure, View, day_text, files
+from gdc_tracker.views import About, Figure, View, data_headers, day_text, files
 
 # What Markdown (CommonMark, GitHub's extensions, Streamlit's own) would read as syntax.
 ALWAYS_SPECIAL = re.compile(r"([\\`*_\[\]<>~$|@])")  # emphasis, code, links, HTML, maths
@@ -58,6 +60,11 @@ PAGE_STYLE = f"""<style>
 
 def page_style() -> None:
     st.html(PAGE_STYLE)
+
+
+def strong(text: str) -> str:
+    """`text` in bold, in Markdown: a heading word beside a form or a list."""
+    return f"**{text}**"
 
 
 def plain(text: object) -> str:
@@ -209,7 +216,12 @@ def show_view(
         st.caption(plain(view.summary))
     with st.expander(_("Show data")):
         table(
-            view.data, name=name, key=f"{key}__data", about=view.about, column_config=data_columns
+            view.data,
+            name=name,
+            key=f"{key}__data",
+            about=view.about,
+            column_config=data_headers(view.data.columns) | (data_columns or {}),
+            observations=view.observations,
         )
     chart_downloads(view.chart, name=name, key=key, about=view.about)
     source_caption(view.about)
@@ -290,12 +302,24 @@ def figure_rows(figures: Sequence[Figure], *, per_row: int = 5) -> None:
             column.metric(plain(figure.label), figure.value)
 
 
+def published_sdmx_csv(observations: Mapping[str, tuple[str, ...]]) -> bytes:
+    """The published values a view shows, read now, as the data API writes SDMX-CSV."""
+    with db.session_scope(cache.get_engine()) as session:
+        return api_formats.published_sdmx_csv(session, ObservationFilters(**observations))
+
+
 def download_buttons(
-    frame: pd.DataFrame, *, name: str, key: str, about: About | None = None
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    key: str,
+    about: About | None = None,
+    observations: Mapping[str, tuple[str, ...]] | None = None,
 ) -> None:
     """CSV, Excel and JSON downloads of `frame`, made only when clicked, formulas
     neutralised, each naming its sources, date and whether any value is demo (`about`;
-    worked out from the rows when the page gives none)."""
+    worked out from the rows when the page gives none). With `observations` (a view's
+    data API filters), also its published values as SDMX-CSV, written by the API's code."""
     if about is None:  # a page not yet giving its About: the rows' sources, the URL's filters
         about = replace(exports.about_rows(frame, title=name), filters=page_filters())
     row = st.container(horizontal=True)
@@ -313,6 +337,21 @@ def download_buttons(
             on_click="ignore",
             icon="⬇️",
         )
+    if observations:
+        row.download_button(
+            _("Download SDMX-CSV"),
+            data=lambda: published_sdmx_csv(observations),
+            file_name=f"{name}.sdmx.csv",
+            mime=api_formats.SDMX_CSV_1,
+            key=f"{key}__sdmx",
+            on_click="ignore",
+            icon="⬇️",
+            help=_(
+                "The published values of this view in SDMX-CSV, the statistical exchange "
+                "format, as the data API gives them: codes, each value's source, and the "
+                "demo notice on any demo value."
+            ),
+        )
 
 
 def table(
@@ -322,10 +361,12 @@ def table(
     key: str,
     about: About | None = None,
     download: pd.DataFrame | None = None,
+    observations: Mapping[str, tuple[str, ...]] | None = None,
     **dataframe_options: Any,
 ) -> None:
     """A table with its downloads underneath; they write `download` when given (the rows
-    shown with their provenance columns, say), else `frame`."""
+    shown with their provenance columns, say), else `frame`; `observations` adds the
+    SDMX-CSV of the published values the table shows (see `download_buttons`)."""
     shown, column_config = table_formats.for_reader(
         frame, dataframe_options.pop("column_config", None)
     )
@@ -337,7 +378,13 @@ def table(
         column_config=column_config,
         **dataframe_options,
     )
-    download_buttons(frame if download is None else download, name=name, key=key, about=about)
+    download_buttons(
+        frame if download is None else download,
+        name=name,
+        key=key,
+        about=about,
+        observations=observations,
+    )
 
 
 def draw_chart(

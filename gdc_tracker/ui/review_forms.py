@@ -261,9 +261,9 @@ def entry_details(row: pd.Series, milestone_titles: list[str] | None = None) -> 
             version=row["version"],
         )
     )
-    st.markdown(f"**{_('Narrative')}**")
+    st.markdown(components.strong(_("Narrative")))
     st.text(text_or(row["narrative"], _("(none)")))
-    st.markdown(f"**{_('Source')}**")
+    st.markdown(components.strong(_("Source")))
     st.text(text_or(row["source"], _("(none)")))
     if not _missing(row["evidence_url"]) and row["evidence_url"]:
         st.link_button(_("Open the evidence"), row["evidence_url"], icon="🔗")

@@ -11,16 +11,26 @@ server-side session (gdc_tracker.sessions) and the page hands its one-time code 
 /auth/session, which sets the HttpOnly cookie every later run reads (`st.context.cookies`).
 The tab that signed in checks its session in the store on every run, so a sign-out in
 another tab, an idle expiry or an admin's change ends it too.
+
+Failed sign-ins are counted and, repeated, pause sign-in (gdc_tracker.sign_in); the form
+says the same for an unknown user name as for a wrong password. A user whose password an
+admin reset sees only the form to choose a new one until she has. Passwords only ever sit
+in their widgets' state, which the callbacks clear; they are never shown or logged.
 """
 
 import json
 import time
+from dataclasses import replace
+from datetime import UTC, datetime
 
+import sqlalchemy as sa
 import streamlit as st
 
 from gdc_tracker import auth, db, sessions
+from gdc_tracker import sign_in as sign_in_rules
 from gdc_tracker.auth import Identity
-from gdc_tracker.i18n import _
+from gdc_tracker.errors import GdcTrackerError, ValidationFailed
+from gdc_tracker.i18n import _, ngettext
 from gdc_tracker.models import Role, User, role_label
 from gdc_tracker.ui import cache
 
@@ -30,6 +40,11 @@ NOTICE_KEY = "auth__notice"
 SESSION_ID_KEY = "auth__session_id"  # the store's session behind this tab's sign-in
 HANDOFF_KEY = "auth__handoff"  # the one-time code the page hands to /auth/session
 CLEAR_COOKIE_KEY = "auth__clear_cookie"
+NEW_PASSWORD_FIELDS = ("current_password", "password", "password_again")
+NEW_PASSWORD_KEYS = tuple(f"auth__new_{name}" for name in NEW_PASSWORD_FIELDS)
+NEW_PASSWORD_PROBLEMS_KEY = "auth__new_password_problems"  # {field: [message, ...]}
+NEW_PASSWORD_DONE_KEY = "auth__new_password_done"  # the change succeeded: say so once
+NEW_PASSWORD_GENERATION_KEY = "auth__new_password_generation"  # see admin_forms._fresh
 # The page's own same-origin POSTs (gdc_tracker.web): the code never goes into a URL, and
 # the cookie it buys is HttpOnly. Where the routes are not served (`streamlit run app.py`)
 # the POST fails quietly and the sign-in lasts as long as the tab.
@@ -120,8 +135,18 @@ def current_identity() -> Identity | None:
     if fresh is None:
         sign_out(_("Your account is no longer active. Ask an administrator."))
         return None
+    if fresh.must_change_password and not identity.must_change_password:
+        sign_out(
+            _(
+                "An administrator has reset your password. Sign in again with the temporary "
+                "password you were given."
+            )
+        )
+        return None
     if fresh != identity and IDENTITY_KEY in st.session_state:
         st.session_state[IDENTITY_KEY] = fresh
+    if fresh.must_change_password:
+        new_password_gate(fresh.valid_for(limit / 60))
     # The forms drawn in this run carry this identity: a write they send after the sign-in
     # has ended is refused by the write itself (auth.authorize), not only by the next run.
     return fresh.valid_for(limit / 60)
@@ -175,17 +200,44 @@ def cookie_scripts() -> None:
         st.html(SIGN_OUT_SCRIPT, unsafe_allow_javascript=True)
 
 
+def _client_address() -> str:
+    """The address the sign-in comes from, as gdc_tracker.sign_in counts it."""
+    try:
+        peer = st.context.ip_address
+        forwarded = st.context.headers.get("X-Forwarded-For")
+    except Exception:  # no browser request behind this run (AppTest, a bare script)
+        return ""
+    behind_proxy = cache.get_settings().sign_in.behind_proxy
+    return sign_in_rules.client_address(
+        peer if isinstance(peer, str) else None,  # AppTest gives a stand-in object
+        forwarded if isinstance(forwarded, str) else None,
+        behind_proxy=behind_proxy,
+    )
+
+
 def _submit_sign_in() -> None:
     username = st.session_state.get("auth__username", "")
     password = st.session_state.get("auth__password", "")
-    with db.session_scope(cache.get_engine()) as session:
-        identity = auth.authenticate(session, username, password)
     st.session_state["auth__password"] = ""
-    if identity is None:
-        st.session_state[NOTICE_KEY] = _("User name or password is not right.")
+    now = datetime.now(UTC)
+    with db.session_scope(cache.get_engine()) as session:
+        outcome = sign_in_rules.attempt(
+            session,
+            username,
+            password,
+            address=_client_address(),
+            rules=cache.get_settings().sign_in,
+            now=now,
+        )
+    if outcome.identity is None:
+        st.session_state[NOTICE_KEY] = (
+            sign_in_rules.pause_message(outcome.pause, now)
+            if outcome.pause is not None
+            else _("User name or password is not right.")
+        )
     else:
-        sign_in(identity)
-        _start_stored_session(identity)
+        sign_in(outcome.identity)
+        _start_stored_session(outcome.identity)
         st.session_state.pop(NOTICE_KEY, None)
 
 
@@ -199,11 +251,9 @@ def account_box(identity: Identity | None) -> None:
                 name=identity.label, role=role_label(identity.role)
             )
         )
-        if st.button(_("Sign out"), key="auth__sign_out"):
-            sign_out()
-            if _oidc_configured() and getattr(st.user, "is_logged_in", False):
-                st.logout()
-            st.rerun()
+        _sign_out_button()
+        with st.expander(_("Change your password")):
+            new_password_form(identity)
         return
     if notice:
         st.warning(notice)
@@ -216,6 +266,127 @@ def account_box(identity: Identity | None) -> None:
                 key="auth__password",
                 autocomplete="current-password",
             )
-            st.form_submit_button(_("Sign in"), on_click=_submit_sign_in)
+            st.form_submit_button(_("Sign in"), key="auth__sign_in", on_click=_submit_sign_in)
         if _oidc_configured():
             st.button(_("Sign in with your organisation"), on_click=st.login, key="auth__oidc")
+
+
+def _sign_out_button() -> None:
+    if st.button(_("Sign out"), key="auth__sign_out"):
+        sign_out()
+        if _oidc_configured() and getattr(st.user, "is_logged_in", False):
+            st.logout()
+        st.rerun()
+
+
+# Choosing a new password: one's own from the sidebar, or a temporary one before anything
+
+
+def _new_password_fresh(limit: int) -> int:
+    """`limit`, or one more on every other submission: new, empty fields in the browser."""
+    return limit + st.session_state.get(NEW_PASSWORD_GENERATION_KEY, 0) % 2
+
+
+def _submit_new_password(identity: Identity) -> None:
+    """Replace the signed-in user's password with the one the form gives (its callback)."""
+    generation = st.session_state.get(NEW_PASSWORD_GENERATION_KEY, 0)
+    st.session_state[NEW_PASSWORD_GENERATION_KEY] = generation + 1
+    values = {
+        name: str(st.session_state.get(f"auth__new_{name}") or "") for name in NEW_PASSWORD_FIELDS
+    }
+    for key in NEW_PASSWORD_KEYS:  # never kept, whatever happens next
+        st.session_state[key] = ""
+    st.session_state.pop(NEW_PASSWORD_PROBLEMS_KEY, None)
+    if values["password"] != values["password_again"]:
+        problems = {"password_again": [_("the two passwords are not the same")]}
+        st.session_state[NEW_PASSWORD_PROBLEMS_KEY] = problems
+        return
+    try:
+        with db.session_scope(cache.get_engine()) as session:
+            auth.change_password(
+                session,
+                identity,
+                current_password=values["current_password"],
+                new_password=values["password"],
+                keep_session=st.session_state.get(SESSION_ID_KEY),
+            )
+    except ValidationFailed as error:
+        st.session_state[NEW_PASSWORD_PROBLEMS_KEY] = {
+            p.field: error.for_field(p.field) for p in error.problems
+        }
+        return
+    except (GdcTrackerError, sa.exc.SQLAlchemyError) as error:
+        message = str(error) if isinstance(error, GdcTrackerError) else error.__class__.__name__
+        st.session_state[NEW_PASSWORD_PROBLEMS_KEY] = {"": [message]}
+        return
+    if IDENTITY_KEY in st.session_state:
+        st.session_state[IDENTITY_KEY] = replace(identity, must_change_password=False)
+    st.session_state[NEW_PASSWORD_DONE_KEY] = True
+
+
+def _new_password_problems(field: str) -> None:
+    for message in st.session_state.get(NEW_PASSWORD_PROBLEMS_KEY, {}).get(field, []):
+        st.error(message, icon="✋")
+
+
+def new_password_form(identity: Identity) -> None:
+    """Current password, new password twice."""
+    if st.session_state.pop(NEW_PASSWORD_DONE_KEY, False):
+        st.success(_("Your password was changed."), icon="✅")
+    _new_password_problems("")
+    with st.form("auth__new_password_form", border=False):
+        st.text_input(
+            _("Current password"),
+            type="password",
+            key="auth__new_current_password",
+            autocomplete="current-password",
+            max_chars=_new_password_fresh(256),
+        )
+        _new_password_problems("current_password")
+        st.text_input(
+            _("New password"),
+            type="password",
+            key="auth__new_password",
+            autocomplete="new-password",
+            max_chars=_new_password_fresh(256),
+            # Translators: {count} is the least number of characters a password may have.
+            help=ngettext(
+                "At least {count} character, not a common password, not the user name.",
+                "At least {count} characters, not a common password, not the user name.",
+                auth.MIN_PASSWORD_LENGTH,
+            ).format(count=auth.MIN_PASSWORD_LENGTH),
+        )
+        _new_password_problems("password")
+        st.text_input(
+            _("New password again"),
+            type="password",
+            key="auth__new_password_again",
+            autocomplete="new-password",
+            max_chars=_new_password_fresh(256),
+        )
+        _new_password_problems("password_again")
+        st.form_submit_button(
+            _("Change password"),
+            key="auth__change_password",
+            type="primary",
+            on_click=_submit_new_password,
+            args=(identity,),
+        )
+    st.session_state.pop(NEW_PASSWORD_PROBLEMS_KEY, None)
+
+
+def new_password_gate(identity: Identity) -> None:
+    """A user with a temporary password sees only this until she has chosen her own;
+    the run ends here."""
+    cookie_scripts()
+    st.title(_("Choose a new password"), anchor=False)
+    st.info(
+        _(
+            "An administrator has reset your password. Choose a new one of your own before "
+            "you go on: the temporary password is your current password."
+        ),
+        icon="🔑",
+    )
+    new_password_form(identity)
+    _sign_out_button()
+    st.stop()

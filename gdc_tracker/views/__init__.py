@@ -19,7 +19,7 @@ from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 
 from gdc_tracker import provenance
-from gdc_tracker.i18n import DEFAULT_LANGUAGE, _, current_language
+from gdc_tracker.i18n import DEFAULT_LANGUAGE, N_, _, current_language
 
 REAL, DEMO = "real", "demo"
 ROW_KIND_COLUMN = "real_or_demo"  # per row: "real" or "demo"
@@ -145,6 +145,27 @@ class Section:
     headers: Mapping[str, str] = field(default_factory=dict)  # column -> header, in words
 
 
+# The headers in words of the columns a view's data commonly holds, as its table shows them.
+DATA_HEADERS: Mapping[str, str] = {
+    "geo_name": N_("Geography"),
+    "geo_code": N_("Code"),
+    "region_code": N_("Region"),
+    "region_name": N_("Region"),
+    "year": N_("Year"),
+    "period": N_("Period"),
+    "value": N_("Value"),
+    "unit": N_("Unit"),
+    "obs_status": N_("Observation status"),
+    "source": N_("Source"),
+    "real_or_demo": N_("Data"),
+}
+
+
+def data_headers(columns: Iterable[object]) -> dict[str, str]:
+    """Each of `columns` that `DATA_HEADERS` knows, with its header in the reader's words."""
+    return {str(c): _(DATA_HEADERS[str(c)]) for c in columns if str(c) in DATA_HEADERS}
+
+
 @dataclass(frozen=True)
 class View:
     """One screen or slide, ready to draw anywhere (see the module's docstring).
@@ -167,6 +188,9 @@ class View:
     sections: tuple[Section, ...] = ()  # the screen's further tables, in order
     link: str = ""  # path and query of the explore page showing the same view
     problem: str = ""  # why there is nothing to show ("This indicator no longer exists.")
+    # The data API's filters (api.queries.ObservationFilters keywords) that read the
+    # published values this view shows, for its SDMX-CSV file; empty: no such file.
+    observations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def title(self) -> str:

@@ -21,7 +21,7 @@ from gdc_tracker.entries import dimensions_in_words
 from gdc_tracker.i18n import N_, _
 from gdc_tracker.links import page_url
 from gdc_tracker.maps import format_value
-from gdc_tracker.models import WORLD_CODE
+from gdc_tracker.models import TOTAL, WORLD_CODE
 from gdc_tracker.palette import progress_label
 from gdc_tracker.queries import indicators as indicator_queries
 from gdc_tracker.queries import overview
@@ -262,6 +262,7 @@ def indicator_series_view(
         ),
         table=table,
         link=link,
+        observations={"indicators": (code,), "geographies": geo_codes, "disaggregations": (TOTAL,)},
     )
 
 
@@ -400,6 +401,11 @@ def gender_view(session: Session, *, code: str, geo_code: str | None) -> View:
         data=shown(data),
         chart=chart_spec(indicator_charts.gender_chart(values, unit=unit)),
         link=link,
+        observations={
+            "indicators": (code,),
+            "geographies": (str(geo_code),),
+            "disaggregations": ("sex:female", "sex:male"),
+        },
     )
 
 

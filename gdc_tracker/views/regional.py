@@ -16,7 +16,7 @@ from sqlmodel import Session
 from gdc_tracker import maps, provenance
 from gdc_tracker.i18n import _, ngettext
 from gdc_tracker.links import page_url
-from gdc_tracker.models import DataSource, ProgressEntry
+from gdc_tracker.models import DataSource, ProgressEntry, unit_label
 from gdc_tracker.palette import PROGRESS_ORDER, progress_label
 from gdc_tracker.queries import geo, overview
 from gdc_tracker.queries.overview import published, source_columns
@@ -89,7 +89,7 @@ def regional_view(
             as_of=about.as_of or reference_as_of(session),
         ),
         summary=text(panel["title"]) or text(panel["note"]),  # the note says why no title
-        data=indicators,
+        data=indicators.assign(unit=indicators["unit"].map(unit_label)),
         figures=(
             Figure(value=str(len(initiatives)), label=_("initiatives")),
             Figure(value=f"{acting} / {len(members)}", label=_("countries where they act")),
