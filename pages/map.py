@@ -119,6 +119,7 @@ def values_table(view: View) -> None:
         name=view.map_options["name"],
         key="map__table",
         about=view.about,
+        observations=view.observations,
         column_config={
             "rank": st.column_config.NumberColumn(_("Rank"), format="%d"),
             "country": _("Country or area"),

@@ -230,6 +230,18 @@ def test_objectives_indicators_and_initiatives_carry_their_reference(client) -> 
             {("SLV", "2024", "total", 60.25)},
         ),
         ({"indicator": "UMC_MOBILE_OWNERSHIP"}, set()),
+        (  # each series' newest value up to 2024: Kenya's of 2023, none of women (2025)
+            {"latest_up_to": "2024"},
+            {
+                ("SLV", "2024", "total", 60.25),
+                ("KEN", "2023", "total", 42.5),
+                ("BRA", "2024", "total", 81.0),
+            },
+        ),
+        (
+            {"latest_up_to": "2030", "geography": "SLV"},
+            {("SLV", "2025", "total", 66.5), ("SLV", "2025", "sex:female", 64.0)},
+        ),
     ],
 )
 def test_filters_choose_the_rows(client, params: dict, expected: set) -> None:

@@ -270,13 +270,18 @@ def source_line(at: AppTest) -> str:
     return next(c.value for c in at.caption if c.value.startswith("Source: "))
 
 
-def test_the_compare_page_shows_downloads_and_builds_the_same_world_bank_figures(
-    starter_app: Engine, offered: dict[str, Callable[[], bytes]]
-) -> None:
+def open_american_comparison_of_2021() -> AppTest:
     at = open_page(
         "pages/indicators.py", indicator=INTERNET_USE, view="compare", region="AMS", year="2021"
     )
     assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_compare_page_shows_downloads_and_builds_the_same_world_bank_figures(
+    starter_app: Engine, offered: dict[str, Callable[[], bytes]]
+) -> None:
+    at = open_american_comparison_of_2021()
     on_page = shown_table(at, "geo_code").set_index("geo_code")["value"]
     lines, table = csv_file(offered[f"{INTERNET_USE}_compare.csv"]())
     in_file = table.set_index("geo_code")["value"]
@@ -372,3 +377,15 @@ def test_a_demo_indicators_sdmx_csv_carries_the_demo_notice_on_every_value(
     table = sdmx_file(offered[f"{COVERAGE_4G}_series.sdmx.csv"]())
     assert len(table) == len(shown_table(at, "real_or_demo"))
     assert (table["COMMENT_OBS"].str.lower() == "demo data, not official statistics").all()
+
+
+def test_the_compare_pages_sdmx_csv_holds_the_values_and_years_it_compares(
+    starter_app: Engine, offered: dict[str, Callable[[], bytes]]
+) -> None:
+    at = open_american_comparison_of_2021()
+    on_page = shown_table(at, "geo_code").set_index("geo_code")
+    table = sdmx_file(offered[f"{INTERNET_USE}_compare.sdmx.csv"]()).set_index("REF_AREA")
+    assert set(table.index) == set(on_page.index)
+    assert table["OBS_VALUE"].astype(float).to_dict() == pytest.approx(on_page["value"].to_dict())
+    assert table["TIME_PERIOD"].astype(int).to_dict() == on_page["year"].astype(int).to_dict()
+    assert table.loc["USA", "OBS_VALUE"] == pytest.approx(wdi()["2021"]["USA"])

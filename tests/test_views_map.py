@@ -253,3 +253,26 @@ def test_the_regional_page_files_carry_each_value_with_its_source(
     assert "World Bank" in lines["Sources"] and "C25/52" in lines["Sources"]
     line = source_line(at)
     assert "World Bank" in line and "C25/52" in line and DEMO_WORDS in line.lower()
+
+
+@pytest.mark.usefixtures("app")
+def test_the_map_pages_sdmx_csv_holds_each_countrys_world_bank_value_of_the_year(
+    offered: dict[str, Callable[[], bytes]],
+) -> None:
+    """The map's "Download SDMX-CSV" gives, per country, the value the map shows (the
+    latest at or before the year), as the data API writes it, with its source."""
+    at = opened("pages/map.py", indicator=INTERNET, year=str(YEAR))
+    assert not at.exception, [e.value for e in at.exception]
+    _lines, shown = read_csv(offered[f"map_{INTERNET}_{YEAR}.csv"]())
+    sdmx = pd.read_csv(
+        io.BytesIO(offered[f"map_{INTERNET}_{YEAR}.sdmx.csv"]()),
+        keep_default_na=False,
+        dtype={"TIME_PERIOD": str},
+    )
+    assert sdmx["REF_AREA"].is_unique and set(sdmx["REF_AREA"]) == set(shown["code"])
+    by_country = sdmx.set_index("REF_AREA")
+    expected = wdi_values(YEAR)
+    assert by_country["OBS_VALUE"].astype(float).round(3).to_dict() == expected.round(3).to_dict()
+    years = shown.set_index("code")["year"].astype(int)
+    assert by_country["TIME_PERIOD"].astype(int).to_dict() == years.to_dict()
+    assert by_country["SOURCE_DETAIL"].str.contains("World Bank").all()

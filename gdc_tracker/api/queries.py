@@ -102,6 +102,9 @@ class ObservationFilters:
     year_from: int | None = None
     year_to: int | None = None
     disaggregations: tuple[str, ...] = ()
+    # Only each series' newest value in a year up to this one: what a map or a comparison
+    # "for 2023" shows, where a country without a 2023 value shows its latest older one.
+    latest_up_to: int | None = None
 
     def conditions(self) -> list[sa.ColumnElement[bool]]:
         entry = ProgressEntry
@@ -122,7 +125,31 @@ class ObservationFilters:
             chosen.append(entry.year <= self.year_to)
         if self.disaggregations:
             chosen.append(entry.disaggregation.in_(self.disaggregations))  # type: ignore[attr-defined]
+        if self.latest_up_to is not None:
+            chosen.append(entry.year <= self.latest_up_to)
+            chosen.append(entry.id.in_(newest_of_each_series(chosen)))  # type: ignore[union-attr]
         return chosen
+
+
+def newest_of_each_series(conditions: list[sa.ColumnElement[bool]]) -> sa.Select:
+    """The id of the newest observation (latest year, then latest period, then last
+    entered) of each indicator, geography and disaggregation meeting `conditions`."""
+    entry = ProgressEntry
+    ranked = (
+        sa.select(
+            entry.id,
+            sa.func.row_number()
+            .over(
+                partition_by=(entry.indicator_id, entry.geo_code, entry.disaggregation),
+                order_by=(entry.year.desc(), entry.period_end.desc(), entry.id.desc()),
+            )
+            .label("newest"),
+        )
+        .join(Indicator, Indicator.id == entry.indicator_id)
+        .where(*conditions)
+        .subquery()
+    )
+    return sa.select(ranked.c.id).where(ranked.c.newest == 1)
 
 
 ALL = ObservationFilters()

@@ -47,7 +47,14 @@ MEDIA_TYPES = {
     "sdmx-csv-2.0": formats.SDMX_CSV_2,
 }
 PAGING = ("limit", "after", "format")
-OBSERVATION_FILTERS = ("indicator", "geography", "period", "period_from", "period_to")
+OBSERVATION_FILTERS = (
+    "indicator",
+    "geography",
+    "period",
+    "period_from",
+    "period_to",
+    "latest_up_to",
+)
 OBSERVATION_PARAMETERS = (*OBSERVATION_FILTERS, "disaggregation", *PAGING)
 
 
@@ -138,6 +145,7 @@ def chosen_format(request: Request, offered: tuple[str, ...]) -> str:
 def observation_filters(params: QueryParams) -> queries.ObservationFilters:
     year_from = whole(params, "period_from", None, 1000, 9999)
     year_to = whole(params, "period_to", None, 1000, 9999)
+    latest_up_to = whole(params, "latest_up_to", None, 1000, 9999)
     disaggregations = listed(params, "disaggregation")
     for value in disaggregations:
         if value not in queries.DISAGGREGATIONS:
@@ -150,6 +158,7 @@ def observation_filters(params: QueryParams) -> queries.ObservationFilters:
         year_from=year_from,
         year_to=year_to,
         disaggregations=disaggregations,
+        latest_up_to=latest_up_to,
     )
 
 
@@ -172,6 +181,7 @@ def filters_in_words(filters: queries.ObservationFilters) -> dict[str, str]:
         "period_from": "" if filters.year_from is None else str(filters.year_from),
         "period_to": "" if filters.year_to is None else str(filters.year_to),
         "disaggregation": ", ".join(filters.disaggregations),
+        "latest_up_to": "" if filters.latest_up_to is None else str(filters.latest_up_to),
     }
     return {name: text for name, text in words.items() if text}
 

@@ -302,7 +302,7 @@ def figure_rows(figures: Sequence[Figure], *, per_row: int = 5) -> None:
             column.metric(plain(figure.label), figure.value)
 
 
-def published_sdmx_csv(observations: Mapping[str, tuple[str, ...]]) -> bytes:
+def published_sdmx_csv(observations: Mapping[str, Any]) -> bytes:
     """The published values a view shows, read now, as the data API writes SDMX-CSV."""
     with db.session_scope(cache.get_engine()) as session:
         return api_formats.published_sdmx_csv(session, ObservationFilters(**observations))
@@ -314,7 +314,7 @@ def download_buttons(
     name: str,
     key: str,
     about: About | None = None,
-    observations: Mapping[str, tuple[str, ...]] | None = None,
+    observations: Mapping[str, Any] | None = None,
 ) -> None:
     """CSV, Excel and JSON downloads of `frame`, made only when clicked, formulas
     neutralised, each naming its sources, date and whether any value is demo (`about`;
@@ -361,7 +361,7 @@ def table(
     key: str,
     about: About | None = None,
     download: pd.DataFrame | None = None,
-    observations: Mapping[str, tuple[str, ...]] | None = None,
+    observations: Mapping[str, Any] | None = None,
     **dataframe_options: Any,
 ) -> None:
     """A table with its downloads underneath; they write `download` when given (the rows

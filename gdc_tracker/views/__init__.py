@@ -190,7 +190,7 @@ class View:
     problem: str = ""  # why there is nothing to show ("This indicator no longer exists.")
     # The data API's filters (api.queries.ObservationFilters keywords) that read the
     # published values this view shows, for its SDMX-CSV file; empty: no such file.
-    observations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    observations: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def title(self) -> str:

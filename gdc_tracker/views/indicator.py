@@ -33,6 +33,7 @@ INTERNET_USE = "UMC_INTERNET_USE"  # the indicator published by sex, for the gen
 ALL_REGIONS = "ALL"  # compare the world and the ITU regions rather than one's countries
 LATEST = "latest"  # connectivity: each country's latest values, whatever their year
 GAPS_SHOWN = 10
+LAST_YEAR = 9999  # "the latest value", whatever its year
 VIEW_NAMES = {  # English, marked for the catalogues: `view_names` translates them
     "series": N_("Time series and target"),
     "compare": N_("Compare regions or countries"),
@@ -364,6 +365,12 @@ def compare_view(
         data=shown(data, COMPARE_COLUMNS),
         chart=chart_spec(chart),
         link=link,
+        observations={
+            "indicators": (code,),
+            "geographies": tuple(values["geo_code"]),
+            "disaggregations": (TOTAL,),
+            "latest_up_to": year or LAST_YEAR,
+        },
     )
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from gdc_tracker import maps
 from gdc_tracker.i18n import _, ngettext
 from gdc_tracker.links import page_url
+from gdc_tracker.models import TOTAL
 from gdc_tracker.palette import progress_label
 from gdc_tracker.queries import geo, overview
 from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds
@@ -90,6 +91,12 @@ def map_view(
         figures=map_figures(data, in_view, unit=unit, year=year),
         table=ranked_table(data, unit=unit),
         places=places,
+        observations={
+            "indicators": (code,),
+            "geographies": tuple(shown["geo_code"]),
+            "disaggregations": (TOTAL,),
+            "latest_up_to": year,
+        },
         map_options=options
         | {"name": name}
         | page_options(
