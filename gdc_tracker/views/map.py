@@ -14,7 +14,7 @@ from sqlmodel import Session
 from gdc_tracker import maps
 from gdc_tracker.i18n import _, ngettext
 from gdc_tracker.links import page_url
-from gdc_tracker.models import TOTAL
+from gdc_tracker.models import TOTAL, unit_label
 from gdc_tracker.palette import progress_label
 from gdc_tracker.queries import geo, overview
 from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds
@@ -163,7 +163,7 @@ def page_options(
         "unplaced": unplaced_words(geo.initiatives_without_location(session))
         if initiatives
         else "",
-        "value_label": _("Value ({unit})").format(unit=unit.replace("_", " ")),
+        "value_label": _("Value ({unit})").format(unit=unit_label(unit)),
     }
 
 
