@@ -63,6 +63,16 @@ def is_repetitive(password: str) -> bool:
     )
 
 
+def policy_in_words() -> str:
+    """What a new password must be, as the forms' help says it."""
+    # Translators: {count} is the least number of characters a password may have.
+    return ngettext(
+        "At least {count} character, not a common password, not the user name.",
+        "At least {count} characters, not a common password, not the user name.",
+        MIN_LENGTH,
+    ).format(count=MIN_LENGTH)
+
+
 def problems(password: str, *, username: str = "") -> list[FieldProblem]:
     """Why `password` may not be used by `username`; empty when it may."""
     found: list[str] = []

@@ -181,6 +181,25 @@ def test_sentences_are_whole(path):
     assert not built, f"{path.name}: a message built at run time inside _(), lines {built}"
 
 
+@pytest.mark.parametrize(
+    "path",
+    _python_files("app.py", "pages", "gdc_tracker"),
+    ids=lambda p: str(p.relative_to(PROJECT_ROOT)),
+)
+def test_no_message_is_written_inside_an_f_string(path):
+    """Babel's extractor does not look inside f-strings: `f"**{_('Add a user')}**"` shows
+    English in every language, and no catalogue check would see it missing."""
+    tree = ast.parse(path.read_text())
+    hidden = [
+        call.lineno
+        for f_string in ast.walk(tree)
+        if isinstance(f_string, ast.JoinedStr)
+        for call in _calls_to(f_string, TRANSLATING)
+        if call.args and isinstance(call.args[0], ast.Constant)
+    ]
+    assert not hidden, f"{path.name}: a message inside an f-string, lines {hidden}"
+
+
 def _is_translation(node: ast.AST) -> bool:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
         node = node.func.value  # _("...").format(...)

@@ -441,6 +441,7 @@ def detail_markdown(parts: dict[str, pd.DataFrame]) -> dict[str, str]:
     marked), regional, countries, partners, links."""
     primary = {True: " · **{}** ★".format(_("primary")), False: ""}
     countries = ", ".join(escape_markdown(n) for n in parts["countries"]["name"])
+    untitled = _("untitled")
     return {
         "objectives": _bullets(
             [
@@ -451,7 +452,7 @@ def detail_markdown(parts: dict[str, pd.DataFrame]) -> dict[str, str]:
         ),
         "regional": _bullets(
             [
-                f"{escape_markdown(r.regional_key)}: {escape_markdown(r.title or _('untitled'))}"
+                f"{escape_markdown(r.regional_key)}: {escape_markdown(r.title or untitled)}"
                 for r in parts["regional"].itertuples()
             ],
             _("None"),

@@ -23,10 +23,10 @@ import sqlalchemy as sa
 import streamlit as st
 from sqlmodel import Session
 
-from gdc_tracker import auth, cycles, db, views
+from gdc_tracker import auth, cycles, db, passwords, views
 from gdc_tracker.auth import Identity, LastAdmin
 from gdc_tracker.errors import GdcTrackerError, StaleEdit, ValidationFailed
-from gdc_tracker.i18n import N_, _, ngettext, word_for
+from gdc_tracker.i18n import N_, _, word_for
 from gdc_tracker.models import role_label
 from gdc_tracker.ui import cache, components
 from gdc_tracker.ui import session as signed_in
@@ -191,8 +191,7 @@ def add_user(identity: Identity) -> None:
 
 
 def problems_at(field: str) -> None:
-    for message in st.session_state.get(PROBLEMS_KEY, {}).get(field, []):
-        st.error(message, icon="✋")
+    components.field_problems(PROBLEMS_KEY, field)
 
 
 def add_user_form(identity: Identity) -> None:
@@ -213,12 +212,7 @@ def add_user_form(identity: Identity) -> None:
             key="admin__password",
             autocomplete="new-password",
             max_chars=_fresh(256),
-            # Translators: {count} is the least number of characters a password may have.
-            help=ngettext(
-                "At least {count} character, not a common password, not the user name.",
-                "At least {count} characters, not a common password, not the user name.",
-                auth.MIN_PASSWORD_LENGTH,
-            ).format(count=auth.MIN_PASSWORD_LENGTH),
+            help=passwords.policy_in_words(),
         )
         problems_at("password")
         st.text_input(

@@ -62,6 +62,13 @@ def page_style() -> None:
     st.html(PAGE_STYLE)
 
 
+def field_problems(state_key: str, field: str) -> None:
+    """Under a form's field, why its last save was refused: the messages a form keeps in
+    `st.session_state[state_key]` as {field: [message, ...]}."""
+    for message in (st.session_state.get(state_key) or {}).get(field, []):
+        st.error(message, icon="✋")
+
+
 def strong(text: str) -> str:
     """`text` in bold, in Markdown: a heading word beside a form or a list."""
     return f"**{text}**"

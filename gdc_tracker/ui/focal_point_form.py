@@ -72,8 +72,7 @@ def _save(identity: Identity) -> None:
 
 
 def _problems_at(field: str) -> None:
-    for message in (st.session_state.get(PROBLEMS_KEY) or {}).get(field, []):
-        st.error(message, icon="✋")
+    components.field_problems(PROBLEMS_KEY, field)
 
 
 def focal_point_form(identity: Identity, rows: pd.DataFrame) -> None:

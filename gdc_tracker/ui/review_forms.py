@@ -160,9 +160,10 @@ def proposed(row: Mapping[str, Any]) -> str:
 
 def entry_label(row: Mapping[str, Any]) -> str:
     """One line that tells entries apart in the picker."""
+    author = text_or(row["author"], _("unknown author"))
     return (
         f"#{row['id']} · {row['subject']} · {row['geography']} · {row['period']} · "
-        f"{proposed(row)} ({text_or(row['author'], _('unknown author'))})"
+        f"{proposed(row)} ({author})"
     )
 
 

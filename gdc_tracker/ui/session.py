@@ -26,13 +26,13 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 import streamlit as st
 
-from gdc_tracker import auth, db, sessions
+from gdc_tracker import auth, db, passwords, sessions
 from gdc_tracker import sign_in as sign_in_rules
 from gdc_tracker.auth import Identity
 from gdc_tracker.errors import GdcTrackerError, ValidationFailed
-from gdc_tracker.i18n import _, ngettext
+from gdc_tracker.i18n import _
 from gdc_tracker.models import Role, User, role_label
-from gdc_tracker.ui import cache
+from gdc_tracker.ui import cache, components
 
 IDENTITY_KEY = "auth__identity"
 LAST_SEEN_KEY = "auth__last_seen"
@@ -325,8 +325,7 @@ def _submit_new_password(identity: Identity) -> None:
 
 
 def _new_password_problems(field: str) -> None:
-    for message in st.session_state.get(NEW_PASSWORD_PROBLEMS_KEY, {}).get(field, []):
-        st.error(message, icon="✋")
+    components.field_problems(NEW_PASSWORD_PROBLEMS_KEY, field)
 
 
 def new_password_form(identity: Identity) -> None:
@@ -349,12 +348,7 @@ def new_password_form(identity: Identity) -> None:
             key="auth__new_password",
             autocomplete="new-password",
             max_chars=_new_password_fresh(256),
-            # Translators: {count} is the least number of characters a password may have.
-            help=ngettext(
-                "At least {count} character, not a common password, not the user name.",
-                "At least {count} characters, not a common password, not the user name.",
-                auth.MIN_PASSWORD_LENGTH,
-            ).format(count=auth.MIN_PASSWORD_LENGTH),
+            help=passwords.policy_in_words(),
         )
         _new_password_problems("password")
         st.text_input(
