@@ -16,7 +16,13 @@ from sqlmodel import Session
 from gdc_tracker import maps, provenance
 from gdc_tracker.i18n import _, ngettext
 from gdc_tracker.links import page_url
-from gdc_tracker.models import DataSource, ProgressEntry, unit_label
+from gdc_tracker.models import (
+    DataSource,
+    ProgressEntry,
+    initiative_status_label,
+    lead_sector_label,
+    unit_label,
+)
 from gdc_tracker.palette import PROGRESS_ORDER, progress_label
 from gdc_tracker.queries import geo, overview
 from gdc_tracker.queries.overview import published, source_columns
@@ -99,11 +105,22 @@ def regional_view(
         places=members,
         map_options=options
         | {
-            "initiatives": initiatives.drop(columns="id"),
+            "initiatives": initiatives_in_words(initiatives),
             "countries": countries,
             "status_line": status_line(indicators, options["region_name"]),
         },
         link=link,
+    )
+
+
+def initiatives_in_words(initiatives: pd.DataFrame) -> pd.DataFrame:
+    """The region's initiatives as its table shows them: status and lead sector in words,
+    dates as dates (a date not stated left blank, not "None")."""
+    return initiatives.drop(columns="id").assign(
+        status=initiatives["status"].map(initiative_status_label),
+        lead_sector=initiatives["lead_sector"].map(lead_sector_label),
+        start_date=pd.to_datetime(initiatives["start_date"]),
+        end_date=pd.to_datetime(initiatives["end_date"]),
     )
 
 
