@@ -35,7 +35,7 @@ def dataflow() -> v21.DataflowDefinition:
         structure.dimensions.getdefault(name, order=order)
     structure.dimensions.getdefault("TIME_PERIOD", cls=v21.TimeDimension, order=len(DIMENSIONS))
     structure.measures.getdefault("OBS_VALUE")
-    for name in ("OBS_STATUS", "UNIT_MEASURE", "SOURCE_DETAIL", "COMMENT_OBS"):
+    for name in ("OBS_STATUS", "UNIT_MEASURE", "SOURCE_DETAIL", "COMMENT_OBS", "LAST_UPDATE"):
         structure.attributes.getdefault(name)
     return v21.DataflowDefinition(
         id="GDC_TRACKER", maintainer=agency, version="1.0", structure=structure
@@ -115,6 +115,12 @@ def test_sdmx1_reads_the_sdmx_csv_answer(client, tmp_path: Path) -> None:  # noq
         float(o.value): str(o.attached_attribute["SOURCE_DETAIL"].value) for o in data_set.obs
     }
     assert "demo" not in sources[60.25].lower() and sources[60.25] not in ("", "nan")
+    updated = {float(o.value): str(o.attached_attribute["LAST_UPDATE"].value) for o in data_set.obs}
+    stored = pd.DataFrame(client.get("/api/v1/observations").json()["data"])
+    expected = dict(zip(stored["value"].astype(float), stored["updated_at"], strict=True))
+    assert {value: pd.Timestamp(text) for value, text in updated.items()} == {
+        value: pd.Timestamp(text) for value, text in expected.items()
+    }
 
 
 def test_sdmx_csv_1_holds_the_rows_of_sdmx_csv_2(client) -> None:  # noqa: F811

@@ -6,7 +6,8 @@ Registry. Its dimensions are REF_AREA (ISO 3166 alpha-3, WLD, or an ITU region c
 INDICATOR (the tracker's indicator code), SEX, AGE, URBANISATION (SDMX cross-domain codes,
 `_T` for the total) and TIME_PERIOD; OBS_VALUE is the measure; OBS_STATUS, UNIT_MEASURE,
 SOURCE_DETAIL (the value's source in words) and COMMENT_OBS (the demo notice on a demo
-value, empty otherwise) are attributes: a value keeps its source and its demo notice in
+value, empty otherwise) and LAST_UPDATE (when the value was last published or corrected,
+ISO 8601 UTC) are attributes: a value keeps its source, its date and its demo notice in
 the file, as on the page.
 
 The breakdown codes are the inverse of the importer's (gdc_tracker.sdmx.DIMENSIONS), so a
@@ -23,7 +24,7 @@ DATAFLOW = f"{AGENCY}:{DATAFLOW_ID}({DATAFLOW_VERSION})"
 TOTAL_CODE = "_T"
 BREAKDOWN_DIMENSIONS = ("SEX", "AGE", "URBANISATION")
 DIMENSION_COLUMNS = ("REF_AREA", "INDICATOR", *BREAKDOWN_DIMENSIONS, "TIME_PERIOD")
-ATTRIBUTE_COLUMNS = ("OBS_STATUS", "UNIT_MEASURE", "SOURCE_DETAIL", "COMMENT_OBS")
+ATTRIBUTE_COLUMNS = ("OBS_STATUS", "UNIT_MEASURE", "SOURCE_DETAIL", "COMMENT_OBS", "LAST_UPDATE")
 
 # The product's dimension ("sex") -> (SDMX dimension, the product's category -> SDMX code).
 _CODES: dict[str, tuple[str, dict[str, str]]] = {

@@ -12,7 +12,8 @@ OBSERVATION_COLUMNS), so a page's download button and the API write the same fil
 - `sdmx_csv_bytes`: SDMX-CSV 1.0 (the CSV format of SDMX 2.1: DATAFLOW first) or, with
   `version="2.0"`, SDMX-CSV 2.0 (STRUCTURE, STRUCTURE_ID, ACTION first), codes only: the
   dataflow and codes of `api.codes`; each row's source in words (SOURCE_DETAIL) and, for
-  a demo value, "demo data, not official statistics" (COMMENT_OBS) go with it.
+  a demo value, "demo data, not official statistics" (COMMENT_OBS) go with it, and when it
+  was last published or corrected (LAST_UPDATE).
 - `datapackage`: the descriptor of the whole published dataset, one CSV per table.
 """
 
@@ -84,6 +85,13 @@ def json_bytes(
     return document_bytes(document)
 
 
+def _iso_time(moment: object) -> str:
+    """A time as ISO 8601 in UTC ("2025-06-17T08:00:00Z"); empty when unknown."""
+    if moment is None or pd.isna(moment):  # type: ignore[arg-type]
+        return ""
+    return pd.Timestamp(moment).tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")  # type: ignore[arg-type]
+
+
 def _iso_times(table: pd.DataFrame) -> pd.DataFrame:
     """Times as ISO 8601 in UTC ("2025-06-17T08:00:00Z"), as Table Schema reads them."""
     written = table.copy()
@@ -129,6 +137,7 @@ def _sdmx_rows(observations: pd.DataFrame, version: str) -> Iterable[list[object
             unit_code(row.unit),
             row.source or "",
             provenance.demo_label() if row.is_demo else "",
+            _iso_time(row.updated_at),
         ]
 
 
