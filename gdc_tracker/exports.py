@@ -9,7 +9,8 @@ whether it is `real` or `demo`:
   (the World Bank WDI convention of metadata above the table). `pandas.read_csv(path,
   skiprows=CSV_PREAMBLE_ROWS)` reads the table alone.
 - Excel: sheet "data" with the table, sheet "about" with the same lines.
-- JSON: `{"about": About.as_dict(), "rows": [...]}`, dates as ISO text, missing as null.
+- JSON: `{"about": About.as_dict(), "data": [...]}`, dates as ISO text, missing as null:
+  the data API's shape, written by the same `json_document_bytes`.
 
 A cell that starts with = + - @ (or a tab or carriage return) would run as a formula when
 the file is opened; such text is prefixed with an apostrophe, the provenance lines
@@ -19,6 +20,8 @@ included. Numbers are left alone, so a negative value stays a number.
 import csv
 import io
 import json
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -128,12 +131,29 @@ def to_excel_bytes(
     return buffer.getvalue()
 
 
-def to_json_bytes(frame: pd.DataFrame, about: About | None = None, *, name: str = "data") -> bytes:
-    """`{"about": ..., "rows": [...]}` as UTF-8: dates as ISO text, missing values as null."""
-    rows = json.loads(
-        with_provenance(frame).to_json(
-            orient="records", date_format="iso", date_unit="s", default_handler=str
-        )
+def json_records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of `table` as JSON-ready dicts: dates as ISO text, missing as None."""
+    return json.loads(
+        table.to_json(orient="records", date_format="iso", date_unit="s", default_handler=str)
     )
-    document = {"about": _known(frame, about, name).as_dict(), "rows": rows}
-    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def json_document_bytes(document: Mapping[str, Any]) -> bytes:
+    """A JSON document as UTF-8, non-Latin names as they are (not as \\u escapes)."""
+    return json.dumps(document, ensure_ascii=False, indent=1, default=str).encode("utf-8")
+
+
+def json_table_bytes(
+    rows: pd.DataFrame, about: About, *, links: Mapping[str, str | None] | None = None
+) -> bytes:
+    """`{"about": ..., "data": [...], "links": {...}}`: the one JSON shape of a table, for
+    a page's download and a data API answer alike (`links` only where the API pages)."""
+    document: dict[str, Any] = {"about": about.as_dict(), "data": json_records(rows)}
+    if links is not None:
+        document["links"] = dict(links)
+    return json_document_bytes(document)
+
+
+def to_json_bytes(frame: pd.DataFrame, about: About | None = None, *, name: str = "data") -> bytes:
+    """The table as the data API writes JSON, each row with its source and `real_or_demo`."""
+    return json_table_bytes(with_provenance(frame), _known(frame, about, name))

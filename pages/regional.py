@@ -199,6 +199,7 @@ def country_values(view: View) -> None:
             key="regional__values",
             about=view.about,
             download=view.map_options["countries"],
+            observations=view.map_options["country_observations"],
         )
     components.source_caption(view.about)
 

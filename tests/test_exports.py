@@ -187,7 +187,7 @@ def test_json_carries_the_about_and_the_rows_with_iso_dates_and_nulls(
     )
     assert document["about"]["filters"] == {"Geographies": "World, El Salvador, Brazil"}
     assert document["about"]["data_as_of"] == "2025-05-12T14:05:00+00:00"
-    first, demo, missing = document["rows"]
+    first, demo, missing = document["data"]
     assert first["source"] == WORLD_BANK and first["real_or_demo"] == "real"
     assert demo["real_or_demo"] == "demo"
     assert missing["value"] is None

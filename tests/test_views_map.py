@@ -276,3 +276,46 @@ def test_the_map_pages_sdmx_csv_holds_each_countrys_world_bank_value_of_the_year
     years = shown.set_index("code")["year"].astype(int)
     assert by_country["TIME_PERIOD"].astype(int).to_dict() == years.to_dict()
     assert by_country["SOURCE_DETAIL"].str.contains("World Bank").all()
+
+
+@pytest.mark.usefixtures("app")
+def test_the_regional_pages_sdmx_csv_holds_the_country_values_the_table_shows(
+    offered: dict[str, Callable[[], bytes]],
+) -> None:
+    """The country values' "Download SDMX-CSV" holds the same country, indicator and year
+    as the table (each indicator in its own latest year), the World Bank's values for
+    Internet use, and the demo notice on every value of a demo-only indicator."""
+    opened("pages/regional.py", ri="AMS3/2023-2025")
+    _lines, table = read_csv(offered["AMS3_country_values.csv"]())
+    sdmx = pd.read_csv(
+        io.BytesIO(offered["AMS3_country_values.sdmx.csv"]()),
+        keep_default_na=False,
+        dtype={"TIME_PERIOD": str},
+    )
+    shown = set(zip(table["geo_code"], table["indicator_code"], table["year"], strict=True))
+    given = zip(sdmx["REF_AREA"], sdmx["INDICATOR"], sdmx["TIME_PERIOD"].astype(int), strict=True)
+    assert set(given) == shown and len(sdmx) == len(table)
+    internet = sdmx[sdmx["INDICATOR"] == INTERNET].set_index("REF_AREA")
+    expected = wdi_values(int(internet["TIME_PERIOD"].iloc[0]), "AMS")
+    assert internet["OBS_VALUE"].astype(float).round(3).to_dict() == expected.round(3).to_dict()
+    assert internet["SOURCE_DETAIL"].str.contains("World Bank").all()
+    demo = sdmx[sdmx["INDICATOR"] == DEMO_ONLY]
+    assert len(demo) and (demo["COMMENT_OBS"].str.lower() == DEMO_WORDS).all()
+
+
+@pytest.mark.usefixtures("app")
+def test_the_regional_pages_json_is_the_data_apis_document_of_the_same_rows(
+    offered: dict[str, Callable[[], bytes]],
+) -> None:
+    """The page's JSON has the data API's shape ({"about", "data"}) and the CSV's rows."""
+    import json
+
+    opened("pages/regional.py", ri="AMS3/2023-2025")
+    lines, table = read_csv(offered["AMS3_country_values.csv"]())
+    document = json.loads(offered["AMS3_country_values.json"]())
+    assert set(document) == {"about", "data"}
+    assert document["about"]["notice"] == lines["Notice"]
+    rows = pd.DataFrame(document["data"])
+    assert list(rows.columns) == list(table.columns)
+    assert rows["geo_code"].tolist() == table["geo_code"].tolist()
+    assert rows["source"].tolist() == table["source"].tolist()

@@ -19,7 +19,6 @@ OBSERVATION_COLUMNS), so a page's download button and the API write the same fil
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -55,20 +54,13 @@ SDMX_COLUMNS = {
 }
 
 
-def records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of `table` as JSON-ready dicts: dates as ISO text, missing as None."""
-    return json.loads(
-        table.to_json(orient="records", date_format="iso", date_unit="s", default_handler=str)
-    )
+records = exports.json_records
+document_bytes = exports.json_document_bytes
 
 
 def observations_about(observations: pd.DataFrame, filters: Mapping[str, str]) -> About:
     """The `About` of a set of observation rows: their sources, newest date, demo count."""
     return about_values(observations, title=OBSERVATIONS_TITLE, filters=dict(filters))
-
-
-def document_bytes(document: Mapping[str, Any]) -> bytes:
-    return json.dumps(document, ensure_ascii=False, indent=1, default=str).encode("utf-8")
 
 
 def json_bytes(
@@ -77,12 +69,10 @@ def json_bytes(
     *,
     links: Mapping[str, str | None] | None = None,
 ) -> bytes:
-    """The observations as the API's JSON document; `about` defaults to theirs."""
+    """The observations as the API's JSON document (`exports.json_table_bytes`, as a page's
+    JSON download); `about` defaults to theirs."""
     about = about if about is not None else observations_about(observations, {})
-    document: dict[str, Any] = {"about": about.as_dict(), "data": records(observations)}
-    if links is not None:
-        document["links"] = dict(links)
-    return document_bytes(document)
+    return exports.json_table_bytes(observations, about, links=links)
 
 
 def _iso_time(moment: object) -> str:

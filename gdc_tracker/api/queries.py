@@ -105,6 +105,9 @@ class ObservationFilters:
     # Only each series' newest value in a year up to this one: what a map or a comparison
     # "for 2023" shows, where a country without a 2023 value shows its latest older one.
     latest_up_to: int | None = None
+    # Exactly these observations (a page's table of values picked by its own rule, such as
+    # each indicator's latest year); not offered as an API parameter.
+    ids: tuple[int, ...] = ()
 
     def conditions(self) -> list[sa.ColumnElement[bool]]:
         entry = ProgressEntry
@@ -125,6 +128,8 @@ class ObservationFilters:
             chosen.append(entry.year <= self.year_to)
         if self.disaggregations:
             chosen.append(entry.disaggregation.in_(self.disaggregations))  # type: ignore[attr-defined]
+        if self.ids:
+            chosen.append(entry.id.in_(self.ids))  # type: ignore[union-attr]
         if self.latest_up_to is not None:
             chosen.append(entry.year <= self.latest_up_to)
             chosen.append(entry.id.in_(newest_of_each_series(chosen)))  # type: ignore[union-attr]

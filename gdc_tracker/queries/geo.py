@@ -330,7 +330,7 @@ def regional_countries(session: Session, *, regional_initiative_id: int) -> pd.D
 
 def regional_country_values(session: Session, *, regional_initiative_id: int) -> pd.DataFrame:
     """indicator_code, indicator, unit, geo_code, country, year, value, is_demo, source,
-    updated_at: for each indicator linked to the regional initiative, the values of the
+    updated_at, entry_id: for each indicator linked to the regional initiative, the values of the
     region's countries in the latest year any of them reported."""
     region = sa.select(RegionalInitiative.region_code).where(
         RegionalInitiative.id == regional_initiative_id
@@ -344,6 +344,7 @@ def regional_country_values(session: Session, *, regional_initiative_id: int) ->
     )
     ranked = (
         sa.select(
+            ProgressEntry.id,
             ProgressEntry.indicator_id,
             ProgressEntry.geo_code,
             ProgressEntry.year,
@@ -385,6 +386,7 @@ def regional_country_values(session: Session, *, regional_initiative_id: int) ->
             ranked.c.is_demo,
             ranked.c.source,
             ranked.c.updated_at,
+            ranked.c.id.label("entry_id"),
         )
         .join(Indicator, Indicator.id == ranked.c.indicator_id)
         .join(Geography, Geography.code == ranked.c.geo_code)

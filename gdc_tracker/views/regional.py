@@ -106,7 +106,8 @@ def regional_view(
         map_options=options
         | {
             "initiatives": initiatives_in_words(initiatives),
-            "countries": countries,
+            "countries": countries.drop(columns="entry_id"),
+            "country_observations": country_observations(countries),
             "status_line": status_line(indicators, options["region_name"]),
         },
         link=link,
@@ -254,6 +255,14 @@ def latest_of_each(values: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["indicator_id", *PROVENANCE_COLUMNS])
     latest = values.sort_values(["indicator_id", "year", "period_end"]).groupby("indicator_id")
     return latest.tail(1)[["indicator_id", *PROVENANCE_COLUMNS]]
+
+
+def country_observations(countries: pd.DataFrame) -> dict[str, tuple[int, ...]]:
+    """The data API filter that reads exactly the values of the country table (each
+    indicator's latest year is its own, which no public filter says); empty when none."""
+    if countries.empty:
+        return {}
+    return {"ids": tuple(int(entry) for entry in countries["entry_id"])}
 
 
 def country_value_rows(session: Session, rid: int) -> pd.DataFrame:
