@@ -20,7 +20,9 @@
 Everything comes from one `random.Random(seed)`, so a scale and a seed always make the same
 store. Rows are written with SQLAlchemy Core in chunks, one transaction per table (COPY on
 PostgreSQL for the progress entries); no audit record per synthetic row, one summary record
-at the end, which also bumps the data version so every cache misses.
+at the end, which also bumps the data version so every cache misses. What the generator
+dates "now" (accounts, initiatives) is `BENCH_NOW`, not the clock: a store made on another
+day is the same store, and bench.run measures it on that same day (see there).
 """
 
 import argparse
@@ -61,6 +63,10 @@ from gdc_tracker.models import (
     User,
 )
 
+# The benchmark's "now" and "today": every run measures as on this day, so What changed
+# (its window ends today and starts at the last Council session before it) and the
+# overdue milestones cover the same rows whatever the day of the run.
+BENCH_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 BENCH_DIR = Path(__file__).resolve().parent
 STORES_DIR = BENCH_DIR / "results" / "stores"  # git-ignored with bench/results/
 DEFAULT_SEED = 2030
@@ -595,7 +601,7 @@ class Generator:
         """The bench accounts (real password hashes) and synthetic authors and reviewers."""
         password_hash = auth.hash_password(BENCH_PASSWORD)  # one slow hash, shared
         table = User.__table__  # type: ignore[attr-defined]
-        now = datetime.now(UTC)
+        now = BENCH_NOW
         rows = [
             {
                 "username": username,
@@ -753,7 +759,7 @@ class Generator:
             start = int(
                 connection.execute(sa.select(sa.func.count()).select_from(Initiative)).scalar_one()
             )
-        now = datetime.now(UTC)
+        now = BENCH_NOW
         # The four stated statuses, as before "not stated" existed: the same store as then.
         statuses = [str(s) for s in InitiativeStatus if s != InitiativeStatus.NOT_STATED]
         sectors = [str(s) for s in LeadSector]

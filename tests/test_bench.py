@@ -117,3 +117,31 @@ def test_a_tiny_run_writes_every_page_and_a_number_in_every_measured_field(
     assert "browser" not in report
     measured = [v for v in report["budgets"] if v["measured"] is not None]
     assert measured and all(_number(v["measured"]) and isinstance(v["met"], bool) for v in measured)
+
+
+def test_what_changed_lists_the_same_rows_whatever_the_day_of_the_run(tmp_path: Path) -> None:
+    """A store generated on one day and measured on another lists, in What changed's default
+    window, exactly what a store generated and measured on a third day lists: the benchmark
+    measures the same work every day (its clock is pinned to BENCH_NOW)."""
+    from datetime import UTC, datetime
+
+    import time_machine
+    from sqlmodel import Session
+
+    from gdc_tracker.queries import changes
+
+    days = [datetime(2026, 8, 15, 10, tzinfo=UTC), datetime(2026, 12, 1, 10, tzinfo=UTC)]
+    listed = []
+    for number, (made, measured) in enumerate([(days[0], days[1]), (days[1], days[0])]):
+        url = f"sqlite:///{tmp_path / f'{number}.db'}"
+        with time_machine.travel(made, tick=False):
+            generate.generate(url, scale="tiny", seed=7)
+        engine = db.make_engine(url)
+        with time_machine.travel(measured, tick=False), run.pinned_clock(), Session(engine) as s:
+            since = changes.default_since(s)
+            rows = changes.changes_since(s, since=since)
+        engine.dispose()
+        listed.append((since, sorted(map(str, rows.to_dict("records")))))
+    assert listed[0] == listed[1]
+    assert listed[0][0] == datetime(2026, 4, 28).date()  # Council 2026, the last before then
+    assert len(listed[0][1]) > 0
