@@ -591,6 +591,14 @@ class ProgressEntry(SQLModel, table=True):
             sqlite_where=sa.text("review_state = 'submitted'"),
             postgresql_where=sa.text("review_state = 'submitted'"),
         ),
+        # Migration 0014: Overview's newest published period, read from one index row.
+        sa.Index(
+            "ix_progressentry_published_period",
+            "period_end",
+            "id",
+            sqlite_where=sa.text("review_state = 'published'"),
+            postgresql_where=sa.text("review_state = 'published'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -25,7 +25,11 @@ from pandas.io.formats.style import Styler
 from gdc_tracker.numbers import reader_locale
 
 Formatter = Callable[[Any], str]
-LARGEST_STYLED = 100_000  # cells: beyond, the Styler costs more than the table is worth
+# Cells. Streamlit sends a Styler's text cell by cell through pandas (about 25 µs a cell
+# here, formatted or not): the Initiatives table of the large benchmark store (2,000 rows,
+# 28,000 cells) took 0.7 s of a 0.78 s warm run. Beyond this size a table keeps Streamlit's
+# own formats (the browser's language) and its empty text cells are written empty.
+LARGEST_STYLED = 3_000
 _DECIMALS = re.compile(r"%[,]?\.(\d+)f")
 
 
@@ -50,7 +54,12 @@ def _number_pattern(printf: str | None, series: pd.Series) -> str | None:
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and math.isnan(value))
+    )
 
 
 def _number_formatter(pattern: str, locale: Locale) -> Formatter:
@@ -123,6 +132,8 @@ def formatters(frame: pd.DataFrame, column_config: Mapping[str, Any]) -> dict[st
         type_config = _type_config(column_config.get(column))
         kind = type_config.get("type")
         series = frame[column]
+        if kind is None and _holds_numbers_as_objects(series):
+            series = pd.to_numeric(series)  # None among numbers: an object column
         if kind in ("date", "datetime") or (kind is None and _holds_dates(series)):
             found[column] = _dates_formatter(type_config.get("format"), locale)
         elif kind == "number" or (kind is None and pd.api.types.is_numeric_dtype(series)):
@@ -131,7 +142,29 @@ def formatters(frame: pd.DataFrame, column_config: Mapping[str, Any]) -> dict[st
             pattern = _number_pattern(type_config.get("format"), series)
             if pattern is not None:
                 found[column] = _number_formatter(pattern, locale)
+        elif kind is None and _holds_text(series) and series.isna().any():
+            found[column] = _text  # else Streamlit writes "None" in the empty cells
     return found
+
+
+def _holds_numbers_as_objects(series: pd.Series) -> bool:
+    """An object column of numbers and missing values (no text, no flags)."""
+    if series.dtype != object:
+        return False
+    present = series.dropna()
+    return not present.empty and all(
+        isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+        for value in present
+    )
+
+
+def _holds_text(series: pd.Series) -> bool:
+    return pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)
+
+
+def _text(value: Any) -> str:
+    """A text cell as it is; an empty one empty."""
+    return "" if _missing(value) else str(value)
 
 
 def _without_format(config: Any) -> Any:
@@ -143,14 +176,30 @@ def _without_format(config: Any) -> Any:
     return {**config, "type_config": type_config}
 
 
+def _blank_missing_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with the missing cells of its text columns as "" (else Streamlit writes
+    "None"); columns that hold anything but text are left as they are."""
+    blanked = {}
+    for column in frame.columns:
+        series = frame[column]
+        if not _holds_text(series) or not series.isna().any():
+            continue
+        present = series.dropna()
+        if all(isinstance(value, str) for value in present):
+            blanked[column] = series.astype(object).where(series.notna(), "")
+    return frame.assign(**blanked) if blanked else frame
+
+
 def for_reader(
     frame: pd.DataFrame, column_config: Mapping[str, Any] | None = None
 ) -> tuple[pd.DataFrame | Styler, dict[str, Any]]:
     """`frame` ready for st.dataframe in the reader's language, and the column
     configuration to draw it with. English is formatted too: one rule for every reader."""
     config = dict(column_config or {})
+    if frame.size > LARGEST_STYLED:
+        return _blank_missing_text(frame), config
     found = formatters(frame, config)
-    if not found or frame.empty or frame.size > LARGEST_STYLED:
+    if not found or frame.empty:
         return frame, config
     if not frame.index.is_unique:
         frame = frame.reset_index(drop=True)

@@ -200,6 +200,7 @@ def country_values(view: View) -> None:
             about=view.about,
             download=view.map_options["countries"],
             observations=view.map_options["country_observations"],
+            column_config={"country": _("Country"), "code": _("Code")},
         )
     components.source_caption(view.about)
 

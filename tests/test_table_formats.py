@@ -114,3 +114,34 @@ def test_the_objectives_page_in_french_shows_french_numbers(seeded_app):
     expected = [f"{value:.2f}".replace(".", ",") for value in values if value < 1000]
     assert texts[: len(expected)] == expected[: len(texts)]
     assert any("," in text for text in texts)
+
+
+def test_empty_cells_are_empty_not_the_word_none():
+    """A date not stated, a number not reported and a blank text stay blank cells, as in
+    the Regional initiatives tables; the numbers beside them are still the reader's."""
+    table = pd.DataFrame(
+        {
+            "name": ["Connect", "Skills"],
+            "start_date": [None, None],
+            "score": [82.207, None],
+            "note": ["stated", None],
+        },
+        dtype=object,
+    )
+    with speaking("fr"):
+        styled, _config = for_reader(table, {"name": "Initiative"})
+    assert cells(styled) == [["Connect", "", "82,207", "stated"], ["Skills", "", "", ""]]
+
+
+def test_a_table_too_large_to_style_keeps_its_values_and_shows_no_none(monkeypatch):
+    """Past the size where styling costs more than the table is worth, the values reach the
+    table as they are (numbers stay numbers) and a missing text is an empty cell."""
+    import gdc_tracker.table_formats as table_formats
+
+    monkeypatch.setattr(table_formats, "LARGEST_STYLED", 4)
+    table = pd.DataFrame({"name": ["Connect", None, "Skills"], "score": [82.2, None, 1.5]})
+    with speaking("fr"):
+        shown, _config = for_reader(table, {})
+    assert isinstance(shown, pd.DataFrame)
+    assert shown["name"].tolist() == ["Connect", "", "Skills"]
+    assert shown["score"].tolist()[0] == 82.2 and pd.isna(shown["score"].tolist()[1])

@@ -105,7 +105,8 @@ def test_a_region_narrows_the_values_figures_words_and_picture_to_its_countries(
         sorted(members.loc[~members.index.isin(expected.index), "name"])
     )
     assert "region=AMS" in view.link
-    outlines = view.chart["layer"][0]["data"]["values"]  # type: ignore[index]
+    chart = view.chart
+    outlines = chart["datasets"][chart["layer"][0]["data"]["name"]]  # type: ignore[index]
     drawn = {feature["properties"]["code"] for feature in outlines}
     assert drawn <= set(members.index) and "BRA" in drawn  # only the region is drawn
     world = wdi_values(YEAR)

@@ -247,6 +247,9 @@ def map_figures(
     )
 
 
+SHAPES_DATASET = "country_shapes"
+
+
 def choropleth_spec(
     places: pd.DataFrame,
     *,
@@ -286,7 +289,9 @@ def choropleth_spec(
         ),
     )
     projection = "equalEarth"
-    shapes_data = alt.Data(values=features)
+    # The outlines join the spec after Altair has built it: handed to Altair, their
+    # coordinates are walked and validated point by point (6.6 s of a 7 s map).
+    shapes_data = alt.NamedData(name=SHAPES_DATASET)
     no_value = (
         alt.Chart(shapes_data)
         .mark_geoshape(stroke="white", strokeWidth=0.4, fill=NO_DATA_HEX)
@@ -313,7 +318,9 @@ def choropleth_spec(
         )
     chart = alt.layer(*layers).properties(width=MAP_WIDTH, height=MAP_HEIGHT, title=title)
     with alt.data_transformers.disable_max_rows():
-        return chart.resolve_scale(color="shared").to_dict()
+        spec = chart.resolve_scale(color="shared").to_dict()
+    spec.setdefault("datasets", {})[SHAPES_DATASET] = features
+    return spec
 
 
 def _scale(ramp: list[str], domain: tuple[float, float] | None) -> alt.Scale:
