@@ -230,11 +230,17 @@ def new_values(session: Session, *, since: date, limit: int = NEW_VALUES_SHOWN) 
 
 
 def _touched_series(since: date) -> sa.Subquery:
-    """indicator_id, geo_code: the series (undivided values) with a value published since."""
+    """indicator_id, geo_code: the series (undivided values) with a value published since.
+
+    The entries are found by the time they were written first (ix_progressentry_updated_at):
+    asked in one WHERE, SQLite walked the whole live-cell index instead, 0.6 s on a million
+    entries for a window holding none, against 1 ms."""
+    written_since = sa.select(ProgressEntry.id).where(ProgressEntry.updated_at >= _start(since))
     return (
         sa.select(ProgressEntry.indicator_id, ProgressEntry.geo_code)
         .where(
-            _published_since(since),
+            ProgressEntry.id.in_(written_since),  # type: ignore[union-attr]
+            published,
             ProgressEntry.indicator_id.is_not(None),  # type: ignore[union-attr]
             ProgressEntry.value.is_not(None),  # type: ignore[union-attr]
             ProgressEntry.disaggregation == TOTAL,
