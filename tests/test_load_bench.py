@@ -1,0 +1,76 @@
+"""The load benchmark at its smallest: two live viewers, one app process behind nginx.
+
+Runs `python -m bench.load` as an operator would (in its own process: Locust patches the
+standard library for gevent) on a tiny SQLite store, and checks the report an operator
+reads: one row per scenario and size, every viewer got its page to the end, the value
+published mid-run reached every screen, nothing failed. No timing is asserted: the
+figures depend on the machine.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import IN_CI, PROJECT_ROOT
+
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder a tiny run wrote its report to."""
+    if NGINX is None:
+        message = "nginx is not installed (apt-get install -y nginx): the benchmark proxies"
+        if IN_CI:
+            pytest.fail(message + "; CI=true, so the load benchmark must run")
+        pytest.skip(message)
+    folder = tmp_path_factory.mktemp("load")
+    command = [sys.executable, "-m", "bench.load", "--viewers", "2", "--processes", "1"]
+    command += ["--seconds", "6", "--settle", "30", "--backend", "sqlite", "--scale", "tiny"]
+    command += ["--out", str(folder)]
+    finished = subprocess.run(
+        command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=180
+    )
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    return folder
+
+
+@pytest.fixture(scope="module")
+def report(out: Path) -> dict[str, Any]:
+    return json.loads((out / "load-latest.json").read_text())  # type: ignore[no-any-return]
+
+
+def test_the_report_has_a_row_for_the_size_asked_for(report: dict[str, Any]) -> None:
+    rows = [(row["scenario"], row["processes"], row["viewers"]) for row in report["rows"]]
+    assert rows == [("live", 1, 2)]
+
+
+def test_every_viewer_drew_its_page_to_the_end(report: dict[str, Any]) -> None:
+    row = report["rows"][0]
+    assert row["viewers_with_script_finished"] == 2
+    assert row["by_kind"]["page load"]["runs"] >= 2
+
+
+def test_the_published_value_reached_every_viewer(report: dict[str, Any]) -> None:
+    change = report["rows"][0]["change"]
+    assert change["viewers_showing_new_value"] == change["viewers"] == 2
+    # one viewer on Overview, one on the presenter's slide, each showing the new figure
+    assert sorted(change["last_shown"]) == sorted(change["expected"].values())
+    assert change["last_viewer_s"] is not None
+
+
+def test_nothing_failed_and_no_session_dropped(report: dict[str, Any]) -> None:
+    row = report["rows"][0]
+    assert (row["errors"], row["dropped_sessions"], row["error_messages"]) == (0, 0, [])
+
+
+def test_the_markdown_table_is_written_beside_the_json(out: Path) -> None:
+    table = (out / "load-latest.md").read_text()
+    assert "| scenario | processes | viewers | rerun p50 ms |" in table
+    assert "| live | 1 | 2 |" in table
