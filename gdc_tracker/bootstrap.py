@@ -130,6 +130,8 @@ def prepare_before_serving() -> None:
     settings = load()
     started = time.perf_counter()
     shown = sa.engine.make_url(settings.database_url).render_as_string(hide_password=True)
+    # At warning level: Streamlit configures only its own loggers, and Python prints this
+    # level and above anyway, so the operator reads both lines in the server's output.
     logger.warning("GDC Tracker: preparing the store (%s)…", shown)
     try:
         engine = prepare_store(settings)

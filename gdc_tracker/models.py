@@ -100,6 +100,15 @@ OPEN_CORRECTION_WHERE = (
 )
 
 
+def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> sa.Index:
+    """An index of only the rows meeting `where`, on SQLite and PostgreSQL alike. SQLite,
+    without planner statistics, cannot take it for reads of other rows (migration 0005)."""
+    condition = sa.text(where)
+    return sa.Index(
+        name, *columns, unique=unique, sqlite_where=condition, postgresql_where=condition
+    )
+
+
 class Role(StrEnum):
     VIEWER = "viewer"
     EDITOR = "editor"
@@ -568,36 +577,21 @@ class ProgressEntry(SQLModel, table=True):
             "updated_at",
         ),
         sa.Index("ix_progressentry_supersedes", "supersedes_id"),
-        sa.Index(
-            LIVE_CELL_INDEX,
-            *CELL_COLUMNS,
-            unique=True,
-            sqlite_where=sa.text(LIVE_CELL_WHERE),
-            postgresql_where=sa.text(LIVE_CELL_WHERE),
-        ),
-        sa.Index(
-            OPEN_CORRECTION_INDEX,
-            *CELL_COLUMNS,
-            unique=True,
-            sqlite_where=sa.text(OPEN_CORRECTION_WHERE),
-            postgresql_where=sa.text(OPEN_CORRECTION_WHERE),
+        partial_index(LIVE_CELL_INDEX, *CELL_COLUMNS, where=LIVE_CELL_WHERE, unique=True),
+        partial_index(
+            OPEN_CORRECTION_INDEX, *CELL_COLUMNS, where=OPEN_CORRECTION_WHERE, unique=True
         ),
         sa.Index("ix_progressentry_import_batch", "import_batch_id"),
         sa.Index("ix_progressentry_data_source", "data_source_id"),
-        sa.Index(
-            "ix_progressentry_submitted",
-            "updated_at",
-            "id",
-            sqlite_where=sa.text("review_state = 'submitted'"),
-            postgresql_where=sa.text("review_state = 'submitted'"),
+        partial_index(
+            "ix_progressentry_submitted", "updated_at", "id", where="review_state = 'submitted'"
         ),
         # Migration 0014: Overview's newest published period, read from one index row.
-        sa.Index(
+        partial_index(
             "ix_progressentry_published_period",
             "period_end",
             "id",
-            sqlite_where=sa.text("review_state = 'published'"),
-            postgresql_where=sa.text("review_state = 'published'"),
+            where="review_state = 'published'",
         ),
     )
 

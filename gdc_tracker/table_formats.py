@@ -28,7 +28,7 @@ Formatter = Callable[[Any], str]
 # Cells. Streamlit sends a Styler's text cell by cell through pandas (about 25 µs a cell
 # here, formatted or not): the Initiatives table of the large benchmark store (2,000 rows,
 # 28,000 cells) took 0.7 s of a 0.78 s warm run. Beyond this size a table keeps Streamlit's
-# own formats (the browser's language) and its empty text cells are written empty.
+# own formats (the browser's language).
 LARGEST_STYLED = 3_000
 _DECIMALS = re.compile(r"%[,]?\.(\d+)f")
 
@@ -142,8 +142,6 @@ def formatters(frame: pd.DataFrame, column_config: Mapping[str, Any]) -> dict[st
             pattern = _number_pattern(type_config.get("format"), series)
             if pattern is not None:
                 found[column] = _number_formatter(pattern, locale)
-        elif kind is None and _holds_text(series) and series.isna().any():
-            found[column] = _text  # else Streamlit writes "None" in the empty cells
     return found
 
 
@@ -162,11 +160,6 @@ def _holds_text(series: pd.Series) -> bool:
     return pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)
 
 
-def _text(value: Any) -> str:
-    """A text cell as it is; an empty one empty."""
-    return "" if _missing(value) else str(value)
-
-
 def _without_format(config: Any) -> Any:
     """`config` with its format dropped: the Styler's text is then what the table shows."""
     if not isinstance(config, Mapping) or "type_config" not in config:
@@ -176,12 +169,15 @@ def _without_format(config: Any) -> Any:
     return {**config, "type_config": type_config}
 
 
-def _blank_missing_text(frame: pd.DataFrame) -> pd.DataFrame:
+def _blank_missing_text(frame: pd.DataFrame, column_config: Mapping[str, Any]) -> pd.DataFrame:
     """`frame` with the missing cells of its text columns as "" (else Streamlit writes
-    "None"); columns that hold anything but text are left as they are."""
+    "None"); columns that hold anything but text, or are configured as numbers, dates and
+    the like, are left as they are."""
     blanked = {}
     for column in frame.columns:
         series = frame[column]
+        if _type_config(column_config.get(column)).get("type") is not None:
+            continue
         if not _holds_text(series) or not series.isna().any():
             continue
         present = series.dropna()
@@ -196,8 +192,9 @@ def for_reader(
     """`frame` ready for st.dataframe in the reader's language, and the column
     configuration to draw it with. English is formatted too: one rule for every reader."""
     config = dict(column_config or {})
+    frame = _blank_missing_text(frame, config)
     if frame.size > LARGEST_STYLED:
-        return _blank_missing_text(frame), config
+        return frame, config
     found = formatters(frame, config)
     if not found or frame.empty:
         return frame, config

@@ -14,17 +14,8 @@ import time
 
 from playwright.sync_api import Page, sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
 METRIC = "[data-testid='stMetric']"
 
 
@@ -44,7 +35,7 @@ def main() -> None:
     args = parser.parse_args()
     seen: list[float | None] = [None] * args.tabs
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             tabs = [browser.new_page() for _ in range(args.tabs)]
             for tab in tabs:

@@ -13,7 +13,6 @@ processes (ip_hash would put every 127.0.0.1 client on one).
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -24,6 +23,7 @@ from types import TracebackType
 import psutil
 
 from bench.load.store import PROJECT_ROOT
+from tests.browser import free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 STREAMLIT = str(PROJECT_ROOT / ".venv" / "bin" / "streamlit")
@@ -74,12 +74,6 @@ http {{
     }}
 }}
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_for_health(port: int, process: subprocess.Popen[bytes], log: Path) -> None:

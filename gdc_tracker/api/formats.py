@@ -54,10 +54,6 @@ SDMX_COLUMNS = {
 }
 
 
-records = exports.json_records
-document_bytes = exports.json_document_bytes
-
-
 def observations_about(observations: pd.DataFrame, filters: Mapping[str, str]) -> About:
     """The `About` of a set of observation rows: their sources, newest date, demo count."""
     return about_values(observations, title=OBSERVATIONS_TITLE, filters=dict(filters))

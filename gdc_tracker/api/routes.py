@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from gdc_tracker import config, db, sign_in, web
+from gdc_tracker import config, db, exports, sign_in, web
 from gdc_tracker.api import formats, queries
 from gdc_tracker.api.codes import DATAFLOW
 from gdc_tracker.framework_reference import GDC_TEXT_URL
@@ -67,7 +67,7 @@ class Problem(Exception):
 
     def response(self) -> Response:
         body = {"error": self.error, "parameter": self.parameter, "value": self.value}
-        return Response(formats.document_bytes(body), self.status, media_type=formats.JSON)
+        return Response(exports.json_document_bytes(body), self.status, media_type=formats.JSON)
 
 
 @dataclass
@@ -245,11 +245,11 @@ def _reference_answer(rows: list[dict[str, Any]], about: About, answer_format: s
     if answer_format == "csv":
         return Answer(formats.csv_bytes(pd.DataFrame(rows)), formats.CSV)
     document = {"about": about.as_dict(), "data": rows}
-    return Answer(formats.document_bytes(document), formats.JSON)
+    return Answer(exports.json_document_bytes(document), formats.JSON)
 
 
 def objectives(request: Request, session: Session, answer_format: str) -> Answer:
-    rows = formats.records(queries.objectives(session))
+    rows = exports.json_records(queries.objectives(session))
     about = About(
         title="The five objectives of the Global Digital Compact",
         sources=(f"{FRAMEWORK_SOURCES[Framework.GDC]} ({GDC_TEXT_URL})",),
@@ -278,7 +278,7 @@ def initiatives(request: Request, session: Session, answer_format: str) -> Answe
         as_of=reference_as_of(session),
         values=len(rows),
     )
-    return Answer(formats.document_bytes({"about": about.as_dict(), "data": rows}), formats.JSON)
+    return _reference_answer(rows, about, "json")
 
 
 def observations(request: Request, session: Session, answer_format: str) -> Answer:
@@ -310,7 +310,7 @@ def datapackage(request: Request, session: Session, answer_format: str) -> Answe
     descriptor = formats.datapackage(
         queries.data_sources(session), version=db.data_version(session)
     )
-    return Answer(formats.document_bytes(descriptor), formats.JSON)
+    return Answer(exports.json_document_bytes(descriptor), formats.JSON)
 
 
 def _resource_rows(session: Session, resource: str) -> pd.DataFrame:
@@ -373,7 +373,7 @@ def index(request: Request, session: Session, answer_format: str) -> Answer:
             for endpoint in ENDPOINTS
         ],
     }
-    return Answer(formats.document_bytes(document), formats.JSON)
+    return Answer(exports.json_document_bytes(document), formats.JSON)
 
 
 ENDPOINTS = (
