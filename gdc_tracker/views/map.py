@@ -282,7 +282,7 @@ def choropleth_spec(
                 _("{unit} · higher is better")
                 if higher_is_better
                 else _("{unit} · lower is better")
-            ).format(unit=unit.replace("_", " ")),
+            ).format(unit=unit_label(unit)),
             orient="bottom-left",
             direction="horizontal",
             gradientLength=240,

@@ -116,7 +116,8 @@ def regional_view(
 
 def initiatives_in_words(initiatives: pd.DataFrame) -> pd.DataFrame:
     """The region's initiatives as its table shows them: status and lead sector in words,
-    dates as dates (a date not stated left blank, not "None")."""
+    dates as dates (a date not stated is missing, which Streamlit's table shows as a grey
+    "None")."""
     return initiatives.drop(columns="id").assign(
         status=initiatives["status"].map(initiative_status_label),
         lead_sector=initiatives["lead_sector"].map(lead_sector_label),
