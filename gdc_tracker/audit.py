@@ -33,7 +33,8 @@ def record_change(
     after: dict[str, Any] | None = None,
     user_id: int | None = None,
 ) -> None:
-    """Append an audit record and bump the data version, inside the caller's transaction."""
+    """Append an audit record and bump the data version, inside the caller's transaction
+    (the public one too, unless the change is one only the secretariat reads)."""
     session.add(
         AuditRecord(
             user_id=user_id,
@@ -45,4 +46,23 @@ def record_change(
             after=after,
         )
     )
-    bump_data_version(session)
+    bump_data_version(session, public=seen_by_the_public(entity, before, after))
+
+
+# What a reader of published data never sees: entries that are not published, before and
+# after the change (a draft saved, submitted, rejected or withdrawn), and files imported
+# as draft or submitted, which leave every published value as it was.
+UNPUBLISHED_STATES = frozenset({"draft", "submitted", "rejected"})
+
+
+def seen_by_the_public(
+    entity: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> bool:
+    """Whether a change may alter what a reader of published data sees. When unsure, yes:
+    a live screen that reruns for nothing costs a rerun; one that misses a change is wrong."""
+    if entity == "progressentry":
+        states = {snapshot.get("review_state") for snapshot in (before, after) if snapshot}
+        return not states or not states <= UNPUBLISHED_STATES
+    if entity == "import":
+        return (after or {}).get("state") not in UNPUBLISHED_STATES
+    return True

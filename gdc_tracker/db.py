@@ -104,7 +104,9 @@ def write_scope(engine: Engine) -> Iterator[Session]:
     try:
         with session_scope(engine) as session:
             if engine.dialect.name == "sqlite":
-                bump_data_version(session)
+                # Only to take the writer's lock: the write's audit record moves the
+                # public counter, if what it changes is public.
+                bump_data_version(session, public=False)
             else:
                 session.execute(sa.text(f"SET LOCAL lock_timeout = '{POSTGRESQL_LOCK_TIMEOUT}'"))
             yield session
@@ -159,26 +161,37 @@ def data_version(session: Session) -> int:
     return int(value or 0)
 
 
-def read_data_version(engine: Engine) -> int:
+def read_data_version(engine: Engine, *, public: bool = False) -> int:
+    """The change counter; with `public`, the one that moves only with changes a reader
+    of published data can see (a live page of such a reader watches it)."""
+    column = DataVersion.public_version if public else DataVersion.version
     with engine.connect() as connection:
-        value = connection.execute(
-            sa.select(DataVersion.version).where(DataVersion.id == 1)
-        ).scalar()
+        value = connection.execute(sa.select(column).where(DataVersion.id == 1)).scalar()
     return int(value or 0)
 
 
-def bump_data_version(session: Session) -> None:
-    """Move the counter inside the caller's transaction, so it moves only if the write lands.
+def read_data_versions(engine: Engine) -> tuple[int, int]:
+    """(version, public_version) in one primary-key read: what a page run starts from."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            sa.select(DataVersion.version, DataVersion.public_version).where(DataVersion.id == 1)
+        ).first()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def bump_data_version(session: Session, *, public: bool = True) -> None:
+    """Move the counter inside the caller's transaction, so it moves only if the write lands;
+    the public counter too, unless the write changes nothing a reader of published data
+    sees (`public=False`: a draft saved, submitted or rejected).
 
     An UPDATE (not read-then-write) so concurrent writers serialise on the row.
     """
-    result = session.execute(
-        sa.update(DataVersion)
-        .where(DataVersion.id == 1)
-        .values(version=DataVersion.version + 1, changed_at=utc_now())
-    )
+    moved: dict[str, Any] = {"version": DataVersion.version + 1, "changed_at": utc_now()}
+    if public:
+        moved["public_version"] = DataVersion.public_version + 1
+    result = session.execute(sa.update(DataVersion).where(DataVersion.id == 1).values(**moved))
     if result.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(DataVersion(id=1, version=1))
+        session.add(DataVersion(id=1, version=1, public_version=1 if public else 0))
 
 
 # The entry tally

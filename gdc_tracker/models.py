@@ -727,11 +727,14 @@ class DataVersion(SQLModel, table=True):
     """A single-row counter every write bumps inside its own transaction.
 
     Reading it is one cheap query per rerun; when it moves, caches miss and live views
-    redraw, across processes and replicas alike.
+    redraw, across processes and replicas alike. `public_version` moves only with the
+    writes a reader of published data can see (not a draft saved, submitted or
+    rejected): the live pages of such readers watch it (migration 0015 says why).
     """
 
     id: int = Field(default=1, primary_key=True)
     version: int = 0
+    public_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     changed_at: datetime = _timestamp()
 
 

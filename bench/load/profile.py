@@ -26,7 +26,13 @@ def _name(frame: str) -> str:
     return f"{match['function']} ({path})"
 
 
-def summary(path: Path) -> dict[str, Any]:
+def share_of(samples: int, possible: float | None) -> float | None:
+    return round(min(100.0, 100 * samples / possible), 1) if possible else None
+
+
+def summary(path: Path, possible_samples: float | None = None) -> dict[str, Any]:
+    """The summary; with `possible_samples` (rate x seconds of a `--gil` recording), also
+    the share of the time some thread held the GIL."""
     inclusive: Counter[str] = Counter()
     own: Counter[str] = Counter()
     total = 0
@@ -43,6 +49,7 @@ def summary(path: Path) -> dict[str, Any]:
     share = lambda n: round(100 * n / total, 1) if total else 0.0  # noqa: E731
     return {
         "samples": total,
+        "gil_busy_percent": share_of(total, possible_samples),
         "file": str(path),
         "inclusive_percent": {name: share(n) for name, n in inclusive.most_common(TOP)},
         "self_percent": {name: share(n) for name, n in own.most_common(TOP)},

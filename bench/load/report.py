@@ -44,7 +44,8 @@ def _p95(row: dict[str, Any], kind: str) -> object:
 def cells(row: dict[str, Any]) -> list[object]:
     change = row.get("change") or {}
     shown = f"{change['viewers_showing_new_value']}/{change['viewers']}" if change else None
-    reruns = row["reruns"] if row["scenario"] == "live" else row["by_kind"].get("navigate", {})
+    browsing = row["scenario"] == "browse"
+    reruns = row["by_kind"].get("navigate", {}) if browsing else row["reruns"]
     return [
         row["scenario"],
         row["processes"],
@@ -71,6 +72,51 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+EDITOR_HEADER = [
+    "processes",
+    "viewers",
+    "editors",
+    "saves",
+    "save p50 ms",
+    "save p95 ms",
+    "imports",
+    "import p50 ms",
+    "import p95 ms",
+    "values saved",
+    "values in store",
+    "refused",
+]
+
+
+def editor_cells(row: dict[str, Any]) -> list[object]:
+    work = row["editors"]
+    return [
+        row["processes"],
+        row["viewers"],
+        work.get("editors"),
+        work.get("saves"),
+        work.get("save_ms", {}).get("p50"),
+        work.get("save_ms", {}).get("p95"),
+        work.get("imports"),
+        work.get("import_ms", {}).get("p50"),
+        work.get("import_ms", {}).get("p95"),
+        work.get("values_reported_saved"),
+        work.get("values_in_store"),
+        sum((work.get("errors") or {}).values()),
+    ]
+
+
+def editor_table(rows: list[dict[str, Any]]) -> str:
+    """The editors' side of the edit scenario: their saves and imports, and whether the
+    store holds everything they were told was saved."""
+    edited = [row for row in rows if row.get("editors")]
+    if not edited:
+        return ""
+    lines = ["| " + " | ".join(EDITOR_HEADER) + " |", "|" + "---|" * len(EDITOR_HEADER)]
+    lines += ["| " + " | ".join(_cell(c) for c in editor_cells(row)) + " |" for row in edited]
+    return "\n".join(["", "Editors at work (scenario edit):", "", *lines])
+
+
 def markdown(result: dict[str, Any]) -> str:
     meta = result["meta"]
     return "\n".join(
@@ -80,6 +126,7 @@ def markdown(result: dict[str, Any]) -> str:
             f"`{meta['command']}`",
             "",
             table(result["rows"]),
+            editor_table(result["rows"]),
             "",
             "Reruns: live ticks and reruns on change (live) or page changes (browse), from "
             "the start of the run to script_finished, as the client saw them. Last viewer: "

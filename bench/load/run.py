@@ -11,6 +11,9 @@ of viewers N:
   figure, and waits (up to `--settle` seconds after the window) for the last one.
 - browse (with `--scenarios live,browse`): N visitors walk the explore pages with 3-8 s
   of think time for `--seconds`.
+- edit (with `--scenarios edit`): the live scenario while `--editors` editors save draft
+  values and import small files for the whole window (bench.load.editors, a process of
+  its own).
 
 Server CPU and resident memory are read with psutil at the start and end of each window.
 """
@@ -42,6 +45,7 @@ from bench.stores import DEFAULT_POSTGRES_URL
 RESULTS = Path(__file__).resolve().parents[1] / "results"
 PERCENTILES = (0.5, 0.95, 0.99)
 PY_SPY = PROJECT_ROOT / ".venv" / "bin" / "py-spy"  # optional: `pip install py-spy`
+PROFILE_RATE = 50  # py-spy samples a second
 PRESENTER_SHARE = 5  # one viewer in PRESENTER_SHARE shows the presenter's live slide
 
 
@@ -59,6 +63,7 @@ class Plan:
     out: Path = RESULTS
     browsers: int = 0  # real Chromium tabs beside the simulated sessions
     streamlit_options: tuple[str, ...] = ()  # ("--runner.postScriptGC", "false", ...)
+    editors: int = 5  # editors at work in the edit scenario
 
 
 def overview_page() -> Page:
@@ -134,13 +139,16 @@ def start_profile(plan: Plan, servers: Servers, viewers: int) -> tuple[Any, Path
         return None
     plan.out.mkdir(parents=True, exist_ok=True)
     path = plan.out / f"load-profile-{servers.count}x{viewers}.txt"
-    command = [str(PY_SPY), "record", "--format", "raw", "--rate", "50", "--nonblocking"]
+    # --gil: only the thread holding the GIL is sampled, so the samples are the process's
+    # Python CPU, and their count against rate x duration is how busy the GIL was.
+    command = [str(PY_SPY), "record", "--format", "raw", "--rate", str(PROFILE_RATE)]
+    command += ["--nonblocking", "--gil"]
     command += ["--duration", str(round(plan.seconds)), "--output", str(path)]
     command += ["--pid", str(servers.apps[0].pid)]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), path
 
 
-def finish_profile(profiler: tuple[Any, Path] | None) -> dict[str, Any] | None:
+def finish_profile(profiler: tuple[Any, Path] | None, seconds: float) -> dict[str, Any] | None:
     if profiler is None:
         return None
     process, path = profiler
@@ -148,7 +156,7 @@ def finish_profile(profiler: tuple[Any, Path] | None) -> dict[str, Any] | None:
         process.wait(60)
     except subprocess.TimeoutExpired:
         stop(process)
-    return profile.summary(path) if path.exists() else None
+    return profile.summary(path, PROFILE_RATE * seconds) if path.exists() else None
 
 
 def wait_until(condition: Any, timeout: float) -> bool:
@@ -236,8 +244,38 @@ def browsers_seen(tabs: Any, published_wall: float) -> dict[str, Any] | None:
     return {"tabs_showing_new_value": sum(d is not None for d in delays), "seconds": delays}
 
 
+def start_editors(plan: Plan, url: str, editors: int) -> Any:
+    """The editors of the edit scenario for the window (bench.load.editors), once ready."""
+    if not editors:
+        return None
+    command = [sys.executable, "-m", "bench.load.editors", url, "--editors", str(editors)]
+    command += ["--seconds", str(plan.seconds)]
+    working = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    assert working.stdout is not None
+    working.stdout.readline()  # "ready"
+    return working
+
+
+def editors_figures(working: Any) -> dict[str, Any] | None:
+    if working is None:
+        return None
+    try:
+        output, _ = working.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        stop(working)
+        return {"error": "the editors did not finish within 300 s"}
+    lines = [line for line in output.splitlines() if line.startswith("{")]
+    return json.loads(lines[-1]) if lines else {"error": "the editors printed no figures"}
+
+
 def live_scenario(
-    servers: Servers, viewers: int, plan: Plan, url: str, step: int, folder: Path
+    servers: Servers,
+    viewers: int,
+    plan: Plan,
+    url: str,
+    step: int,
+    folder: Path,
+    editors: int = 0,
 ) -> dict[str, Any]:
     target = store.choose_target(url, step)  # a value of its own, never published before
     deck = store.save_deck(url, target, step)
@@ -252,6 +290,7 @@ def live_scenario(
     ramp_limit = viewers / plan.spawn_rate + 120
     all_loaded = wait_until(lambda: board.loaded >= viewers, ramp_limit)
     page_loads = percentiles(environment.stats.get("page load", "streamlit"))
+    working = start_editors(plan, url, editors)
     environment.stats.reset_all()
     before, started = Usage.read(processes), time.monotonic()
     client = Usage.read([psutil.Process()])
@@ -266,7 +305,7 @@ def live_scenario(
     client_cores = (Usage.read([psutil.Process()]).cpu_seconds - client.cpu_seconds) / window
     wait_until(lambda: change_seen(board, published_at, expected)["last_viewer_s"], plan.settle)
     result = {
-        "scenario": "live",
+        "scenario": "edit" if editors else "live",
         "processes": servers.count,
         "viewers": viewers,
         "all_loaded_before_window": all_loaded,
@@ -279,7 +318,8 @@ def live_scenario(
         **run_stats(environment),
         **usage_figures(before, after, window, viewers, idle),
         "client_cpu_cores": round(client_cores, 3),
-        "profile": finish_profile(profiler),
+        "profile": finish_profile(profiler, plan.seconds),
+        "editors": editors_figures(working),
     }
     result["by_kind"]["page load"] = page_loads
     runner.quit()
@@ -324,9 +364,12 @@ def measure(
             explore = list(scenarios.EXPLORE_PAGES) if "browse" in plan.scenarios else []
             warm_up(servers, [overview_page(), presenter_page(warm_deck), *explore])
             for viewers in plan.viewers:
-                if "live" in plan.scenarios:
-                    step = len([r for r in rows if r["scenario"] == "live"]) + 1
-                    row = live_scenario(servers, viewers, plan, url, step, folder)
+                for scenario in ("live", "edit"):
+                    if scenario not in plan.scenarios:
+                        continue
+                    step = len([r for r in rows if r["scenario"] in ("live", "edit")]) + 1
+                    editors = plan.editors if scenario == "edit" else 0
+                    row = live_scenario(servers, viewers, plan, url, step, folder, editors)
                     print("  " + report.summary_line(row), flush=True)
                     rows.append(row)
                     on_row(rows)
@@ -357,7 +400,10 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--settle", type=float, default=120, help="longest wait after a window for the change"
     )
-    parser.add_argument("--scenarios", default="live", help="live, browse or live,browse")
+    parser.add_argument(
+        "--scenarios", default="live", help="any of live, edit and browse, e.g. live,edit"
+    )
+    parser.add_argument("--editors", type=int, default=5, help="editors in the edit scenario")
     parser.add_argument("--backend", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--url", default=DEFAULT_POSTGRES_URL, help="PostgreSQL server")
     parser.add_argument("--scale", default="small", help="bench.generate scale of the store")
@@ -399,6 +445,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         args.out,
         args.browsers,
         streamlit_options(args.streamlit_option),
+        args.editors,
     )
     meta = {
         "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

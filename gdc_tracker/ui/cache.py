@@ -22,7 +22,7 @@ import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from gdc_tracker import bootstrap, config, db
+from gdc_tracker import bootstrap, config, db, live
 from gdc_tracker.chart_locale import localise_chart
 from gdc_tracker.config import Settings
 from gdc_tracker.i18n import current_language, speaking
@@ -70,9 +70,9 @@ def limit_statements(engine: Engine, milliseconds: int) -> None:
     engine.dispose()
 
 
-def current_data_version() -> int:
-    """One primary-key read per rerun; not cached, by design."""
-    return db.read_data_version(get_engine())
+def current_data_versions() -> tuple[int, int]:
+    """(version, public version): one primary-key read per rerun; not cached, by design."""
+    return db.read_data_versions(get_engine())
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=2_000)
@@ -80,6 +80,7 @@ def _run(
     module: str,
     name: str,
     data_version: int,
+    public: bool,  # data_version is the public one (a view marked live.published_only)
     language: str,
     arguments: tuple[tuple[str, Any], ...],
 ) -> Any:
@@ -89,7 +90,8 @@ def _run(
 
 
 def load(query: Callable[..., Result], data_version: int, **arguments: Any) -> Result:
-    """The cached result of `query(session, **arguments)` at `data_version`.
+    """The cached result of `query(session, **arguments)` at `data_version` (the public
+    data version for a view marked `live.published_only`: the key says which).
 
     Arguments must be hashable plain values (tuples, not lists), so the key is exact.
     """
@@ -97,6 +99,7 @@ def load(query: Callable[..., Result], data_version: int, **arguments: Any) -> R
         query.__module__,
         query.__name__,
         data_version,
+        live.reads_published_only(query),
         current_language(),
         tuple(sorted(arguments.items())),
     )

@@ -29,7 +29,8 @@ from gdc_tracker.auth import Identity, has_role
 from gdc_tracker.config import PROJECT_ROOT, Settings
 from gdc_tracker.db import DatabaseError
 from gdc_tracker.i18n import _, current_language, is_right_to_left
-from gdc_tracker.models import role_label
+from gdc_tracker.live import reads_published_only
+from gdc_tracker.models import Role, role_label
 from gdc_tracker.ui import cache, components, filters, language, live, session
 from gdc_tracker.ui.cache import ChartSpec
 from gdc_tracker.ui.navigation import PAGES, SECTIONS, PageSpec, page
@@ -55,11 +56,19 @@ class PageContext:
     data_version: int
     identity: Identity | None = None
     notice: DeltaGenerator | None = None  # the top of the page, where trouble is reported
+    public_version: int = 0  # the counter of changes a reader of published data can see
+
+    def watch_live(self) -> None:
+        """Rerun the page when something this reader can see changes (gdc_tracker.ui.live)."""
+        watched = watched_version(self.identity, self.data_version, self.public_version)
+        live.watch(*watched, every_seconds=self.settings.refresh_seconds)
 
     def load(self, query: Callable[..., Result], **arguments: Any) -> Result:
-        """`query(session, **arguments)`, cached at this rerun's data version."""
+        """`query(session, **arguments)`, cached at this rerun's data version (the public
+        one for a view marked `live.published_only`)."""
+        version = self.public_version if reads_published_only(query) else self.data_version
         with store_guard(self.notice):
-            return cache.load(query, self.data_version, **arguments)
+            return cache.load(query, version, **arguments)
 
     def read(self, query: Callable[..., Result], *arguments: Any, **keywords: Any) -> Result:
         """`query(session, *arguments, **keywords)` read now, uncached (a saved deck is
@@ -214,7 +223,7 @@ def page_frame(script: str) -> PageContext:
         with store_guard(notice, opening=True):
             cache.get_engine()
         with store_guard(notice):
-            version = cache.current_data_version()
+            version, public_version = cache.current_data_versions()
             identity = session.current_identity()
     except DatabaseError as error:  # the store is not at this code's schema
         st.error(_("The store cannot be opened.\n\n{reason}").format(reason=error), icon="⚠️")
@@ -222,13 +231,26 @@ def page_frame(script: str) -> PageContext:
     live_on = _sidebar(identity, reader_language)
     if not _visible(spec, identity):
         _refuse(spec, identity)
-    if live_on:
-        with st.sidebar:
-            live.watch(version, cache.get_settings().refresh_seconds)
-    return PageContext(
+    context = PageContext(
         spec=spec,
         settings=cache.get_settings(),
         data_version=version,
         identity=identity,
         notice=notice,
+        public_version=public_version,
     )
+    if live_on:
+        with st.sidebar:
+            context.watch_live()
+    return context
+
+
+def watched_version(
+    identity: Identity | None, version: int, public_version: int
+) -> tuple[int, bool]:
+    """(the version a live page watches, whether it is the public one). Editors and above
+    see drafts on some pages, so their pages watch every write; everyone else's watch only
+    the writes they can see, so that the room's screens do not rerun at each draft saved."""
+    if has_role(identity, Role.EDITOR):
+        return version, False
+    return public_version, True

@@ -11,8 +11,9 @@ from gdc_tracker.i18n import _, current_language
 from gdc_tracker.ui import cache, components
 
 
-def watch(seen_version: int, every_seconds: int) -> None:
-    """Every `every_seconds`, check the data version; rerun the whole page if it moved.
+def watch(seen_version: int, public: bool, *, every_seconds: int) -> None:
+    """Every `every_seconds`, check the data version (the public one, with `public`);
+    rerun the whole page if it moved.
 
     A check the store fails says so in place of the stamp and is simply tried again at
     the next tick: the page as drawn stays, and nothing is lost."""
@@ -21,7 +22,7 @@ def watch(seen_version: int, every_seconds: int) -> None:
     def _tick() -> None:
         checked = format_skeleton("Hms", datetime.now(UTC), tzinfo=UTC, locale=current_language())
         try:
-            moved = live.has_moved(cache.get_engine(), seen_version)
+            moved = live.has_moved(cache.get_engine(), seen_version, public=public)
         except (sa.exc.DBAPIError, sa.exc.TimeoutError) as error:
             message = _(
                 "Live · the store did not answer at {time} UTC; checking again every "

@@ -26,7 +26,7 @@ from gdc_tracker import db, decks
 from gdc_tracker.decks import DeckContent, Slide
 from gdc_tracker.errors import GdcTrackerError
 from gdc_tracker.i18n import N_, _
-from gdc_tracker.ui import cache, components, language, live, slides
+from gdc_tracker.ui import cache, components, language, slides
 from gdc_tracker.ui.frame import PageContext
 from gdc_tracker.views import View, format_as_of
 
@@ -256,7 +256,7 @@ def present(ctx: PageContext, deck: DeckContent) -> None:
     footer(deck, slides.draw(ctx, slide))
     if deck.auto_advance_seconds and not is_paused():
         _auto_advance(deck.auto_advance_seconds, number, total)
-    live.watch(ctx.data_version, ctx.settings.refresh_seconds)
+    ctx.watch_live()
 
 
 # The deck builder

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from gdc_tracker import charts, provenance
 from gdc_tracker.i18n import _, ngettext
 from gdc_tracker.links import page_url
+from gdc_tracker.live import published_only
 from gdc_tracker.models import (
     WORLD_CODE,
     DataSource,
@@ -87,6 +88,7 @@ def datasets_in_use(session: Session) -> tuple[str, ...]:
     return tuple(provenance.source_label(organisation=o, dataset=d, release=r) for o, d, r in rows)
 
 
+@published_only
 def headline_view(session: Session) -> View:
     """The numbers at the top of Overview, "Data as of" the newest period with a value."""
     headline = overview.headline(session)
@@ -120,6 +122,7 @@ def _counts(frame: pd.DataFrame, number: int, column: str) -> dict[str, int]:
     return dict(zip(rows["status"], rows[column].astype(int), strict=True))
 
 
+@published_only
 def objective_cards_view(session: Session, *, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> View:
     """One row per objective: number, title, short_title, initiatives and indicators (counts
     by status, as dicts) and last_update (the newest published entry touching it)."""
@@ -163,6 +166,7 @@ def _status_view(data: pd.DataFrame, *, count: str, kind: str, about: About) -> 
     )
 
 
+@published_only
 def initiative_status_view(session: Session) -> View:
     """Initiatives by objective and status, as the reference data records them."""
     data = _labelled(session, overview.initiative_status_by_objective(session), INITIATIVE_ORDER)
@@ -193,6 +197,7 @@ def world_values(session: Session) -> pd.DataFrame:
     return with_row_provenance(overview.frame(session, statement))
 
 
+@published_only
 def indicator_status_view(session: Session, *, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> View:
     """Indicators by objective and progress status at world level, with the sources and the
     demo count of the world values the statuses are computed from."""
@@ -220,6 +225,7 @@ def _added_by(username: object, import_batch: object, is_demo: bool) -> str:
     return _("editor update")
 
 
+@published_only
 def recent_updates_view(session: Session, *, limit: int = 10) -> View:
     """The newest published entries, one row each with its source, its publisher (the
     organisation behind the dataset, when known) and how it was added (`RECENT_COLUMNS`)."""
@@ -285,6 +291,7 @@ class Panel:
     key: str  # "AMS2/2023-2025", the Regional initiatives page's `ri`
 
 
+@published_only
 def americas_panel_view(
     session: Session, *, thresholds: Thresholds = DEFAULT_THRESHOLDS
 ) -> tuple[Panel, ...]:
