@@ -39,8 +39,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from gdc_tracker import auth, bootstrap, db
-from gdc_tracker.audit import SYSTEM_ACTOR, record_change
+from gdc_tracker.audit import record_change
 from gdc_tracker.models import (
+    SYSTEM_ACTOR,
     WORLD_CODE,
     Geography,
     GeographyKind,

@@ -8,8 +8,6 @@ from sqlmodel import Session, SQLModel
 from gdc_tracker.db import bump_data_version
 from gdc_tracker.models import AuditRecord
 
-SYSTEM_ACTOR = "system"
-
 
 def snapshot(row: SQLModel | None) -> dict[str, Any] | None:
     """A JSON-safe copy of a row's values, for the before/after of an audit record."""

@@ -20,9 +20,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from gdc_tracker import db, demo, starter
-from gdc_tracker.audit import SYSTEM_ACTOR, record_change
+from gdc_tracker.audit import record_change
 from gdc_tracker.config import Settings, load
-from gdc_tracker.models import Objective
+from gdc_tracker.models import SYSTEM_ACTOR, Objective
 from gdc_tracker.reference import load_reference
 
 logger = logging.getLogger(__name__)

@@ -16,8 +16,9 @@ from datetime import UTC, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from gdc_tracker.audit import SYSTEM_ACTOR, record_change
+from gdc_tracker.audit import record_change
 from gdc_tracker.models import (
+    SYSTEM_ACTOR,
     WORLD_CODE,
     Geography,
     GeographyKind,

@@ -33,7 +33,7 @@ from gdc_tracker.errors import (
     StaleEdit,
     ValidationFailed,
 )
-from gdc_tracker.i18n import N_, _, ngettext, word_for
+from gdc_tracker.i18n import N_, _, ngettext
 from gdc_tracker.models import (
     NOT_LIVE_STATES,
     TOTAL,
@@ -65,18 +65,6 @@ DISAGGREGATION_DIMENSIONS = {
     "area": ("urban", "rural"),
     "age": ("15-24", "25-74", "75+"),
 }
-DIMENSION_WORDS = {"sex": N_("sex"), "area": N_("urban or rural area"), "age": N_("age")}
-
-
-def dimensions_in_words(dimensions: list[str] | str | None) -> str:
-    """ "sex, urban or rural area, age" in the reader's language, or "none"; from a list
-    of dimensions or the comma-separated text a query makes of it."""
-    if isinstance(dimensions, str):
-        dimensions = [dimension.strip() for dimension in dimensions.split(",")]
-    dimensions = [dimension for dimension in dimensions or [] if dimension]
-    if not dimensions:
-        return _("none")
-    return ", ".join(word_for(dimension, DIMENSION_WORDS) for dimension in dimensions)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
-from gdc_tracker.i18n import N_, word_for
+from gdc_tracker.i18n import N_, _, word_for
 
 
 def utc_now() -> datetime:
@@ -210,6 +210,10 @@ SQLModel.metadata.naming_convention = {
 
 WORLD_CODE = "WLD"
 TOTAL = "total"  # the disaggregation of an undivided observation
+# Who wrote what no person wrote: the audit actor of the reference load and the demo seed,
+# and the account the starter data (public statistics in data/starter) is imported as.
+SYSTEM_ACTOR = "system"
+SERVICE_ACCOUNT = "gdc-tracker"
 
 
 # Reference frameworks
@@ -776,3 +780,19 @@ class DeckSlide(SQLModel, table=True):
     kind: str = Field(max_length=20)
     title: str = Field(default="", max_length=200)
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+# Disaggregations in words
+
+DIMENSION_WORDS = {"sex": N_("sex"), "area": N_("urban or rural area"), "age": N_("age")}
+
+
+def dimensions_in_words(dimensions: list[str] | str | None) -> str:
+    """ "sex, urban or rural area, age" in the reader's language, or "none"; from a list
+    of dimensions or the comma-separated text a query makes of it."""
+    if isinstance(dimensions, str):
+        dimensions = [dimension.strip() for dimension in dimensions.split(",")]
+    dimensions = [dimension for dimension in dimensions or [] if dimension]
+    if not dimensions:
+        return _("none")
+    return ", ".join(word_for(dimension, DIMENSION_WORDS) for dimension in dimensions)

@@ -42,7 +42,7 @@ from gdc_tracker.models import (
     Objective,
     RegionalInitiative,
 )
-from gdc_tracker.translations import load_translations
+from gdc_tracker.translation_files import load_translations
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "data" / "reference"
 

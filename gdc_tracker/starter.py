@@ -21,10 +21,9 @@ from sqlmodel import Session, select
 from gdc_tracker import db, importer
 from gdc_tracker.auth import Identity, identity_of
 from gdc_tracker.i18n import _
-from gdc_tracker.models import ImportBatch, ReviewState, Role, User
+from gdc_tracker.models import SERVICE_ACCOUNT, ImportBatch, ReviewState, Role, User
 
 STARTER_DIR = Path(__file__).resolve().parents[1] / "data" / "starter"
-SERVICE_ACCOUNT = "gdc-tracker"
 
 
 class StarterDataError(RuntimeError):

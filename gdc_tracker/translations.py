@@ -26,10 +26,9 @@ import babel
 import pandas as pd
 import pycountry
 import sqlalchemy as sa
-import yaml
 from sqlmodel import Session, select
 
-from gdc_tracker.i18n import N_, OFFICIAL_LANGUAGES, _, current_language, language_name, word_for
+from gdc_tracker.i18n import N_, OFFICIAL_LANGUAGES, current_language, language_name, word_for
 from gdc_tracker.models import (
     WORLD_CODE,
     Geography,
@@ -39,7 +38,6 @@ from gdc_tracker.models import (
     Objective,
     ReferenceTranslation,
     RegionalInitiative,
-    TranslationBasis,
     translation_basis_label,
 )
 
@@ -217,7 +215,7 @@ def localize_names(session: Session, names: Mapping[Any, str], table: str, colum
 # Loading: the translation files -> the store
 
 
-def _subject_rows(session: Session, subject: Subject) -> dict[str, Any]:
+def subject_rows(session: Session, subject: Subject) -> dict[str, Any]:
     """The store's rows of `subject`, by the key the translation files use."""
     rows = session.exec(select(subject.model)).all()
     if subject.name == "objective":
@@ -229,93 +227,6 @@ def _subject_rows(session: Session, subject: Subject) -> dict[str, Any]:
     if subject.name == "indicator":
         return {row.code: row for row in rows}
     return {row.slug: row for row in rows}
-
-
-def read_translation_file(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        content = yaml.safe_load(handle) or {}
-    language = content.get("language")
-    if language not in OFFICIAL_LANGUAGES or language == SOURCE_LANGUAGE:
-        raise TranslationFileError(
-            _("{file}: language must be one of {languages}").format(
-                file=path.name, languages=", ".join(OFFICIAL_LANGUAGES[1:])
-            )
-        )
-    return content
-
-
-def _entries(
-    content: dict[str, Any], subject: Subject, file: str
-) -> Iterable[tuple[str, str, dict[str, Any]]]:
-    """(key, field, entry) of every translated field of one section of a file."""
-    for key, entry in (content.get(subject.section) or {}).items():
-        for field, text in entry.items():
-            if field in ("basis", "source"):
-                continue
-            if field not in subject.fields:
-                raise TranslationFileError(
-                    _("{file}: {section} {key}: no field {field} to translate").format(
-                        file=file, section=subject.section, key=key, field=field
-                    )
-                )
-            if text:
-                yield str(key), field, entry
-
-
-def _translation_rows(
-    session: Session, content: dict[str, Any], file: str
-) -> Iterable[ReferenceTranslation]:
-    language = content["language"]
-    default_basis = content.get("basis", TranslationBasis.EDITORIAL)
-    for subject in SUBJECTS.values():
-        rows = _subject_rows(session, subject)
-        for key, field, entry in _entries(content, subject, file):
-            if key not in rows:
-                raise TranslationFileError(
-                    _("{file}: {section} {key}: no such row in the store").format(
-                        file=file, section=subject.section, key=key
-                    )
-                )
-            english = getattr(rows[key], field)
-            if not english:
-                continue
-            yield ReferenceTranslation(
-                subject=subject.name,
-                key=key,
-                field=field,
-                language=language,
-                text=str(entry[field]).strip(),
-                source_text=english,
-                basis=entry.get("basis", default_basis),
-                source=entry.get("source"),
-            )
-
-
-def load_translations(session: Session, directory: Path = TRANSLATIONS_DIR) -> int:
-    """Add the translations the store lacks, from every `<language>.yaml` of `directory`;
-    return how many were added. A translation already in the store (perhaps corrected
-    there) is kept as it is."""
-    if not directory.is_dir():
-        return 0
-    existing = set(
-        session.execute(
-            sa.select(
-                ReferenceTranslation.subject,
-                ReferenceTranslation.key,
-                ReferenceTranslation.field,
-                ReferenceTranslation.language,
-            )
-        ).all()
-    )
-    added = 0
-    for path in sorted(directory.glob("*.yaml")):
-        content = read_translation_file(path)
-        for row in _translation_rows(session, content, path.name):
-            if (row.subject, row.key, row.field, row.language) not in existing:
-                session.add(row)
-                added += 1
-    forget(session)
-    return added
 
 
 # Coverage: what Admin shows
@@ -333,7 +244,7 @@ def coverage(session: Session, languages: Iterable[str] | None = None) -> pd.Dat
     }
     records: list[dict[str, Any]] = []
     for subject in SUBJECTS.values():
-        for key, row in _subject_rows(session, subject).items():
+        for key, row in subject_rows(session, subject).items():
             for field in subject.fields:
                 english = getattr(row, field)
                 if not english:

@@ -9,6 +9,7 @@ from gdc_tracker.i18n import _
 from gdc_tracker.queries import changes
 from gdc_tracker.ui import components, filters
 from gdc_tracker.ui.frame import page_frame
+from gdc_tracker.views import day_text
 from gdc_tracker.views.changes import changes_view
 
 
@@ -16,7 +17,7 @@ def since_caption(council: changes.SessionStart | None, since: date) -> str:
     """Names the Council session the date stands for, or the one to pick."""
     if council is None:
         return _("No Council session is recorded: showing the last 180 days by default.")
-    day = changes.day_in_words(council.starts_on)
+    day = day_text(council.starts_on)
     if since == council.starts_on:
         return _("Since {name} ({day}).").format(name=council.name, day=day)
     return _("The last Council session, {name}, started on {day}.").format(

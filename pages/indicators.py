@@ -4,15 +4,15 @@ gdc_tracker.views.indicator; this page reads the filters and draws."""
 
 import streamlit as st
 
-from gdc_tracker.auth import has_role
+from gdc_tracker.auth import Role, has_role
 from gdc_tracker.i18n import _
-from gdc_tracker.models import WORLD_CODE, Role
 from gdc_tracker.queries import workflow
 from gdc_tracker.status import rule_in_words
 from gdc_tracker.ui import components, filters
 from gdc_tracker.ui.frame import PageContext, page_frame
 from gdc_tracker.views import View
 from gdc_tracker.views import indicator as builders
+from gdc_tracker.views.indicator import WORLD_CODE
 
 plain = components.plain
 VIEWS = builders.view_names()

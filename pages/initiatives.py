@@ -11,10 +11,9 @@ from functools import partial
 
 import streamlit as st
 
-from gdc_tracker.auth import has_role
+from gdc_tracker.auth import Role, has_role
 from gdc_tracker.charts import initiatives as charts
 from gdc_tracker.i18n import _, ngettext
-from gdc_tracker.models import Role
 from gdc_tracker.queries import initiatives as queries
 from gdc_tracker.queries import workflow
 from gdc_tracker.status import rule_in_words

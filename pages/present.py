@@ -3,10 +3,9 @@
 import streamlit as st
 
 from gdc_tracker import decks
-from gdc_tracker.auth import has_role
+from gdc_tracker.auth import Role, has_role
 from gdc_tracker.errors import NotFound
 from gdc_tracker.i18n import _, ngettext
-from gdc_tracker.models import Role
 from gdc_tracker.ui import components, language, presenter
 from gdc_tracker.ui.frame import PageContext, page_frame
 

@@ -4,13 +4,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import streamlit as st
-from sqlmodel import Session
 
 from gdc_tracker import decks, reports
 from gdc_tracker.i18n import _
 from gdc_tracker.queries import overview
-from gdc_tracker.reports.deck import deck_slides
-from gdc_tracker.status import Thresholds
+from gdc_tracker.reports.deck import saved_deck_slides
 from gdc_tracker.ui import components, filters
 from gdc_tracker.ui.frame import PageContext, page_frame
 
@@ -47,14 +45,6 @@ def _build(
     content = make(data, progress)
     bar.empty()
     return content
-
-
-def _deck_and_slides(
-    session: Session, slug: str, *, thresholds: Thresholds
-) -> tuple[decks.DeckContent, list]:
-    """A saved deck and its slides drawn for PowerPoint, read in one transaction."""
-    deck = decks.load_deck(session, slug)
-    return deck, deck_slides(session, deck, thresholds=thresholds)
 
 
 def report_section(ctx: PageContext) -> None:
@@ -102,7 +92,7 @@ def deck_section(ctx: PageContext) -> None:
     slug = filters.select(_("Deck"), list(titles), param="deck", labels=titles)
     if st.button(_("Prepare the deck as PowerPoint"), key="reports__deck"):
         bar = st.progress(0.0, text=_("Drawing the slides…"))
-        deck, specs = ctx.read(_deck_and_slides, slug, thresholds=ctx.settings.thresholds)
+        deck, specs = ctx.read(saved_deck_slides, slug, thresholds=ctx.settings.thresholds)
         st.session_state["reports__deck_file"] = (
             slug,
             reports.deck_pptx(

@@ -1,4 +1,4 @@
-"""Helpers for AppTest page tests: a fresh writable store and signed-in visitors."""
+"""Helpers for AppTest page tests: the one way to open a page, a fresh writable store."""
 
 from pathlib import Path
 
@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from gdc_tracker import bootstrap, db
 from gdc_tracker.auth import Identity
+from gdc_tracker.ui.session import IDENTITY_KEY
 
 
 def fresh_store(tmp_path: Path, *, with_demo: bool = False) -> str:
@@ -23,14 +24,24 @@ def clear_streamlit_caches() -> None:
     st.cache_resource.clear()
 
 
-def open_page(path: str, *, identity: Identity | None = None, **query: str) -> AppTest:
-    """Open `path` as a visitor would: app.py first, then the page (the frame runs on both)."""
+def open_page(
+    path: str = "app.py",
+    *,
+    identity: Identity | None = None,
+    check: bool = True,
+    **query: str | list[str],
+) -> AppTest:
+    """Open `path` as a visitor would: app.py first, then the page (the frame runs on
+    both), signed in as `identity`, with `query` in the address. With `check`, a page that
+    raised fails the test here, with the exception's text."""
     at = AppTest.from_file("../app.py", default_timeout=60)
     if identity is not None:
-        at.session_state["auth__identity"] = identity
+        at.session_state[IDENTITY_KEY] = identity
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
     if path != "app.py":
         at.switch_page(path).run()
+    if check:
+        assert not at.exception, [e.value for e in at.exception]
     return at

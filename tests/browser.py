@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
+from tests.conftest import unavailable
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("GDC_TEST_CHROMIUM", "/usr/bin/chromium"))
@@ -30,9 +30,7 @@ SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
 def require_chromium() -> Path:
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} not found: install Debian's chromium package"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(message)
     return CHROMIUM
 
 

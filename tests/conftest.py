@@ -10,6 +10,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 import sqlalchemy as sa
@@ -26,14 +27,20 @@ POSTGRES_URL = os.environ.get(
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+def unavailable(message: str) -> NoReturn:
+    """What a test needs is not on this machine: skip it here, saying what is missing,
+    and fail it under CI (CI=true), where everything the suite needs is installed."""
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true: CI installs what the suite needs, so this fails)")
+    pytest.skip(message)
+
+
 def shared_data(name: str) -> Path:
     """A file of ../shared/data; skip (never in CI) when the folder is not beside the project."""
     path = SHARED_DATA / name
     if not path.exists():
         message = f"{path} not present: the shared reference files sit beside the project"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(message)
     return path
 
 
@@ -53,9 +60,7 @@ def postgres_server() -> str:
     problem = _postgres_available()
     if problem:
         message = f"PostgreSQL at {POSTGRES_URL} did not answer ({problem})"
-        if IN_CI:
-            pytest.fail(message + "; CI=true, so PostgreSQL tests must run")
-        pytest.skip(message)
+        unavailable(message)
     return POSTGRES_URL
 
 
@@ -137,31 +142,41 @@ def seeded_app(seeded_sqlite_file: str, monkeypatch: pytest.MonkeyPatch) -> Iter
     st.cache_resource.clear()
 
 
-@pytest.fixture(scope="session")
-def reference_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite store with the reference data and no demo entries, made once and copied."""
-    path = tmp_path_factory.mktemp("template") / "gdc_tracker.db"
+def _template(folder: Path, *, with_demo: bool) -> Path:
+    path = folder / "gdc_tracker.db"
     engine = db.make_engine(f"sqlite:///{path}")
     db.upgrade(engine)
-    bootstrap.seed(engine, with_demo=False)
+    bootstrap.seed(engine, with_demo=with_demo)
     engine.dispose()
     return path
 
 
-@pytest.fixture
-def writable_app(
-    reference_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.fixture(scope="session")
+def reference_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store with the reference data and no demo entries, made once and copied."""
+    return _template(tmp_path_factory.mktemp("template"), with_demo=False)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same with the demo entries, as a first start makes it."""
+    return _template(tmp_path_factory.mktemp("demo-template"), with_demo=True)
+
+
+def _writable_copy(
+    template: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Engine]:
-    """A fresh store of the test's own (a copy of the template) that the app opens."""
+    """A copy of `template` of the test's own, which the app (AppTest) opens; Streamlit's
+    caches, which outlive AppTest instances, cleared around the test."""
     import shutil
 
     import streamlit as st
 
     for suffix in ("", "-wal", "-shm"):
-        source = reference_template.with_name(reference_template.name + suffix)
+        source = template.with_name(template.name + suffix)
         if source.exists():
-            shutil.copy(source, tmp_path / source.name)
-    url = f"sqlite:///{tmp_path / reference_template.name}"
+            shutil.copy(source, folder / source.name)
+    url = f"sqlite:///{folder / template.name}"
     engine = db.make_engine(url)
     monkeypatch.setenv("GDC_TRACKER_DATABASE_URL", url)
     st.cache_data.clear()
@@ -170,6 +185,26 @@ def writable_app(
     st.cache_data.clear()
     st.cache_resource.clear()
     engine.dispose()
+
+
+@pytest.fixture
+def writable_app(
+    reference_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Engine]:
+    """A fresh store of the test's own (reference data, no demo entries) the app opens."""
+    yield from _writable_copy(reference_template, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def writable_demo_app(
+    demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Engine]:
+    """A fresh store of the test's own with the demo entries, which the app opens."""
+    yield from _writable_copy(demo_template, tmp_path, monkeypatch)
+
+
+def url_of(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from gdc_tracker import cycles, db
 from gdc_tracker.auth import Identity
 from gdc_tracker.models import AuditRecord, ReportingCycle
-from gdc_tracker.ui.session import IDENTITY_KEY
+from tests.apptest import open_page
 from tests.factories import make_user
 
 PAGE = "pages/admin.py"
@@ -34,13 +34,7 @@ def admin(store: Engine) -> Identity:
 
 
 def open_cycles(identity: Identity) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.session_state[IDENTITY_KEY] = identity
-    at.query_params["tab"] = "cycles"
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(PAGE, identity=identity, tab="cycles")
 
 
 def cycles_shown(at: AppTest) -> pd.DataFrame:

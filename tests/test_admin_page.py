@@ -11,6 +11,7 @@ from gdc_tracker import auth, db, entries
 from gdc_tracker.auth import Identity
 from gdc_tracker.models import User
 from gdc_tracker.ui.session import IDENTITY_KEY
+from tests.apptest import open_page
 from tests.factories import PASSWORD, TODAY, internet_use, make_user
 
 PAGE = "pages/admin.py"
@@ -28,15 +29,7 @@ def admin(store: Engine) -> Identity:
 
 
 def open_admin(identity: Identity | None, **query: str) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    if identity is not None:
-        at.session_state[IDENTITY_KEY] = identity
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(PAGE, identity=identity, **query)
 
 
 def fill_new_user(at: AppTest, **changes: str) -> AppTest:

@@ -12,8 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from gdc_tracker import bootstrap, db, entries
-from gdc_tracker.audit import SYSTEM_ACTOR, record_change
-from gdc_tracker.models import CouncilSession, Initiative
+from gdc_tracker.audit import record_change
+from gdc_tracker.models import SYSTEM_ACTOR, CouncilSession, Initiative
 from gdc_tracker.queries import changes
 from gdc_tracker.queries.indicators import series_status
 from gdc_tracker.reference import load_reference

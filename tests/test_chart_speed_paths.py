@@ -27,6 +27,7 @@ from gdc_tracker.decks import DeckContent, Slide
 from gdc_tracker.reports import gather_report, report_deck
 from gdc_tracker.reports.deck import deck_slides
 from gdc_tracker.status import DEFAULT_THRESHOLDS
+from tests.apptest import open_page
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 OUR_CODE = (PROJECT_ROOT / "gdc_tracker", PROJECT_ROOT / "pages", PROJECT_ROOT / "app.py")
@@ -56,14 +57,7 @@ def slow_paths(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 
 def _open(path: str, query: dict[str, str | list[str]]) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if path != "app.py":
-        at.switch_page(path).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(path, **query)
 
 
 # (page, query, how many Altair charts it draws): the counts keep the test honest, a page

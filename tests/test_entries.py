@@ -117,6 +117,36 @@ def test_a_valid_entry_is_saved_as_draft_with_its_audit_record(
     assert db.read_data_version(reference_engine) == version_before + 1
 
 
+def test_the_store_keeps_what_the_editor_typed(reference_engine: Engine, editor) -> None:
+    """Every field of a valid entry, read back from the database: the evidence link, the
+    breakdown by sex, the narrative and the source as typed (trimmed), nothing dropped."""
+    typed = internet_use(
+        disaggregation="sex:female",
+        evidence_url="https://www.itu.int/en/ITU-D/Statistics/Pages/stat/default.aspx",
+        narrative="  Household survey 2025, women aged 15 and over.  ",
+        source=" National statistics office ",
+    )
+    with db.session_scope(reference_engine) as session:
+        entry_id = entries.add_entry(session, typed, by=editor, today=TODAY).id
+    with reference_engine.connect() as connection:
+        row = connection.execute(
+            sa.text(
+                "SELECT geo_code, period, value, disaggregation, evidence_url, narrative, "
+                "source FROM progressentry WHERE id = :id"
+            ),
+            {"id": entry_id},
+        ).one()
+    assert tuple(row) == (
+        "SLV",
+        "2025",
+        66.5,
+        "sex:female",
+        "https://www.itu.int/en/ITU-D/Statistics/Pages/stat/default.aspx",
+        "Household survey 2025, women aged 15 and over.",
+        "National statistics office",
+    )
+
+
 def test_a_second_entry_for_the_same_cell_is_refused_and_names_the_first(
     reference_engine: Engine, editor
 ) -> None:

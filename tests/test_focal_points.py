@@ -160,3 +160,34 @@ def test_the_admin_page_records_a_focal_point(writable_app: Engine) -> None:
     at.selectbox(key="admin__focal_basis").set_value("C25/52")
     at.button(key="admin__focal_save").click().run()
     assert any("needs its section" in e.value for e in at.error)
+
+
+def test_a_refused_save_says_so_in_a_sentence_and_changes_nothing(writable_app: Engine) -> None:
+    """The database refuses the write (a full disk): the admin reads what happened and
+    that nothing was saved, never the statement the database refused."""
+    admin = make_user(writable_app, "admin.refused", "admin")
+    with writable_app.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TRIGGER refuse_initiatives BEFORE UPDATE ON initiative "
+            "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )
+    before = version_of(writable_app, "giga")
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.session_state[IDENTITY_KEY] = admin
+    at.query_params["tab"] = "cycles"
+    at.run()
+    at.switch_page("pages/admin.py").run()
+    at.selectbox(key="admin__focal_pick").set_value("giga").run()
+    at.text_input(key="admin__focal_focal_point").input(DESK)
+    at.selectbox(key="admin__focal_basis").set_value("editorial")
+    at.text_area(key="admin__focal_note").input("Named by the secretariat.")
+    at.button(key="admin__focal_save").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any(
+        "The database refused or lost the write. Nothing was saved." in e
+        and "database or disk is full" in e
+        for e in errors
+    ), errors
+    assert not any("UPDATE" in e or "initiative SET" in e for e in errors), errors
+    assert version_of(writable_app, "giga") == before

@@ -3,15 +3,15 @@ workbook of several sheets, a header-only file, a store that changed since the p
 and file text that Markdown would have turned into bold type and links."""
 
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
 from gdc_tracker import db
-from tests.apptest import clear_streamlit_caches, fresh_store, open_page
+from tests.apptest import open_page
+from tests.conftest import url_of
 from tests.factories import make_user
 
 PAGE = "pages/import.py"
@@ -28,12 +28,9 @@ SEVERAL = (
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = fresh_store(tmp_path)
-    monkeypatch.setenv("GDC_TRACKER_DATABASE_URL", url)
-    clear_streamlit_caches()
-    yield url
-    clear_streamlit_caches()
+def store(writable_app: Engine) -> str:
+    """The URL of a fresh store of this test's own, which the app opens."""
+    return url_of(writable_app)
 
 
 def rows(url: str, sql: str) -> list[tuple]:

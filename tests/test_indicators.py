@@ -18,6 +18,7 @@ from gdc_tracker.charts import indicators as charts
 from gdc_tracker.models import Geography, Indicator, ProgressEntry, ReviewState
 from gdc_tracker.palette import PROGRESS_COLOURS
 from gdc_tracker.status import Thresholds, assess
+from tests import apptest
 
 INTERNET_USE = "UMC_INTERNET_USE"
 
@@ -428,12 +429,7 @@ def app_store(seeded_app: str) -> str:
 
 
 def open_page(**query: str | list[str]) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/indicators.py").run()
-    return at
+    return apptest.open_page("pages/indicators.py", check=False, **query)
 
 
 def _specs(at: AppTest) -> list[str]:

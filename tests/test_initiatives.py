@@ -38,6 +38,7 @@ from gdc_tracker.queries import initiatives as queries
 from gdc_tracker.queries.overview import objectives
 from gdc_tracker.status import Thresholds
 from gdc_tracker.views.reference import REFERENCE_SOURCE
+from tests import apptest
 
 F = queries.InitiativeFilters.build
 TODAY = date(2026, 11, 23)
@@ -583,13 +584,7 @@ def app_store(seeded_app: str) -> str:
 
 
 def open_page(**query: str | list[str]) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/initiatives.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return apptest.open_page("pages/initiatives.py", **query)
 
 
 def count_line(at: AppTest) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import IN_CI, PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, unavailable
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
 
@@ -28,9 +28,7 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The folder a tiny run wrote its report to."""
     if NGINX is None:
         message = "nginx is not installed (apt-get install -y nginx): the benchmark proxies"
-        if IN_CI:
-            pytest.fail(message + "; CI=true, so the load benchmark must run")
-        pytest.skip(message)
+        unavailable(message + "; CI=true, so the load benchmark must run")
     folder = tmp_path_factory.mktemp("load")
     command = [sys.executable, "-m", "bench.load", "--viewers", "2", "--processes", "1"]
     command += ["--seconds", "6", "--settle", "30", "--backend", "sqlite", "--scale", "tiny"]

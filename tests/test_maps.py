@@ -22,6 +22,7 @@ from gdc_tracker.models import (
 from gdc_tracker.palette import PROGRESS_ORDER
 from gdc_tracker.periods import parse_period
 from gdc_tracker.queries import geo
+from tests.apptest import open_page
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 COUNTRIES_CSV = PROJECT_ROOT / "data" / "reference" / "countries.csv"
@@ -405,13 +406,7 @@ def app_store(seeded_app: str) -> str:
 
 
 def open_map(**query: str) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/map.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("pages/map.py", **query)
 
 
 def deck_of(at: AppTest) -> dict[str, Any]:

@@ -1,13 +1,12 @@
 """Building a deck and presenting it, driven through AppTest."""
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
+from sqlalchemy.engine import Engine
 
 from gdc_tracker import db, decks
 from gdc_tracker.decks import DeckContent, Slide
-from tests.apptest import clear_streamlit_caches, fresh_store, open_page
+from tests.apptest import open_page
+from tests.conftest import url_of
 from tests.factories import make_user
 
 PAGE = "pages/present.py"
@@ -19,12 +18,9 @@ SLIDES = (
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = fresh_store(tmp_path, with_demo=True)
-    monkeypatch.setenv("GDC_TRACKER_DATABASE_URL", url)
-    clear_streamlit_caches()
-    yield url
-    clear_streamlit_caches()
+def store(writable_demo_app: Engine) -> str:
+    """The URL of a fresh store of this test's own, which the app opens."""
+    return url_of(writable_demo_app)
 
 
 @pytest.fixture

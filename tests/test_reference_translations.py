@@ -17,7 +17,8 @@ from gdc_tracker.models import Geography, Indicator, Objective, ReferenceTransla
 from gdc_tracker.queries import overview
 from gdc_tracker.queries.overview import frame
 from gdc_tracker.reference import REFERENCE_DIR, read_reference
-from gdc_tracker.translations import TranslationFileError, load_translations
+from gdc_tracker.translation_files import load_translations
+from gdc_tracker.translations import TranslationFileError
 from tests.apptest import open_page
 from tests.factories import make_user
 

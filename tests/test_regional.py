@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from gdc_tracker.models import Geography
 from gdc_tracker.queries import geo, overview
+from tests.apptest import open_page
 
 
 def regional_id(session: Session, code: str, cycle: str = "2023-2025") -> int:
@@ -105,13 +106,7 @@ def app_store(seeded_app: str) -> str:
 
 
 def open_regional(**query: str) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/regional.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("pages/regional.py", **query)
 
 
 def texts(at: AppTest) -> list[str]:

@@ -46,7 +46,7 @@ from gdc_tracker.reports.common import (
 from gdc_tracker.reports.data import format_number, indicator_columns, initiative_columns
 from gdc_tracker.reports.images import png_size, with_footer
 from gdc_tracker.status import DEFAULT_THRESHOLDS
-from tests.conftest import IN_CI
+from tests.conftest import unavailable
 
 DEMO_PHRASE = "demo data, not official statistics"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -288,9 +288,7 @@ def test_pdf_has_the_title_objective_headings_and_demo_notice(
 def test_pdf_keeps_accented_names_and_status_symbols(accented: ReportData) -> None:
     if pdf_module.find_font_files() is None:
         message = "DejaVu Sans is not installed (Debian: fonts-dejavu-core; .ci/run installs it)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(message)
     flat = " ".join(_pdf_text(report_pdf(accented)).split())
     assert "Côte d'Ivoire" in flat and "Türkiye" in flat and "Việt Nam" in flat
     assert "télécommunications" in flat
@@ -524,9 +522,7 @@ def _poppler_text(content: bytes, tmp_path: Path) -> str:
 
     if shutil.which("pdftotext") is None:
         message = "pdftotext not found: install Debian's poppler-utils"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(message)
     path = tmp_path / "report.pdf"
     path.write_bytes(content)
     done = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
@@ -537,9 +533,7 @@ def _script_fonts_installed(language: str) -> None:
     missing = [str(e[2]) for e in pdf_module.SCRIPT_FONTS[language] if not e[2].is_file()]
     if missing:
         message = f"{', '.join(missing)} not found: install fonts-noto-core and fonts-noto-cjk"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(message)
 
 
 @pytest.mark.parametrize("language", ["ar", "zh"])

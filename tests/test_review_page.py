@@ -8,7 +8,6 @@ from streamlit.testing.v1 import AppTest
 from gdc_tracker import db, entries
 from gdc_tracker.auth import Identity
 from gdc_tracker.models import ProgressEntry, ReviewState
-from gdc_tracker.ui.session import IDENTITY_KEY
 from tests.apptest import open_page
 from tests.factories import TODAY, internet_use, make_user
 
@@ -39,13 +38,7 @@ def submitted(store: Engine, editor: Identity) -> int:
 
 
 def open_review(identity: Identity | None) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    if identity is not None:
-        at.session_state[IDENTITY_KEY] = identity
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(PAGE, identity=identity)
 
 
 def stored(engine: Engine, entry_id: int) -> ProgressEntry:

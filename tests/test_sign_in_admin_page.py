@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from gdc_tracker import auth, db
 from gdc_tracker.auth import Identity
 from gdc_tracker.models import AuditRecord, User
-from gdc_tracker.ui.session import IDENTITY_KEY
+from tests.apptest import open_page
 from tests.factories import PASSWORD, make_user
 
 PAGE = "pages/admin.py"
@@ -28,12 +28,7 @@ def admin(store: Engine) -> Identity:
 
 
 def open_admin(identity: Identity) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.session_state[IDENTITY_KEY] = identity
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(PAGE, identity=identity)
 
 
 def click(at: AppTest, key: str) -> AppTest:

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from gdc_tracker import auth, db
+from tests.apptest import open_page
 from tests.factories import PASSWORD, make_user
 
 NEW_PASSWORD = "a wholly different phrase"
@@ -21,12 +22,7 @@ def store(writable_app: Engine) -> Engine:
 
 
 def open_app(page: str | None = None) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page or "app.py")
 
 
 def submit_sign_in(at: AppTest, username: str, password: str) -> AppTest:

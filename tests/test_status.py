@@ -423,6 +423,19 @@ def test_assess_frame_matches_assess_and_skips_missing_values() -> None:
     assert result == _assess_to_100_by_2030(ON_TRACK_SERIES)
 
 
+def test_assess_frame_passes_on_which_way_is_better() -> None:
+    """A falling broadband price, read from a frame as the Indicators page reads it: 5.0
+    (2019) -> 4.0 (2023), target 2 by 2030, lower is better. 4.0 is above the target, so
+    it is not met; the fall is 0.68 of the one needed (worked out in
+    test_lower_is_better_falling_price_is_moderate_progress): moderate progress."""
+    frame = pd.DataFrame({"year": [2019, 2023], "value": [5.0, 4.0]})
+
+    result = assess_frame(frame, target=2, target_year=2030, higher_is_better=False)
+
+    assert result.status is ProgressStatus.MODERATE
+    assert result.ratio == pytest.approx(0.679, abs=1e-3)
+
+
 def test_assess_frame_without_value_column_raises() -> None:
     with pytest.raises(KeyError):
         assess_frame(pd.DataFrame({"year": [2020]}), target=100, target_year=2030)

@@ -1,27 +1,24 @@
 """The Update page driven as an editor would, by widget keys, on a fresh store."""
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from gdc_tracker import auth, db, entries
 from gdc_tracker.models import Initiative, ProgressEntry, ReviewState
-from tests.apptest import clear_streamlit_caches, fresh_store, open_page
+from tests.apptest import open_page
+from tests.conftest import url_of
 from tests.factories import make_user, refuse_inserts
 
 PAGE = "pages/update.py"
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = fresh_store(tmp_path)
-    monkeypatch.setenv("GDC_TRACKER_DATABASE_URL", url)
-    clear_streamlit_caches()
-    yield url
-    clear_streamlit_caches()
+def store(writable_app: Engine) -> str:
+    """The URL of a fresh store of this test's own, which the app opens."""
+    return url_of(writable_app)
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ import altair as alt
 import pandas as pd
 from babel.numbers import format_decimal
 
-from gdc_tracker.entries import dimensions_in_words
 from gdc_tracker.i18n import N_, _, current_language, ngettext
+from gdc_tracker.models import dimensions_in_words
 from gdc_tracker.palette import progress_label
 from gdc_tracker.status import status_label
 

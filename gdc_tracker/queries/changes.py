@@ -32,9 +32,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from gdc_tracker.audit import SYSTEM_ACTOR
 from gdc_tracker.i18n import N_, _
 from gdc_tracker.models import (
+    SERVICE_ACCOUNT,
+    SYSTEM_ACTOR,
     TOTAL,
     AuditRecord,
     CouncilSession,
@@ -50,10 +51,9 @@ from gdc_tracker.models import (
 )
 from gdc_tracker.provenance import demo_label, with_source_columns
 from gdc_tracker.queries.overview import frame, published, source_columns
-from gdc_tracker.starter import SERVICE_ACCOUNT
 from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds, assess, target_band_of
 from gdc_tracker.translations import localize_names
-from gdc_tracker.views import count_text, day_text, with_row_provenance
+from gdc_tracker.views import count_text, with_row_provenance
 
 COLUMNS = ["at", "kind", "subject", "detail"]
 DEFAULT_LOOKBACK = timedelta(days=180)  # when no Council session is known: one working cycle
@@ -105,11 +105,6 @@ def _start(since: date) -> datetime:
 def _utc(values: pd.Series) -> pd.Series:
     """Stored times as UTC datetimes (SQLite returns text)."""
     return pd.to_datetime(values, utc=True, format="mixed")
-
-
-def day_in_words(day: date) -> str:
-    """ "17 June 2025", in the reader's language."""
-    return day_text(day)
 
 
 # Council sessions

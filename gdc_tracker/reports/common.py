@@ -7,17 +7,16 @@ one): the words through the catalogues, numbers and dates as CLDR writes them.
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from babel.dates import format_date as babel_date
 from babel.dates import format_time as babel_time
 
-from gdc_tracker.i18n import DEFAULT_LANGUAGE, N_, _, current_language, ngettext
+from gdc_tracker.i18n import N_, _, ngettext
 from gdc_tracker.numbers import decimal_for_people, reader_locale
+from gdc_tracker.views import day_text
 
 Progress = Callable[[float, str], None]
 """Called as a long export advances: a fraction 0..1 and a message for people."""
 
 REPORT_TITLE = N_("Progress in implementing the Global Digital Compact")
-COUNCIL_DATE = "d MMMM y"  # "12 May 2025", day first as Council documents write it in English
 
 
 def report_title() -> str:
@@ -67,8 +66,7 @@ def format_date(value: datetime | None) -> str:
     each other language as CLDR writes a long date); "no data yet" when unknown."""
     if value is None:
         return _("no data yet")
-    pattern = COUNCIL_DATE if current_language() == DEFAULT_LANGUAGE else "long"
-    return babel_date(as_utc(value).date(), format=pattern, locale=reader_locale())
+    return day_text(as_utc(value).date())
 
 
 def format_timestamp(value: datetime | str | None) -> str:

@@ -8,7 +8,7 @@ map, then every country with a value on the slides after it.
 
 from sqlmodel import Session
 
-from gdc_tracker.decks import DeckContent
+from gdc_tracker.decks import DeckContent, load_deck
 from gdc_tracker.i18n import ngettext
 from gdc_tracker.reports.slides import SlideSpec
 from gdc_tracker.status import Thresholds
@@ -89,3 +89,11 @@ def deck_slides(session: Session, deck: DeckContent, *, thresholds: Thresholds) 
         specs.append(spec_of(view))
         specs.extend(country_list_slides(view))
     return specs
+
+
+def saved_deck_slides(
+    session: Session, slug: str, *, thresholds: Thresholds
+) -> tuple[DeckContent, list[SlideSpec]]:
+    """A saved deck and its slides drawn for PowerPoint, read in one transaction."""
+    deck = load_deck(session, slug)
+    return deck, deck_slides(session, deck, thresholds=thresholds)

@@ -75,12 +75,6 @@ def feedback(area: str) -> None:
             st.error(text, icon="⚠️")
 
 
-def _database_trouble(error: Exception) -> str:
-    return _(
-        "The database did not answer; nothing was saved. Try again in a moment. ({error})"
-    ).format(error=error.__class__.__name__)
-
-
 # Tabs: `?tab=audit` opens the audit log
 
 
@@ -171,7 +165,7 @@ def add_user(identity: Identity) -> None:
         except ValidationFailed as error:
             problems = {p.field: error.for_field(p.field) for p in error.problems}
         except sa.exc.SQLAlchemyError as error:
-            _feedback("add", "error", _database_trouble(error))
+            _feedback("add", "error", components.nothing_saved(error))
             return
     if problems:  # keep what was typed, except the passwords, for the correction
         st.session_state[PROBLEMS_KEY] = problems
@@ -268,7 +262,7 @@ def change_role(identity: Identity, roles: dict[str, str]) -> None:
         _feedback("role", "error", missing.format(user=components.plain(username)))
         return
     except sa.exc.SQLAlchemyError as error:
-        _feedback("role", "error", _database_trouble(error))
+        _feedback("role", "error", components.nothing_saved(error))
         return
     if username == identity.username:  # the signed-in admin's own role follows at once
         signed_in.sign_in(auth.identity_of(user))
@@ -312,7 +306,7 @@ def _write_user(area: str, write: Callable[[Session], str]) -> bool:
         _feedback(area, "error", str(error))
         return False
     except sa.exc.SQLAlchemyError as error:
-        _feedback(area, "error", _database_trouble(error))
+        _feedback(area, "error", components.nothing_saved(error))
         return False
     _feedback(area, "success", message)
     return True
@@ -655,7 +649,7 @@ def _write_cycle(form: str, values: dict[str, object], write: Callable[[Session]
     except GdcTrackerError as error:
         _feedback(form, "error", str(error))
     except sa.exc.SQLAlchemyError as error:
-        _feedback(form, "error", _database_trouble(error))
+        _feedback(form, "error", components.nothing_saved(error))
     else:
         _feedback(form, "success", message)
         return True

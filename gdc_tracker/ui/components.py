@@ -493,6 +493,12 @@ def write_failed(error: Exception, *, nothing_done: str) -> str:
     ).format(nothing_done=nothing_done, error=error.__class__.__name__, reason=driver_reason(error))
 
 
+def nothing_saved(error: Exception) -> str:
+    """`write_failed` for a form's save: what every write callback says when the database
+    refuses or loses its transaction."""
+    return write_failed(error, nothing_done=_("Nothing was saved."))
+
+
 def empty_state(why: str, what_to_do: str) -> None:
     """Say why there is nothing to show and what the reader can do about it."""
     st.info(f"{why}  \n{what_to_do}", icon="ℹ️")

@@ -57,8 +57,10 @@ def _save(identity: Identity) -> None:
     except StaleEdit as error:
         st.session_state[EDITING_KEY] = (slug, int(error.current.get("version", version)))
         message = ("error", str(error))
-    except (GdcTrackerError, sa.exc.SQLAlchemyError) as error:
+    except GdcTrackerError as error:
         message = ("error", str(error))
+    except sa.exc.SQLAlchemyError as error:  # refused or lost: a sentence, never the SQL
+        message = ("error", components.nothing_saved(error))
     else:
         st.session_state[EDITING_KEY] = (slug, saved.version)
         shown = saved.focal_point or _("not stated")

@@ -13,7 +13,6 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
-from babel.dates import format_date
 from sqlmodel import Session
 
 from gdc_tracker import db, entries, initiative_updates
@@ -31,6 +30,7 @@ from gdc_tracker.i18n import N_, _, current_language, word_for
 from gdc_tracker.models import TOTAL, InitiativeStatus, initiative_status_label
 from gdc_tracker.numbers import format_number
 from gdc_tracker.ui import cache, components, session
+from gdc_tracker.views import day_text
 
 PROBLEMS = "update__problems"  # field -> messages of the last save attempt
 OUTCOME = "update__outcome"  # ("success" | "error", text) of the last save attempt
@@ -155,7 +155,7 @@ def _attempt(write: Callable[[Session], str]) -> None:
     except sa.exc.SQLAlchemyError as error:
         st.session_state[OUTCOME] = (
             "error",
-            components.write_failed(error, nothing_done=_("Nothing was saved.")),
+            components.nothing_saved(error),
         )
     else:
         st.session_state[OUTCOME] = ("success", message)
@@ -180,11 +180,6 @@ def status_word(status: object) -> str:
 def disaggregation_word(code: object) -> str:
     """A breakdown ("sex:female") in the reader's language ("sex: female")."""
     return word_for(code, DISAGGREGATION_WORDS)
-
-
-def day_in_words(day: object) -> str:
-    """A date as the reader's language writes it ("Jun 30, 2025", "30 juin 2025")."""
-    return format_date(pd.Timestamp(day).date(), format="medium", locale=current_language())
 
 
 def number_in_words(value: object) -> str:
@@ -619,7 +614,9 @@ def initiative_form(
             st.markdown(_("Milestones reached"))
             for row in open_milestones.itertuples():
                 label = (
-                    _("{title} (due {due})").format(title=row.title, due=day_in_words(row.due_date))
+                    _("{title} (due {due})").format(
+                        title=row.title, due=day_text(pd.Timestamp(row.due_date).date(), "medium")
+                    )
                     if pd.notna(row.due_date)
                     else str(row.title)
                 )

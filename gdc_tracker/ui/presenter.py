@@ -436,7 +436,7 @@ def _save(ctx: PageContext) -> None:
         st.session_state[SAVED] = ("error", str(error))
         return
     except sa.exc.SQLAlchemyError as error:  # refused or lost: a sentence, not a traceback
-        message = components.write_failed(error, nothing_done=_("Nothing was saved."))
+        message = components.nothing_saved(error)
         st.session_state[SAVED] = ("error", message)
         return
     _start_editing(saved)

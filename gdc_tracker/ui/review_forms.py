@@ -310,7 +310,7 @@ def _run_decision(
         if isinstance(error, NotAllowed):
             components.remember_refusal(str(error))
     except sa.exc.SQLAlchemyError as error:
-        message = components.write_failed(error, nothing_done=_("Nothing was saved."))
+        message = components.nothing_saved(error)
         st.session_state[FEEDBACK_KEY] = ("error", message)
     return None
 

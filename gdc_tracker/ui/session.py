@@ -316,7 +316,9 @@ def _submit_new_password(identity: Identity) -> None:
         }
         return
     except (GdcTrackerError, sa.exc.SQLAlchemyError) as error:
-        message = str(error) if isinstance(error, GdcTrackerError) else error.__class__.__name__
+        message = (
+            str(error) if isinstance(error, GdcTrackerError) else components.nothing_saved(error)
+        )
         st.session_state[NEW_PASSWORD_PROBLEMS_KEY] = {"": [message]}
         return
     if IDENTITY_KEY in st.session_state:

@@ -26,6 +26,7 @@ from gdc_tracker.views import (
     View,
     about_values,
     count_text,
+    day_text,
 )
 
 SLIDE_ROWS = 12  # changes a slide lists, newest first
@@ -112,7 +113,7 @@ def slide_table(listed: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:
             "kind": [kind_words(kind) for kind in rows["kind"]],
             "subject": rows["subject"].to_numpy(),
             "detail": rows["detail"].to_numpy(),
-            "when": [changes.day_in_words(at.date()) for at in rows["at"]],
+            "when": [day_text(at.date()) for at in rows["at"]],
         }
     )
 
@@ -129,7 +130,7 @@ def _summary(counts: pd.DataFrame, since: date) -> str:
         "{passed} milestones passed, {slipped} slipped and {added} initiatives added; "
         "{loads} data loads are listed apart."
     ).format(
-        date=changes.day_in_words(since),
+        date=day_text(since),
         entries=count_text(_count(counts, "entries added")),
         corrections=count_text(_count(counts, "entry corrected")),
         indicators=count_text(_count(counts, "indicator status changed")),
@@ -192,7 +193,7 @@ def changes_view(
     values = changes.new_values(session, since=since)
     totals = changes.new_value_counts(session, since=since)
     table = slide_table(listed, statuses)
-    day = changes.day_in_words(since)
+    day = day_text(since)
     about = about_values(
         values,
         title=_("What changed since {date}").format(date=day),

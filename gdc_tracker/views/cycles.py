@@ -13,15 +13,14 @@ import altair as alt
 import pandas as pd
 from sqlmodel import Session
 
-from gdc_tracker import cycles
 from gdc_tracker.errors import NotFound
 from gdc_tracker.i18n import N_, _
 from gdc_tracker.links import page_url
 from gdc_tracker.models import ReportingCycle
 from gdc_tracker.palette import PROGRESS_COLOURS
-from gdc_tracker.queries.changes import day_in_words
+from gdc_tracker.queries import cycles
 from gdc_tracker.status import ProgressStatus
-from gdc_tracker.views import DEMO, REAL, About, Figure, Section, View, newest
+from gdc_tracker.views import DEMO, REAL, About, Figure, Section, View, day_text, newest
 from gdc_tracker.views.indicator import chart_spec
 from gdc_tracker.views.reference import reference_source
 
@@ -125,7 +124,7 @@ def _tally(board: pd.DataFrame) -> dict[str, int]:
 
 
 def _figures(tally: dict[str, int], cycle: ReportingCycle, today: date) -> tuple[Figure, ...]:
-    due = day_in_words(cycle.due_on)
+    due = day_text(cycle.due_on)
     waiting = (
         Figure(str(tally[cycles.OVERDUE]), _("overdue (due {date})").format(date=due))
         if cycle.due_on < today
@@ -144,7 +143,7 @@ def _summary(cycle: ReportingCycle, tally: dict[str, int], total: int) -> str:
         "{submitted} submitted and awaiting review, {overdue} overdue and {due_count} due."
     ).format(
         cycle=cycle.name,
-        due=day_in_words(cycle.due_on),
+        due=day_text(cycle.due_on),
         updated=tally[cycles.UPDATED],
         total=total,
         submitted=tally[cycles.SUBMITTED],
@@ -157,19 +156,19 @@ def _about(cycle: ReportingCycle, board: pd.DataFrame, today: date) -> About:
     """The cycle and its window in words, where the initiatives, their updates and the
     cycle's dates come from, the newest update counted, and how many are demo."""
     window = _("submitted or published, created {start} to {due}").format(
-        start=day_in_words(cycle.starts_on), due=day_in_words(cycle.due_on)
+        start=day_text(cycle.starts_on), due=day_text(cycle.due_on)
     )
     filters = {_("Reporting cycle"): cycle.name, _("Updates counted"): window}
     if cycle.council_session:
         filters[_("For")] = cycle.council_session
-    filters[_("State as of")] = day_in_words(today)
+    filters[_("State as of")] = day_text(today)
     sources = [reference_source(), _("initiative updates recorded in the tracker")]
     if cycle.source:
         sources.append(_("cycle dates: {source}").format(source=cycle.source))
     reported = board[board["review_state"] != cycles.NONE]
     return About(
         title=_("Reporting cycle {name} · updates due {date}").format(
-            name=cycle.name, date=day_in_words(cycle.due_on)
+            name=cycle.name, date=day_text(cycle.due_on)
         ),
         filters=filters,
         sources=tuple(sources),

@@ -17,11 +17,10 @@ from sqlmodel import Session
 from gdc_tracker import provenance
 from gdc_tracker.chart_locale import localise_chart
 from gdc_tracker.charts import indicators as indicator_charts
-from gdc_tracker.entries import dimensions_in_words
 from gdc_tracker.i18n import N_, _
 from gdc_tracker.links import page_url
 from gdc_tracker.maps import format_value
-from gdc_tracker.models import TOTAL, WORLD_CODE
+from gdc_tracker.models import TOTAL, WORLD_CODE, dimensions_in_words
 from gdc_tracker.palette import progress_label
 from gdc_tracker.queries import indicators as indicator_queries
 from gdc_tracker.queries import overview

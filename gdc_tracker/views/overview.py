@@ -17,6 +17,7 @@ from gdc_tracker.i18n import _, ngettext
 from gdc_tracker.links import page_url
 from gdc_tracker.live import published_only
 from gdc_tracker.models import (
+    SERVICE_ACCOUNT,
     WORLD_CODE,
     DataSource,
     Geography,
@@ -29,7 +30,6 @@ from gdc_tracker.models import ProgressEntry as Entry
 from gdc_tracker.palette import INITIATIVE_ORDER, PROGRESS_ORDER, progress_label
 from gdc_tracker.queries import overview
 from gdc_tracker.queries.overview import published, source_columns
-from gdc_tracker.starter import SERVICE_ACCOUNT
 from gdc_tracker.status import DEFAULT_THRESHOLDS, Thresholds
 from gdc_tracker.views import (
     About,
