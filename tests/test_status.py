@@ -160,6 +160,12 @@ def test_single_observation_meeting_target_is_target_met() -> None:
     assert (result.latest_year, result.latest_value) == (2023, 100.0)
 
 
+def test_lower_is_better_value_exactly_at_target_is_target_met() -> None:
+    result = assess([(2020, 3.0), (2023, 2.0)], target=2, target_year=2030, higher_is_better=False)
+
+    assert result.status is ProgressStatus.TARGET_MET
+
+
 def test_lower_is_better_value_at_or_below_target_is_target_met() -> None:
     result = assess([(2023, 1.8)], target=2, target_year=2030, higher_is_better=False)
 
@@ -436,9 +442,31 @@ def test_assess_frame_passes_on_which_way_is_better() -> None:
     assert result.ratio == pytest.approx(0.679, abs=1e-3)
 
 
-def test_assess_frame_without_value_column_raises() -> None:
-    with pytest.raises(KeyError):
+def test_assess_frame_without_value_column_raises_naming_it() -> None:
+    with pytest.raises(KeyError, match=r"Frame lacks column\(s\): value\."):
         assess_frame(pd.DataFrame({"year": [2020]}), target=100, target_year=2030)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"baseline_year": 2021},  # the baseline moves from 2020 to 2021
+        {"thresholds": Thresholds(on_track=2.0, moderate=1.5, limited=0.0)},
+        {"target": 1.0, "target_band": (0.98, 1.02)},  # 0.7 is outside the parity band
+    ],
+    ids=["baseline year", "thresholds", "target band"],
+)
+def test_assess_frame_passes_every_option_on(options: dict) -> None:
+    """Each option changes the result of assess() on this series, and assess_frame gives
+    the same result as assess() with it: it is passed on, not dropped."""
+    series = [(2020, 0.5), (2021, 0.55), (2023, 0.7)]
+    frame = pd.DataFrame({"year": [y for y, _ in series], "value": [v for _, v in series]})
+    arguments = {"target": 1.0, "target_year": 2030, **options}
+
+    with_option = assess(series, **arguments)
+
+    assert with_option != assess(series, target=1.0, target_year=2030)
+    assert assess_frame(frame, **arguments) == with_option
 
 
 # Two-sided targets: gender parity is a band (0.98 to 1.02), not "1.0 or more".
