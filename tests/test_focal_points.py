@@ -6,15 +6,14 @@ from datetime import date
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
-from streamlit.testing.v1 import AppTest
 
 from gdc_tracker import cycles, db
 from gdc_tracker.auth import Identity
 from gdc_tracker.errors import NotAllowed, StaleEdit, ValidationFailed
 from gdc_tracker.initiative_updates import set_focal_point
 from gdc_tracker.models import AuditRecord, FactBasis, Initiative
-from gdc_tracker.ui.session import IDENTITY_KEY
 from gdc_tracker.views.initiatives import initiative_detail_view
+from tests.apptest import open_page
 from tests.factories import make_user
 
 DESK = "BDT Digital Knowledge Society Division"
@@ -138,11 +137,7 @@ def test_an_editor_may_not_set_focal_points(seeded_engine: Engine) -> None:
 
 def test_the_admin_page_records_a_focal_point(writable_app: Engine) -> None:
     admin = make_user(writable_app, "admin.page", "admin")
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.session_state[IDENTITY_KEY] = admin
-    at.query_params["tab"] = "cycles"
-    at.run()
-    at.switch_page("pages/admin.py").run()
+    at = open_page("pages/admin.py", identity=admin, tab="cycles")
     assert not at.exception
     at.selectbox(key="admin__focal_pick").set_value("giga").run()
     at.text_input(key="admin__focal_focal_point").input(DESK)
@@ -172,11 +167,7 @@ def test_a_refused_save_says_so_in_a_sentence_and_changes_nothing(writable_app: 
             "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
         )
     before = version_of(writable_app, "giga")
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.session_state[IDENTITY_KEY] = admin
-    at.query_params["tab"] = "cycles"
-    at.run()
-    at.switch_page("pages/admin.py").run()
+    at = open_page("pages/admin.py", identity=admin, tab="cycles")
     at.selectbox(key="admin__focal_pick").set_value("giga").run()
     at.text_input(key="admin__focal_focal_point").input(DESK)
     at.selectbox(key="admin__focal_basis").set_value("editorial")

@@ -38,16 +38,13 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from bench import generate
-from bench.load.store import NEW_PERIOD
+from bench.load.store import NEW_PERIOD, latest_country_totals
 from gdc_tracker import auth, db, entries, importer
 from gdc_tracker.entries import EntryDraft
 from gdc_tracker.models import (
-    TOTAL,
     Geography,
-    GeographyKind,
     Indicator,
     ProgressEntry,
-    ReviewState,
     Role,
     User,
 )
@@ -90,18 +87,8 @@ def free_series(engine: sa.Engine) -> list[Cell]:
             ProgressEntry.period == NEW_PERIOD
         )
         rows = session.exec(
-            select(Indicator.code, Geography.code, ProgressEntry.value)
-            .select_from(ProgressEntry)
-            .join(Indicator, Indicator.id == ProgressEntry.indicator_id)
-            .join(Geography, Geography.code == ProgressEntry.geo_code)
-            .where(
-                Geography.kind == str(GeographyKind.COUNTRY),
-                ProgressEntry.review_state == str(ReviewState.PUBLISHED),
-                ProgressEntry.year == generate.LAST_YEAR,
-                ProgressEntry.disaggregation == TOTAL,
-                ProgressEntry.value.is_not(None),  # type: ignore[union-attr]
-                sa.tuple_(ProgressEntry.indicator_id, ProgressEntry.geo_code).not_in(taken),
-            )
+            latest_country_totals()
+            .where(sa.tuple_(ProgressEntry.indicator_id, ProgressEntry.geo_code).not_in(taken))
             .order_by(Geography.code.desc(), Indicator.code)  # type: ignore[attr-defined]
         ).all()
     return [(code, country, float(value)) for code, country, value in rows]

@@ -229,17 +229,26 @@ def open_browsers(plan: Plan, servers: Servers, expected: str | None) -> Any:
     return tabs
 
 
+def last_figures(process: Any) -> dict[str, Any] | None:
+    """The JSON line a helper process (browsers, editors) printed last; None when it
+    printed none or did not end within 300 s (then it is stopped)."""
+    try:
+        output, _ = process.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        stop(process)
+        return None
+    lines = [line for line in output.splitlines() if line.startswith("{")]
+    return json.loads(lines[-1]) if lines else None
+
+
 def browsers_seen(tabs: Any, published_wall: float) -> dict[str, Any] | None:
     """Seconds from the publish to each Chromium tab showing the new value (None: never)."""
     if tabs is None:
         return None
-    try:
-        output, _ = tabs.communicate(timeout=300)
-    except subprocess.TimeoutExpired:
-        stop(tabs)
-        return {"tabs_showing_new_value": 0, "seconds": [], "error": "timed out"}
-    lines = [line for line in output.splitlines() if line.startswith("{")]
-    seen = json.loads(lines[-1])["seen"] if lines else []
+    figures = last_figures(tabs)
+    if figures is None:
+        return {"tabs_showing_new_value": 0, "seconds": [], "error": "no figures within 300 s"}
+    seen = figures["seen"]
     delays = [round(at - published_wall, 2) if at else None for at in seen]
     return {"tabs_showing_new_value": sum(d is not None for d in delays), "seconds": delays}
 
@@ -259,13 +268,7 @@ def start_editors(plan: Plan, url: str, editors: int) -> Any:
 def editors_figures(working: Any) -> dict[str, Any] | None:
     if working is None:
         return None
-    try:
-        output, _ = working.communicate(timeout=300)
-    except subprocess.TimeoutExpired:
-        stop(working)
-        return {"error": "the editors did not finish within 300 s"}
-    lines = [line for line in output.splitlines() if line.startswith("{")]
-    return json.loads(lines[-1]) if lines else {"error": "the editors printed no figures"}
+    return last_figures(working) or {"error": "the editors printed no figures within 300 s"}
 
 
 def live_scenario(

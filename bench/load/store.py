@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -86,6 +87,24 @@ def _publisher(session: Session) -> auth.Identity:
     )
 
 
+def latest_country_totals(*extra: Any) -> Any:
+    """(indicator code, country code, *extra, value) of every country series' published
+    total in the last generated year: the series a run continues into NEW_PERIOD."""
+    return (
+        select(Indicator.code, Geography.code, *extra, ProgressEntry.value)
+        .select_from(ProgressEntry)
+        .join(Indicator, Indicator.id == ProgressEntry.indicator_id)
+        .join(Geography, Geography.code == ProgressEntry.geo_code)
+        .where(
+            Geography.kind == str(GeographyKind.COUNTRY),
+            ProgressEntry.review_state == str(ReviewState.PUBLISHED),
+            ProgressEntry.year == generate.LAST_YEAR,
+            ProgressEntry.disaggregation == TOTAL,
+            ProgressEntry.value.is_not(None),  # type: ignore[union-attr]
+        )
+    )
+
+
 def choose_target(url: str, number: int = 0) -> Target:
     """A country series' latest published total, to be continued into NEW_PERIOD: the
     `number`th such series, so that each step of a run publishes a value of its own."""
@@ -93,16 +112,7 @@ def choose_target(url: str, number: int = 0) -> Target:
     try:
         with Session(engine) as session:
             row = session.exec(
-                select(Indicator.code, Geography.code, Geography.name, ProgressEntry.value)
-                .join(Indicator, Indicator.id == ProgressEntry.indicator_id)
-                .join(Geography, Geography.code == ProgressEntry.geo_code)
-                .where(
-                    Geography.kind == str(GeographyKind.COUNTRY),
-                    ProgressEntry.review_state == str(ReviewState.PUBLISHED),
-                    ProgressEntry.year == generate.LAST_YEAR,
-                    ProgressEntry.disaggregation == TOTAL,
-                    ProgressEntry.value.is_not(None),  # type: ignore[union-attr]
-                )
+                latest_country_totals(Geography.name)
                 .order_by(ProgressEntry.geo_code, Indicator.code)
                 .offset(number)
                 .limit(1)
