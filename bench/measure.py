@@ -436,7 +436,7 @@ def measure_import(store: Store, runs: int, rows: int = IMPORT_ROWS) -> dict[str
     write-ahead-log flush), which keeps the store, audit trail included, as it was.
     """
     try:
-        from gdc_tracker import importer
+        from gdc_tracker import importing
     except ImportError:
         return {"error": "not measured: importer missing"}
     engine = db.make_engine(store.url)
@@ -458,10 +458,10 @@ def measure_import(store: Store, runs: int, rows: int = IMPORT_ROWS) -> dict[str
                         session: Session = session,
                         outcome: dict[str, Any] = outcome,
                     ) -> None:
-                        frame = importer.read_table(data, f"bench.{kind}")
-                        mapping = importer.guess_mapping(frame, indicator_codes=codes)
-                        preview = importer.preview(session, frame, mapping, by=editor)
-                        result = importer.commit(session, preview, by=editor)
+                        frame = importing.read_table(data, f"bench.{kind}")
+                        mapping = importing.guess_mapping(frame, indicator_codes=codes)
+                        preview = importing.preview(session, frame, mapping, by=editor)
+                        result = importing.commit(session, preview, by=editor)
                         session.flush()
                         outcome.update(added=result.added, rejected=preview.rejected_rows)
 

@@ -36,7 +36,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from gdc_tracker import auth, bootstrap, config, db, importer
+from gdc_tracker import auth, bootstrap, config, db, importing
 from gdc_tracker.errors import GdcTrackerError, ValidationFailed
 from gdc_tracker.models import DataSource, Indicator, ReviewState, Role, User
 
@@ -131,7 +131,7 @@ def _mapping_overrides(pairs: Sequence[str]) -> dict[str, str]:
     return overrides
 
 
-def _describe_mapping(mapping: importer.ColumnMapping) -> str:
+def _describe_mapping(mapping: importing.ColumnMapping) -> str:
     indicator = mapping.indicator_code or (
         f"column '{mapping.indicator}'" if mapping.indicator else "not chosen (--indicator CODE)"
     )
@@ -175,11 +175,11 @@ def _indicator_map(pairs: Sequence[str]) -> tuple[tuple[str, str], ...]:
                 "indicator as its indicator column writes it"
             )
         skip = code.strip().lower() in SKIP_WORDS
-        chosen.append((text.strip(), importer.SKIP if skip else code.strip()))
+        chosen.append((text.strip(), importing.SKIP if skip else code.strip()))
     return tuple(chosen)
 
 
-def _print_indicator_choices(choices: Sequence[importer.IndicatorChoice]) -> None:
+def _print_indicator_choices(choices: Sequence[importing.IndicatorChoice]) -> None:
     """How each of the file's own indicators is imported, and why."""
     if not choices:
         return
@@ -205,18 +205,20 @@ def _print_indicator_choices(choices: Sequence[importer.IndicatorChoice]) -> Non
 SOURCE_OPTIONS = ("key", "org", "dataset", "release", "url", "licence")
 
 
-def _stored_source(session: Session, key: str) -> importer.SourceInfo | None:
+def _stored_source(session: Session, key: str) -> importing.SourceInfo | None:
     row = session.exec(select(DataSource).where(DataSource.key == key)).first()
     if row is None:
         return None
     fields = ("key", "organisation", "dataset", "release", "url", "licence", "accessed", "note")
-    return importer.SourceInfo(**{name: getattr(row, name) for name in fields})
+    return importing.SourceInfo(**{name: getattr(row, name) for name in fields})
 
 
-def _source(session: Session, args: argparse.Namespace, frame: pd.DataFrame) -> importer.SourceInfo:
+def _source(
+    session: Session, args: argparse.Namespace, frame: pd.DataFrame
+) -> importing.SourceInfo:
     """The file's source: a stored one named by --source-key alone, else what the file
     says of itself with each part the operator gave (--source-org...) in its place."""
-    proposed = importer.propose_source(frame, date.today())
+    proposed = importing.propose_source(frame, date.today())
     given = {name: getattr(args, f"source_{name}") for name in SOURCE_OPTIONS}
     if not any(given.values()):
         return proposed
@@ -229,7 +231,7 @@ def _source(session: Session, args: argparse.Namespace, frame: pd.DataFrame) -> 
                 f"--source-key {given['key']!r}: no such data source yet; give "
                 "--source-org and --source-dataset to add it"
             )
-    return importer.source_of(
+    return importing.source_of(
         given["org"] or proposed.organisation,
         given["dataset"] or proposed.dataset,
         key=given["key"] or "",
@@ -241,9 +243,9 @@ def _source(session: Session, args: argparse.Namespace, frame: pd.DataFrame) -> 
     )
 
 
-def _print_source(source: importer.SourceInfo) -> None:
+def _print_source(source: importing.SourceInfo) -> None:
     if not source.known:
-        print(f"source: {importer.NOT_STATED} (give --source-org and --source-dataset)")
+        print(f"source: {importing.NOT_STATED} (give --source-org and --source-dataset)")
         return
     parts = [f"release {source.release}" if source.release else ""]
     parts += [source.licence or "", source.url or ""]
@@ -254,7 +256,7 @@ def _print_source(source: importer.SourceInfo) -> None:
     )
 
 
-def _print_set_aside(result: importer.ImportPreview, show: int) -> None:
+def _print_set_aside(result: importing.ImportPreview, show: int) -> None:
     if not result.set_aside:
         return
     print("set aside (no cell for them here), by reason:")
@@ -269,7 +271,7 @@ def _print_set_aside(result: importer.ImportPreview, show: int) -> None:
         print(f"  ... and {result.set_aside_rows - show:,} more rows set aside")
 
 
-def _print_statuses(result: importer.ImportPreview) -> None:
+def _print_statuses(result: importing.ImportPreview) -> None:
     counts = result.status_counts()
     if not any(counts):
         return
@@ -282,7 +284,7 @@ def _print_statuses(result: importer.ImportPreview) -> None:
     print(f"observation status: {shown}")
 
 
-def _print_preview(result: importer.ImportPreview, show: int) -> None:
+def _print_preview(result: importing.ImportPreview, show: int) -> None:
     print(f"{result.filename}: {result.rows_read:,} rows read")
     _print_indicator_choices(result.indicator_choices)
     _print_source(result.source)
@@ -316,15 +318,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"{path}: no such file")
-    if path.stat().st_size > importer.MAX_FILE_BYTES:
-        raise CliError(f"{path}: too large. {importer.limits_in_words()}")
+    if path.stat().st_size > importing.MAX_FILE_BYTES:
+        raise CliError(f"{path}: too large. {importing.limits_in_words()}")
     frame = _read_file(path, args.sheet)
     overrides = _mapping_overrides(args.map or [])
     chosen = _indicator_map(args.indicator_map or [])
     engine = _ready_engine()
     with db.session_scope(engine) as session:
         who = _identity(session, username)
-        mapping = importer.guess_mapping(
+        mapping = importing.guess_mapping(
             frame,
             layout=args.layout,
             indicator_code=args.indicator,
@@ -335,7 +337,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
         print(_describe_mapping(mapping))
         source = _source(session, args, frame)
-        result = importer.preview(session, frame, mapping, by=who, source=source)
+        result = importing.preview(session, frame, mapping, by=who, source=source)
         _print_preview(result, args.show)
         if result.accepted == 0:
             print(f"nothing could be imported: {result.nothing_to_import()}")
@@ -346,10 +348,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     # The commit is a write of its own: it takes the write lock first and checks nobody
     # saved since the preview; a cell taken meanwhile is refused the same way.
     try:
-        outcome = importer.commit_to_store(
+        outcome = importing.commit_to_store(
             engine, result, by=who, state=args.state, progress=_progress_bar()
         )
-    except importer.StoreChanged as error:
+    except importing.StoreChanged as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(outcome.message)
@@ -358,8 +360,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _read_file(path: Path, sheet: str | None) -> pd.DataFrame:
     try:
-        return importer.read_table(path.read_bytes(), path.name, sheet=sheet)
-    except importer.SheetNeeded as error:
+        return importing.read_table(path.read_bytes(), path.name, sheet=sheet)
+    except importing.SheetNeeded as error:
         names = ", ".join(error.sheets)
         raise CliError(
             f"{path.name}: the workbook has {len(error.sheets)} sheets ({names}): "
@@ -490,7 +492,7 @@ def _add_import_parser(commands: argparse._SubParsersAction) -> None:
         help="preview a CSV or Excel file of indicator values and import its valid rows",
         description="Reads FILE (long: one row per observation; wide: one column per year, as "
         "World Bank downloads), shows how many values are new, changed, unchanged or rejected "
-        f"and why, then imports the valid ones in one transaction. {importer.limits_in_words()}",
+        f"and why, then imports the valid ones in one transaction. {importing.limits_in_words()}",
     )
     parser.add_argument("file", metavar="FILE")
     parser.add_argument("--indicator", metavar="CODE", help="the indicator of every row")
@@ -524,7 +526,7 @@ def _add_import_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--source",
         help="free-text source of rows without one (default: the file's source, else "
-        f"'{importer.NOT_STATED}')",
+        f"'{importing.NOT_STATED}')",
     )
     for name, what in (
         ("key", "the data source's key: an existing one, or the key of the one added"),

@@ -94,7 +94,7 @@ class ResolvedEntry:
     indicator: Indicator | None
 
 
-# Rules shared with the bulk importer (gdc_tracker.importer): each returns the reason a
+# Rules shared with the bulk importer (gdc_tracker.importing): each returns the reason a
 # value cannot be stored, or None when it can.
 
 

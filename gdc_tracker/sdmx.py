@@ -5,7 +5,7 @@ TIME_PERIOD, OBS_VALUE, the dimensions SEX, AGE, URBANISATION and COMP_BREAKDOWN
 the attributes UNIT_MEASURE, UNIT_MULT, OBS_STATUS..., each code possibly with a *_LABEL
 column beside it (Data360 adds them; other exports do not), in any order.
 
-This module knows the format; gdc_tracker.importer reads the rows with it:
+This module knows the format; gdc_tracker.importing reads the rows with it:
 - `is_sdmx(columns)`: whether a header is SDMX-CSV.
 - `read_breakdown(codes)`: a row's dimension codes as the product's disaggregation
   ("sex:female"), or why the product has no cell for it (set aside, counted).
@@ -40,7 +40,7 @@ DIMENSIONS: dict[str, tuple[str, dict[str, str]]] = {
 }
 _OTHER_DIMENSION = re.compile(r"^COMP_BREAKDOWN_\d+$")
 
-# Why a row is set aside rather than imported (the kinds of importer.SetAside).
+# Why a row is set aside rather than imported (the kinds of importing.SetAside).
 NO_CATEGORY = "no category"  # a breakdown the product has no category for (AGE Y_LT15)
 TWO_DIMENSIONS = "two dimensions"  # broken down by two dimensions at once
 NOT_TRACKED_FOR_INDICATOR = "not tracked for the indicator"  # sex for an indicator without it
@@ -206,7 +206,7 @@ def scaled(text: str, multiplier: str) -> tuple[str, str | None]:
 
 @dataclass(frozen=True)
 class FileSource:
-    """What a file says about its source; `importer.SourceInfo` is built from it."""
+    """What a file says about its source; `importing.SourceInfo` is built from it."""
 
     key: str
     organisation: str

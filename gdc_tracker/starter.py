@@ -18,7 +18,7 @@ import yaml
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from gdc_tracker import db, importer
+from gdc_tracker import db, importing
 from gdc_tracker.auth import Identity, identity_of
 from gdc_tracker.i18n import _
 from gdc_tracker.models import SERVICE_ACCOUNT, ImportBatch, ReviewState, Role, User
@@ -36,11 +36,11 @@ class Snapshot:
     sha256: str
     indicator: str
     layout: str
-    source: importer.SourceInfo
+    source: importing.SourceInfo
     note: str = ""
 
 
-def _source(entry: dict[str, Any], where: str) -> importer.SourceInfo:
+def _source(entry: dict[str, Any], where: str) -> importing.SourceInfo:
     given = entry.get("source") or {}
     for required in ("key", "organisation", "dataset", "licence", "accessed"):
         if not given.get(required):
@@ -50,7 +50,7 @@ def _source(entry: dict[str, Any], where: str) -> importer.SourceInfo:
                 )
             )
     accessed = given["accessed"]
-    return importer.SourceInfo(
+    return importing.SourceInfo(
         key=str(given["key"]),
         organisation=str(given["organisation"]),
         dataset=str(given["dataset"]),
@@ -126,17 +126,17 @@ def load_snapshot(engine: Engine, snapshot: Snapshot) -> int:
         if _already_loaded(session, checksum):
             return 0
         who = service_identity(session)
-    frame = importer.read_table(data, snapshot.file.name)
+    frame = importing.read_table(data, snapshot.file.name)
     with db.session_scope(engine) as session:
-        mapping = importer.guess_mapping(
+        mapping = importing.guess_mapping(
             frame, layout=snapshot.layout, indicator_code=snapshot.indicator
         )
-        preview = importer.preview(
+        preview = importing.preview(
             session, frame, mapping, by=who, filename=snapshot.file.name, source=snapshot.source
         )
     if not preview.has_changes:
         return 0
-    result = importer.commit_to_store(engine, preview, by=who, state=ReviewState.PUBLISHED)
+    result = importing.commit_to_store(engine, preview, by=who, state=ReviewState.PUBLISHED)
     return result.added + result.updated
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 from babel import Locale
 from babel.dates import format_date, format_time
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, parse_pattern
 from pandas.io.formats.style import Styler
 
 from gdc_tracker.numbers import reader_locale
@@ -63,10 +63,20 @@ def _missing(value: Any) -> bool:
 
 
 def _number_formatter(pattern: str, locale: Locale) -> Formatter:
+    """Numbers by `pattern`, parsed once for the column (Babel parses a pattern given as
+    text on every call), each distinct value written once (years and counts repeat)."""
+    parsed = parse_pattern(pattern)
+    written: dict[tuple[float, float], str] = {}
+
     def write(value: Any) -> str:
         if _missing(value):
             return ""
-        return format_decimal(Decimal(float(value)), format=pattern, locale=locale)
+        number = float(value)
+        key = (number, math.copysign(1.0, number))  # -0.0 equals 0.0, yet is written "-0"
+        text = written.get(key)
+        if text is None:
+            text = written[key] = format_decimal(Decimal(number), format=parsed, locale=locale)
+        return text
 
     return write
 

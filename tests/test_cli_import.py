@@ -291,10 +291,10 @@ def test_a_commit_refused_because_the_store_changed_exits_1_and_says_so(
     store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     """A colleague saves SLV 2020 between the CLI's preview and its commit."""
-    from gdc_tracker import cli, importer
+    from gdc_tracker import cli, importing
 
     monkeypatch.setenv("GDC_TRACKER_DATABASE_URL", store)
-    real_preview = importer.preview
+    real_preview = importing.preview
 
     def preview_then_a_colleague_saves(*args: object, **kwargs: object) -> object:
         found = real_preview(*args, **kwargs)  # type: ignore[arg-type]
@@ -312,7 +312,7 @@ def test_a_commit_refused_because_the_store_changed_exits_1_and_says_so(
         engine.dispose()
         return found
 
-    monkeypatch.setattr(importer, "preview", preview_then_a_colleague_saves)
+    monkeypatch.setattr(importing, "preview", preview_then_a_colleague_saves)
     path = write_csv(tmp_path / "values.csv", ROWS)
     code = cli.main(["import", str(path), "--as-user", "editor.one"])
     printed = capsys.readouterr()

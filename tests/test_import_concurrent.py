@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from gdc_tracker import bootstrap, db, importer
+from gdc_tracker import bootstrap, db, importing
 from gdc_tracker.auth import Identity
 from tests.factories import TODAY, make_user
 from tests.test_importer import csv_bytes
@@ -53,10 +53,12 @@ def own_engine(database_url: str, name: str) -> Engine:
     return db.make_engine(database_url)
 
 
-def preview_of(engine: Engine, who: Identity, data: bytes) -> importer.ImportPreview:
-    frame = importer.read_table(data, "quarterly.csv")
+def preview_of(engine: Engine, who: Identity, data: bytes) -> importing.ImportPreview:
+    frame = importing.read_table(data, "quarterly.csv")
     with db.session_scope(engine) as session:
-        return importer.preview(session, frame, importer.guess_mapping(frame), by=who, today=TODAY)
+        return importing.preview(
+            session, frame, importing.guess_mapping(frame), by=who, today=TODAY
+        )
 
 
 def wait_until_blocked(engine: Engine, name: str) -> None:
@@ -115,9 +117,9 @@ def test_two_commits_of_one_file_at_once_leave_one_live_entry_per_cell(
             first_writing.set()
             let_first_finish.wait(timeout=60)
 
-    def run(name: str, engine: Engine, found: importer.ImportPreview, who: Identity, **kw: Any):
+    def run(name: str, engine: Engine, found: importing.ImportPreview, who: Identity, **kw: Any):
         try:
-            outcomes[name] = importer.commit_to_store(engine, found, by=who, **kw)
+            outcomes[name] = importing.commit_to_store(engine, found, by=who, **kw)
         except Exception as error:  # noqa: BLE001 - the test asserts what it was
             outcomes[name] = error
 
@@ -133,10 +135,10 @@ def test_two_commits_of_one_file_at_once_leave_one_live_entry_per_cell(
     first.join(timeout=60)
     second.join(timeout=60)
 
-    assert isinstance(outcomes["first"], importer.ImportResult), outcomes["first"]
+    assert isinstance(outcomes["first"], importing.ImportResult), outcomes["first"]
     assert outcomes["first"].added == 3
     refusal = outcomes["second"]
-    assert isinstance(refusal, importer.StoreChanged), repr(refusal)
+    assert isinstance(refusal, importing.StoreChanged), repr(refusal)
     assert str(refusal).startswith("The store changed since your preview: ")
     assert str(refusal).endswith("Nothing was imported. Preview the file again.")
 

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from gdc_tracker import bootstrap, db, importer
+from gdc_tracker import bootstrap, db, importing
 from gdc_tracker.auth import Identity
 from tests.factories import TODAY, make_user
 
@@ -30,11 +30,11 @@ def editor(store: Engine) -> Identity:
 
 def preview(
     engine: Engine, who: Identity, data: bytes, filename: str = "upload.csv", **read: str
-) -> importer.ImportPreview:
-    frame = importer.read_table(data, filename, **read)  # type: ignore[arg-type]
-    mapping = importer.guess_mapping(frame, indicator_code="UMC_INTERNET_USE")
+) -> importing.ImportPreview:
+    frame = importing.read_table(data, filename, **read)  # type: ignore[arg-type]
+    mapping = importing.guess_mapping(frame, indicator_code="UMC_INTERNET_USE")
     with db.session_scope(engine) as session:
-        return importer.preview(session, frame, mapping, by=who, today=TODAY)
+        return importing.preview(session, frame, mapping, by=who, today=TODAY)
 
 
 def stored(engine: Engine) -> dict[tuple[str, str], float]:
@@ -69,7 +69,7 @@ def test_a_file_whose_every_row_is_rejected_says_so(store: Engine, editor: Ident
 def test_a_file_already_in_the_store_still_says_so(store: Engine, editor: Identity) -> None:
     data = b"Country,Year,Value\nSLV,2020,54.6\n"
     with db.session_scope(store) as session:
-        importer.commit(session, preview(store, editor, data), by=editor)
+        importing.commit(session, preview(store, editor, data), by=editor)
     again = preview(store, editor, data)
     assert again.nothing_to_import() == (
         "Nothing to import: every accepted value is already in the store."
@@ -102,9 +102,9 @@ def test_a_workbook_of_several_sheets_asks_which_and_reads_the_one_chosen(
     store: Engine, editor: Identity
 ) -> None:
     data = workbook(SHEETS)
-    assert importer.workbook_sheets(data, "itu.xlsx") == ["Notes", "Data", "Regions"]
-    with pytest.raises(importer.SheetNeeded) as asked:
-        importer.read_table(data, "itu.xlsx")
+    assert importing.workbook_sheets(data, "itu.xlsx") == ["Notes", "Data", "Regions"]
+    with pytest.raises(importing.SheetNeeded) as asked:
+        importing.read_table(data, "itu.xlsx")
     assert asked.value.sheets == ["Notes", "Data", "Regions"]
     assert str(asked.value) == (
         "The workbook has 3 sheets ('Notes', 'Data', 'Regions'): choose the one to import."
@@ -114,22 +114,22 @@ def test_a_workbook_of_several_sheets_asks_which_and_reads_the_one_chosen(
         ("GTM", "2020", 50.1),
         ("SLV", "2020", 54.6),
     ]
-    with pytest.raises(importer.UnreadableFile, match="no sheet named 'Daten'"):
-        importer.read_table(data, "itu.xlsx", sheet="Daten")
+    with pytest.raises(importing.UnreadableFile, match="no sheet named 'Daten'"):
+        importing.read_table(data, "itu.xlsx", sheet="Daten")
 
 
 def test_the_openpyxl_reader_chooses_the_same_sheet() -> None:
     data = workbook(SHEETS)
-    records, attrs = importer._openpyxl_records(data, "Regions")
+    records, attrs = importing.spreadsheets._openpyxl_records(data, "Regions")
     assert attrs["sheet"] == "Regions"
     assert records[1][1] == ["AMS", "2020", "70"]
-    with pytest.raises(importer.SheetNeeded):
-        importer._openpyxl_records(data)
+    with pytest.raises(importing.SheetNeeded):
+        importing.spreadsheets._openpyxl_records(data)
 
 
 def test_a_one_sheet_workbook_and_a_csv_need_no_choice() -> None:
-    assert importer.workbook_sheets(workbook({"Data": SHEETS["Data"]}), "x.xlsx") == ["Data"]
-    assert importer.workbook_sheets(b"Country,Year,Value\n", "x.csv") == []
+    assert importing.workbook_sheets(workbook({"Data": SHEETS["Data"]}), "x.xlsx") == ["Data"]
+    assert importing.workbook_sheets(b"Country,Year,Value\n", "x.csv") == []
 
 
 # Rows that do not fit the header; decimal commas
@@ -227,7 +227,7 @@ def test_texts_at_the_limits_import_and_one_character_more_is_refused_by_row(
         assert f"longer than the {LIMITS[column]:,} characters" in problem.reason
         assert problem.value.endswith(f"({LIMITS[column] + 1:,} characters)")
     with db.session_scope(store) as session:
-        importer.commit(session, found, by=editor)
+        importing.commit(session, found, by=editor)
     with store.connect() as connection:
         lengths = connection.execute(
             sa.text(

@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from gdc_tracker import bootstrap, db, importer
+from gdc_tracker import bootstrap, db, importing
 from gdc_tracker.auth import Identity
 from tests.conftest import shared_data
 from tests.factories import TODAY, make_user
@@ -96,15 +96,15 @@ def editor(store: Engine) -> Identity:
 
 def preview(
     engine: Engine, who: Identity, data: bytes, filename: str, **changes: object
-) -> importer.ImportPreview:
-    frame = importer.read_table(data, filename)
-    mapping = importer.guess_mapping(frame)
+) -> importing.ImportPreview:
+    frame = importing.read_table(data, filename)
+    mapping = importing.guess_mapping(frame)
     if changes:
         from dataclasses import replace
 
         mapping = replace(mapping, **changes)  # type: ignore[arg-type]
     with db.session_scope(engine) as session:
-        return importer.preview(session, frame, mapping, by=who, today=TODAY)
+        return importing.preview(session, frame, mapping, by=who, today=TODAY)
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -135,7 +135,7 @@ def test_each_row_lands_under_its_own_indicator_and_the_others_are_skipped_with_
     assert found.counts == {"new": 7, "changed": 0, "unchanged": 0, "rejected": 0}
 
     with db.session_scope(store) as session:
-        importer.commit(session, found, by=editor)
+        importing.commit(session, found, by=editor)
     assert stored_values(store, INTERNET) == expected_values(frame, INTERNET_NAME)
     assert stored_values(store, OWNERSHIP) == {("SLV", "2022"): 88.1}
     assert entry_count(store) == 7  # nothing of the two other indicators, under any name
@@ -145,7 +145,7 @@ def test_one_indicator_for_a_file_of_several_is_refused_and_nothing_is_relabelle
     store: Engine, editor: Identity
 ) -> None:
     """The reported import: ITU's workbook imported under 'Internet use'."""
-    with pytest.raises(importer.MappingError) as refused:
+    with pytest.raises(importing.MappingError) as refused:
         preview(store, editor, csv_file(workbook_rows()), "itu.csv", indicator_code=INTERNET)
     message = str(refused.value)
     assert "Column 'Indicator' holds 4 indicators" in message
@@ -157,7 +157,7 @@ def test_a_whole_file_indicator_contradicting_the_files_own_code_is_refused(
     store: Engine, editor: Identity
 ) -> None:
     data = csv_file([[OWNERSHIP, "SLV", "El Salvador", "2022", "88.1"]])
-    with pytest.raises(importer.MappingError, match=f"which is {OWNERSHIP} here, not {INTERNET}"):
+    with pytest.raises(importing.MappingError, match=f"which is {OWNERSHIP} here, not {INTERNET}"):
         preview(store, editor, data, "one.csv", indicator_code=INTERNET)
 
 
@@ -170,11 +170,11 @@ def test_a_confirmed_match_is_kept_for_the_next_edition_of_the_same_source(
         [users, "SLV", "El Salvador", "2021", "58.6"],
         [MOBILE_BB, "SLV", "El Salvador", "2021", "120.5"],
     ]
-    chosen = ((users, INTERNET), (MOBILE_BB, importer.SKIP))
+    chosen = ((users, INTERNET), (MOBILE_BB, importing.SKIP))
     found = preview(store, editor, csv_file(first), "ITU_2025.csv", indicator_map=chosen)
     assert found.skipped == {MOBILE_BB: 1}
     with db.session_scope(store) as session:
-        importer.commit(session, found, by=editor)
+        importing.commit(session, found, by=editor)
 
     with store.connect() as connection:
         kept = connection.execute(
@@ -212,7 +212,7 @@ def test_a_confirmed_match_is_kept_for_the_next_edition_of_the_same_source(
         MOBILE_BB: (None, "stored"),
     }
     with db.session_scope(store) as session:
-        importer.commit(session, again, by=editor)
+        importing.commit(session, again, by=editor)
     assert stored_values(store, INTERNET) == {("SLV", "2021"): 58.6, ("SLV", "2022"): 62.9}
 
     # A file of another shape does not inherit the match: the same words may mean other things.
@@ -225,7 +225,7 @@ def test_a_confirmed_match_is_kept_for_the_next_edition_of_the_same_source(
 
 def test_a_match_to_an_unknown_code_is_refused(store: Engine, editor: Identity) -> None:
     data = csv_file([[MOBILE_BB, "SLV", "El Salvador", "2021", "95"]])
-    with pytest.raises(importer.MappingError, match="Unknown indicator 'NOPE'"):
+    with pytest.raises(importing.MappingError, match="Unknown indicator 'NOPE'"):
         preview(store, editor, data, "x.csv", indicator_map=((MOBILE_BB, "NOPE"),))
 
 
@@ -244,6 +244,6 @@ def test_itus_sdmx_download_of_mobile_broadband_never_lands_under_internet_use(
         "indicators to tracked ones to import them."
     )
     with db.session_scope(store) as session:
-        result = importer.commit(session, found, by=editor)
+        result = importing.commit(session, found, by=editor)
     assert result.nothing_changed
     assert stored_values(store, INTERNET) == {}

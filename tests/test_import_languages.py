@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from gdc_tracker import db, importer
+from gdc_tracker import db, importing
 from gdc_tracker.auth import Identity
 from gdc_tracker.models import GeographyKind
 from tests.apptest import clear_streamlit_caches, open_page
@@ -53,23 +53,25 @@ def editor(store: Engine) -> Identity:
 
 def check(engine: Engine, who: Identity, data: bytes, filename: str = "upload.csv"):  # noqa: ANN201
     """Read, guess the mapping (nothing chosen by hand) and preview, as the Import page does."""
-    frame = importer.read_table(data, filename)
-    mapping = importer.guess_mapping(frame)
+    frame = importing.read_table(data, filename)
+    mapping = importing.guess_mapping(frame)
     with db.session_scope(engine) as session:
-        return frame, mapping, importer.preview(session, frame, mapping, by=who, today=TODAY)
+        return frame, mapping, importing.preview(session, frame, mapping, by=who, today=TODAY)
 
 
-def accepted(found: importer.ImportPreview) -> dict[int, str]:
+def accepted(found: importing.ImportPreview) -> dict[int, str]:
     """Row number -> resolved country code of every observation the preview accepts."""
     rows = found.new + found.changed + found.unchanged
     return {o.row_number: o.geo_code for o in sorted(rows, key=lambda o: o.row_number)}
 
 
-def import_file(engine: Engine, who: Identity, data: bytes) -> importer.ImportPreview:
-    frame = importer.read_table(data, "upload.csv")
+def import_file(engine: Engine, who: Identity, data: bytes) -> importing.ImportPreview:
+    frame = importing.read_table(data, "upload.csv")
     with db.session_scope(engine) as session:
-        found = importer.preview(session, frame, importer.guess_mapping(frame), by=who, today=TODAY)
-        importer.commit(session, found, by=who)
+        found = importing.preview(
+            session, frame, importing.guess_mapping(frame), by=who, today=TODAY
+        )
+        importing.commit(session, found, by=who)
     return found
 
 
@@ -200,7 +202,7 @@ def test_a_file_in_its_languages_code_page_comes_back_intact(
 )
 def test_headers_in_each_language_are_recognised(header: list[str], language: str) -> None:
     data = csv_bytes([header, ["BRA", "Brazil", INDICATOR, "2023", "84.2", "ITU", ""]])
-    mapping = importer.guess_mapping(importer.read_table(data, f"{language}.csv"))
+    mapping = importing.guess_mapping(importing.read_table(data, f"{language}.csv"))
     assert (
         mapping.country,
         mapping.country_name,
@@ -214,41 +216,41 @@ def test_headers_in_each_language_are_recognised(header: list[str], language: st
 
 def test_no_header_word_stands_for_two_fields() -> None:
     fields = {
-        "country code": importer._CODE_HEADERS,
-        "country name": importer._NAME_HEADERS,
-        "period": importer._PERIOD_HEADERS,
-        "value": importer._VALUE_HEADERS,
-        "indicator": importer._INDICATOR_HEADERS,
-        "disaggregation": importer._DISAGGREGATION_HEADERS,
-        "source": importer._SOURCE_HEADERS,
-        "evidence": importer._EVIDENCE_HEADERS,
-        "narrative": importer._NARRATIVE_HEADERS,
+        "country code": importing.headers._CODE_HEADERS,
+        "country name": importing.headers._NAME_HEADERS,
+        "period": importing.headers._PERIOD_HEADERS,
+        "value": importing.headers._VALUE_HEADERS,
+        "indicator": importing.headers._INDICATOR_HEADERS,
+        "disaggregation": importing.headers._DISAGGREGATION_HEADERS,
+        "source": importing.headers._SOURCE_HEADERS,
+        "evidence": importing.headers._EVIDENCE_HEADERS,
+        "narrative": importing.headers._NARRATIVE_HEADERS,
     }
     meaning: dict[str, set[str]] = {}
     for field, english in fields.items():
-        for word in importer._synonyms(english):
+        for word in importing.headers._synonyms(english):
             meaning.setdefault(word, set()).add(field)
     assert {word: found for word, found in meaning.items() if len(found) > 1} == {}
-    assert set(importer.HEADER_TRANSLATIONS) <= {w for e in fields.values() for w in e}
+    assert set(importing.HEADER_TRANSLATIONS) <= {w for e in fields.values() for w in e}
 
 
 def test_the_country_header_wins_over_a_region_header_in_any_language() -> None:
     """As "Country" beats "Region" in English, "País" beats "Región"."""
     data = csv_bytes([["Región", "País", "Año", "Valor"], ["AMS", "Brasil", "2023", "84.2"]])
-    mapping = importer.guess_mapping(importer.read_table(data, "es.csv"))
+    mapping = importing.guess_mapping(importing.read_table(data, "es.csv"))
     assert mapping.country == "País"
 
 
 def test_names_in_non_latin_scripts_survive_the_matching_normalisation() -> None:
-    assert importer.normalise_name("Côte d’Ivoire") == "cote divoire"  # as before
-    assert importer.normalise_name("РОССИЯ") == importer.normalise_name("Россия") == "россия"
-    assert importer.normalise_name("Соединённое Королевство") == "соединенное королевство"
-    assert importer.normalise_name("الأردن") == importer.normalise_name("الاردن")
-    assert importer.normalise_name("中国") == "中国"
+    assert importing.normalise_name("Côte d’Ivoire") == "cote divoire"  # as before
+    assert importing.normalise_name("РОССИЯ") == importing.normalise_name("Россия") == "россия"
+    assert importing.normalise_name("Соединённое Королевство") == "соединенное королевство"
+    assert importing.normalise_name("الأردن") == importing.normalise_name("الاردن")
+    assert importing.normalise_name("中国") == "中国"
 
 
-def resolver(*geographies: tuple[str, str, str]) -> importer.CountryResolver:
-    return importer.CountryResolver(
+def resolver(*geographies: tuple[str, str, str]) -> importing.CountryResolver:
+    return importing.CountryResolver(
         (code, GeographyKind.COUNTRY, name, iso2) for code, name, iso2 in geographies
     )
 
@@ -277,13 +279,13 @@ def test_names_are_resolved_once_per_distinct_value(
     store: Engine, editor: Identity, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[tuple[str, str]] = []
-    resolve = importer.CountryResolver._resolve
+    resolve = importing.CountryResolver._resolve
 
-    def counted(self: importer.CountryResolver, code: str, name: str) -> importer.Resolution:
+    def counted(self: importing.CountryResolver, code: str, name: str) -> importing.Resolution:
         calls.append((code, name))
         return resolve(self, code, name)
 
-    monkeypatch.setattr(importer.CountryResolver, "_resolve", counted)
+    monkeypatch.setattr(importing.CountryResolver, "_resolve", counted)
     names = ["Brasil", "Allemagne", "Россия"]
     rows = [["País", "Indicador", "Año", "Valor"]]
     rows += [[names[i % 3], INDICATOR, str(2000 + i // 3 % 26), "50"] for i in range(600)]
@@ -295,12 +297,12 @@ def test_names_are_resolved_once_per_distinct_value(
 def test_the_indicator_matches_of_a_cyrillic_file_are_kept_by_its_own_headers() -> None:
     """Matches confirmed for one file shape are not offered for another: headers in
     Cyrillic keep their words in the key, where English headers keep the key they had."""
-    first = importer.read_table(csv_bytes([["Страна", "Показатель", "Значение"]]), "a.csv")
-    second = importer.read_table(csv_bytes([["Регион", "Показатель", "Значение"]]), "b.csv")
-    assert importer.source_key(first, "Показатель") != importer.source_key(second, "Показатель")
-    english = importer.read_table(csv_bytes([["Country", "Indicator", "Value"]]), "c.csv")
+    first = importing.read_table(csv_bytes([["Страна", "Показатель", "Значение"]]), "a.csv")
+    second = importing.read_table(csv_bytes([["Регион", "Показатель", "Значение"]]), "b.csv")
+    assert importing.source_key(first, "Показатель") != importing.source_key(second, "Показатель")
+    english = importing.read_table(csv_bytes([["Country", "Indicator", "Value"]]), "c.csv")
     digest = hashlib.sha256(b"country\nindicator\nvalue").hexdigest()[:16]
-    assert importer.source_key(english, "Indicator") == f"indicator#{digest}"
+    assert importing.source_key(english, "Indicator") == f"indicator#{digest}"
 
 
 # Encodings
@@ -318,7 +320,7 @@ def test_the_indicator_matches_of_a_cyrillic_file_are_kept_by_its_own_headers() 
     ],
 )
 def test_unicode_and_short_western_files_read_as_before(data: bytes, encoding: str) -> None:
-    frame = importer.read_table(data, "x.csv")
+    frame = importing.read_table(data, "x.csv")
     assert frame.attrs["encoding"] == encoding
     assert frame.iloc[0, 0] in ("SLV", "Côte d'Ivoire")
 
@@ -329,19 +331,19 @@ def test_a_large_file_is_read_by_its_few_lines_beyond_ascii() -> None:
     rows = [["Country", "Year", "Value", "Note"]]
     rows += [["SLV", str(2000 + i % 25), "1", f"note {i}"] for i in range(100_000)]
     russian = [*rows[:90_000], ["RUS", "2020", "1", "Оценка МСЭ по данным обследования"]]
-    frame = importer.read_table(csv_bytes(russian + rows[90_000:], "cp1251"), "x.csv")
+    frame = importing.read_table(csv_bytes(russian + rows[90_000:], "cp1251"), "x.csv")
     assert frame.attrs["encoding"] == "cp1251"
     assert frame.loc[90_001, "Note"] == "Оценка МСЭ по данным обследования"
     french = [*rows[:90_000], ["Côte d’Ivoire", "2020", "1", ""]]
-    frame = importer.read_table(csv_bytes(french + rows[90_000:], "cp1252"), "x.csv")
+    frame = importing.read_table(csv_bytes(french + rows[90_000:], "cp1252"), "x.csv")
     assert frame.attrs["encoding"] == "cp1252"
     assert frame.loc[90_001, "Country"] == "Côte d’Ivoire"
 
 
 def test_random_bytes_are_refused_as_no_text() -> None:
     data = bytes(random.Random(20261123).randrange(1, 256) for _ in range(2_000))  # no NUL
-    with pytest.raises(importer.UnreadableFile, match="binary data or an unknown text encoding"):
-        importer.read_table(data, "upload.csv")
+    with pytest.raises(importing.UnreadableFile, match="binary data or an unknown text encoding"):
+        importing.read_table(data, "upload.csv")
 
 
 def test_a_tiny_file_whose_bytes_make_a_word_in_several_code_pages_is_refused() -> None:
@@ -349,8 +351,8 @@ def test_a_tiny_file_whose_bytes_make_a_word_in_several_code_pages_is_refused() 
     readings = {name: data[19:21].decode(name) for name in ("cp1252", "cp1251", "gb18030")}
     assert readings == {"cp1252": "Àá", "cp1251": "Аб", "gb18030": "泪"}
     assert all(word.isalpha() for word in readings.values())  # a word in each: undecidable
-    with pytest.raises(importer.UnreadableFile, match="cannot be told for sure: line 2") as error:
-        importer.read_table(data, "upload.csv")
+    with pytest.raises(importing.UnreadableFile, match="cannot be told for sure: line 2") as error:
+        importing.read_table(data, "upload.csv")
     assert "CSV UTF-8" in str(error.value)
 
 
@@ -359,8 +361,8 @@ def test_a_utf8_file_with_one_line_in_another_encoding_is_refused_naming_the_lin
         [["País", "Año", "Valor"], *[["México", str(2000 + i), "1"] for i in range(20)]]
     )
     data = good + "Panamá,2021,1\r\n".encode("cp1252")
-    with pytest.raises(importer.UnreadableFile, match="UTF-8 except on line 22"):
-        importer.read_table(data, "upload.csv")
+    with pytest.raises(importing.UnreadableFile, match="UTF-8 except on line 22"):
+        importing.read_table(data, "upload.csv")
 
 
 def test_the_preview_says_how_the_file_was_read(store: Engine, editor: Identity) -> None:
@@ -431,7 +433,7 @@ def test_a_comma_that_may_be_a_thousands_mark_is_refused_not_guessed(
 
 
 def test_the_decimal_comma_is_decided_for_the_whole_file():
-    decide = importer.writes_decimal_comma
+    decide = importing.writes_decimal_comma
     assert decide(["84,2", "93", "1.234,5"])
     assert decide(["12,50 %", "7"])
     assert not decide(["84.2", "93.1"])  # decimal points

@@ -14,10 +14,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from gdc_tracker import bootstrap, db, entries, importer
+from gdc_tracker import bootstrap, db, entries, importing
 from gdc_tracker.auth import ANONYMOUS, Identity
 from gdc_tracker.errors import NotAllowed
-from gdc_tracker.importer import ColumnMapping, CountryResolver
+from gdc_tracker.importing import ColumnMapping, CountryResolver
 from gdc_tracker.models import AuditRecord, ProgressEntry, ReviewState
 from gdc_tracker.reference import read_reference
 from tests.factories import TODAY, internet_use, make_user
@@ -97,13 +97,13 @@ def preview_store(
 
 def run_preview(
     engine: Engine, who: Identity, data: bytes, *, filename: str = "upload.csv", **changes: object
-) -> importer.ImportPreview:
-    frame = importer.read_table(data, filename)
-    mapping = importer.guess_mapping(frame)
+) -> importing.ImportPreview:
+    frame = importing.read_table(data, filename)
+    mapping = importing.guess_mapping(frame)
     if changes:
         mapping = dataclasses.replace(mapping, **changes)  # type: ignore[arg-type]
     with db.session_scope(engine) as session:
-        return importer.preview(session, frame, mapping, by=who, today=TODAY)
+        return importing.preview(session, frame, mapping, by=who, today=TODAY)
 
 
 def run_import(
@@ -114,14 +114,14 @@ def run_import(
     state: str = "draft",
     filename: str = "upload.csv",
     **changes: object,
-) -> importer.ImportResult:
-    frame = importer.read_table(data, filename)
-    mapping = importer.guess_mapping(frame)
+) -> importing.ImportResult:
+    frame = importing.read_table(data, filename)
+    mapping = importing.guess_mapping(frame)
     if changes:
         mapping = dataclasses.replace(mapping, **changes)  # type: ignore[arg-type]
     with db.session_scope(engine) as session:
-        found = importer.preview(session, frame, mapping, by=who, today=TODAY)
-        return importer.commit(session, found, by=who, state=state)
+        found = importing.preview(session, frame, mapping, by=who, today=TODAY)
+        return importing.commit(session, found, by=who, state=state)
 
 
 def stored(engine: Engine) -> dict[tuple[str, str, str], ProgressEntry]:
@@ -135,7 +135,7 @@ def stored(engine: Engine) -> dict[tuple[str, str, str], ProgressEntry]:
 
 def test_a_bom_and_namibias_na_survive_reading() -> None:
     data = "\ufeffCountry,Year,Value\nNA,2020,1\nNamibia,2021,NA\n".encode()
-    frame = importer.read_table(data, "x.csv")
+    frame = importing.read_table(data, "x.csv")
     assert list(frame.columns) == ["Country", "Year", "Value"]
     assert frame["Country"].tolist() == ["NA", "Namibia"]
     assert frame["Value"].tolist() == ["1", "NA"]
@@ -144,7 +144,7 @@ def test_a_bom_and_namibias_na_survive_reading() -> None:
 
 @pytest.mark.parametrize("sep", [";", "\t", "|"])
 def test_the_delimiter_is_sniffed(sep: str) -> None:
-    frame = importer.read_table(csv_bytes([["SLV", "X", "2020", "1.5"]], sep=sep), "x.csv")
+    frame = importing.read_table(csv_bytes([["SLV", "X", "2020", "1.5"]], sep=sep), "x.csv")
     assert list(frame.columns) == HEADER
     assert frame.iloc[0].tolist() == ["SLV", "X", "2020", "1.5"]
 
@@ -158,7 +158,7 @@ def test_a_world_bank_preamble_is_skipped_and_row_numbers_stay_those_of_the_file
         b"\n"
         b'"World","WLD","59.3","62.2",\n'
     )
-    frame = importer.read_table(data, "API_x.csv")
+    frame = importing.read_table(data, "API_x.csv")
     assert list(frame.columns) == ["Country Name", "Country Code", "2020", "2021"]
     assert frame.index.tolist() == [6, 8]
     assert frame.attrs["header_row"] == 5 and frame.attrs["skipped_lines"] == 4
@@ -167,12 +167,12 @@ def test_a_world_bank_preamble_is_skipped_and_row_numbers_stay_those_of_the_file
 def test_legacy_encodings_and_utf16_are_decoded() -> None:
     text = "Country,Year,Value\nCôte d'Ivoire,2020,36\n"
     for encoding in ("cp1252", "utf-16"):
-        frame = importer.read_table(text.encode(encoding), "x.csv")
+        frame = importing.read_table(text.encode(encoding), "x.csv")
         assert frame["Country"].tolist() == ["Côte d'Ivoire"]
 
 
 def test_duplicate_and_missing_headers_get_unique_names() -> None:
-    frame = importer.read_table(b"Value,Value,,x\n1,2,3,4\n", "x.csv")
+    frame = importing.read_table(b"Value,Value,,x\n1,2,3,4\n", "x.csv")
     assert list(frame.columns) == ["Value", "Value (2)", "Column 3", "x"]
 
 
@@ -187,18 +187,18 @@ def test_an_excel_sheet_reads_as_text_with_spreadsheet_row_numbers() -> None:
             ["World", "WLD", 59.3, 62, None],
         ]
     )
-    frame = importer.read_table(data, "book.xlsx")
+    frame = importing.read_table(data, "book.xlsx")
     assert list(frame.columns) == ["Country Name", "Country Code", "2020", "2021", "Updated"]
     assert frame.index.tolist() == [4, 6]
     assert frame.loc[4].tolist() == ["Namibia", "NA", "57.8608", "", "2024-06-28"]
     assert frame.loc[6, "2021"] == "62"
 
 
-def test_the_fast_excel_reader_agrees_with_openpyxl() -> None:
+def test_the_calamine_reader_agrees_with_openpyxl() -> None:
     rows = [["a", "b", "c"], [1.5, "x", True], [None, 2020, date(2024, 1, 31)], ["=", "", 1e-7]]
     data = xlsx_bytes(rows)
-    fast, _ = importer._fast_xlsx_records(data)
-    slow, _ = importer._openpyxl_records(data)
+    fast, _ = importing.spreadsheets._calamine_records(data, None)
+    slow, _ = importing.spreadsheets._openpyxl_records(data)
 
     def trimmed(records: list) -> list:
         return [(n, [c for c in cells if c != ""]) for n, cells in records if any(cells)]
@@ -217,21 +217,21 @@ def test_the_fast_excel_reader_agrees_with_openpyxl() -> None:
     ],
 )
 def test_unreadable_files_are_refused_with_a_reason(data: bytes, filename: str, words: str) -> None:
-    with pytest.raises(importer.UnreadableFile, match=words):
-        importer.read_table(data, filename)
+    with pytest.raises(importing.UnreadableFile, match=words):
+        importing.read_table(data, filename)
 
 
 def test_files_over_the_limits_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importer, "MAX_FILE_BYTES", 100)
-    with pytest.raises(importer.FileTooLarge, match="limit"):
-        importer.read_table(b"x" * 101, "x.csv")
-    monkeypatch.setattr(importer, "MAX_FILE_BYTES", 20 * 1024 * 1024)
-    monkeypatch.setattr(importer, "MAX_ROWS", 3)
+    monkeypatch.setattr(importing.limits, "MAX_FILE_BYTES", 100)
+    with pytest.raises(importing.FileTooLarge, match="limit"):
+        importing.read_table(b"x" * 101, "x.csv")
+    monkeypatch.setattr(importing.limits, "MAX_FILE_BYTES", 20 * 1024 * 1024)
+    monkeypatch.setattr(importing.limits, "MAX_ROWS", 3)
     rows = [["SLV", "X", str(2000 + i), "1"] for i in range(4)]
-    with pytest.raises(importer.FileTooLarge, match="more than 3"):
-        importer.read_table(csv_bytes(rows), "x.csv")
-    with pytest.raises(importer.FileTooLarge, match="more than 3"):
-        importer.read_table(xlsx_bytes([HEADER, *rows]), "x.xlsx")
+    with pytest.raises(importing.FileTooLarge, match="more than 3"):
+        importing.read_table(csv_bytes(rows), "x.csv")
+    with pytest.raises(importing.FileTooLarge, match="more than 3"):
+        importing.read_table(xlsx_bytes([HEADER, *rows]), "x.xlsx")
 
 
 # Guessing the mapping
@@ -242,7 +242,7 @@ def test_the_mapping_of_a_long_owid_file_is_guessed() -> None:
         b"Entity,Code,Year,Individuals using the Internet (% of population)\n"
         b"World,OWID_WRL,2020,59.3\n"
     )
-    mapping = importer.guess_mapping(importer.read_table(data, "owid.csv"))
+    mapping = importing.guess_mapping(importing.read_table(data, "owid.csv"))
     assert mapping.layout == "long"
     assert (mapping.country, mapping.country_name) == ("Code", "Entity")
     assert (mapping.period, mapping.value) == (
@@ -256,28 +256,28 @@ def test_the_mapping_of_a_wide_world_bank_file_is_guessed() -> None:
         b"Country Name,Country Code,Indicator Name,Indicator Code,1990,2020 [YR2020],2021\n"
         b"World,WLD,Internet,IT.NET.USER.ZS,0,59.3,62.2\n"
     )
-    frame = importer.read_table(data, "wb.csv")
-    mapping = importer.guess_mapping(frame, indicator_codes=["UMC_INTERNET_USE"])
+    frame = importing.read_table(data, "wb.csv")
+    mapping = importing.guess_mapping(frame, indicator_codes=["UMC_INTERNET_USE"])
     assert mapping.layout == "wide"
     assert (mapping.country, mapping.country_name) == ("Country Code", "Country Name")
     assert mapping.year_columns == ("1990", "2020 [YR2020]", "2021")
     # The column is kept although IT.NET.USER.ZS is no tracked code: its values are
     # matched to tracked indicators (or skipped), never relabelled without being seen.
     assert mapping.indicator == "Indicator Code"
-    fixed = importer.guess_mapping(frame, indicator_code="UMC_INTERNET_USE")
+    fixed = importing.guess_mapping(frame, indicator_code="UMC_INTERNET_USE")
     assert fixed.indicator_code == "UMC_INTERNET_USE"
 
 
 def test_an_indicator_column_with_known_codes_is_kept() -> None:
-    frame = importer.read_table(csv_bytes([["SLV", "UMC_INTERNET_USE", "2020", "1"]]), "x.csv")
-    mapping = importer.guess_mapping(frame, indicator_codes=["UMC_INTERNET_USE"])
+    frame = importing.read_table(csv_bytes([["SLV", "UMC_INTERNET_USE", "2020", "1"]]), "x.csv")
+    mapping = importing.guess_mapping(frame, indicator_codes=["UMC_INTERNET_USE"])
     assert (mapping.country, mapping.indicator, mapping.period, mapping.value) == tuple(HEADER)
 
 
 def test_a_mapping_naming_missing_columns_is_refused() -> None:
-    frame = importer.read_table(csv_bytes([["SLV", "X", "2020", "1"]]), "x.csv")
+    frame = importing.read_table(csv_bytes([["SLV", "X", "2020", "1"]]), "x.csv")
     mapping = ColumnMapping(layout="long", country="Nation", indicator="Indicator", period="Year")
-    with pytest.raises(importer.MappingError, match="'Nation'") as raised:
+    with pytest.raises(importing.MappingError, match="'Nation'") as raised:
         mapping.check(frame)
     assert "values" in str(raised.value)
 
@@ -518,7 +518,7 @@ def test_the_preview_tables_for_the_page(preview_store: tuple[Engine, Identity])
 def test_an_unknown_fixed_indicator_is_a_mapping_error(
     preview_store: tuple[Engine, Identity],
 ) -> None:
-    with pytest.raises(importer.MappingError, match="NO_SUCH"):
+    with pytest.raises(importing.MappingError, match="NO_SUCH"):
         run_preview(*preview_store, csv_bytes([GOOD]), indicator_code="NO_SUCH")
 
 
@@ -724,7 +724,7 @@ def test_a_rejected_entry_does_not_block_a_new_one(
 def test_a_failure_mid_commit_leaves_the_store_as_it_was(
     reference_engine: Engine, editor: Identity, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(importing.limits, "CHUNK_SIZE", 2)
     run_import(reference_engine, editor, csv_bytes([GOOD]))
     before = (entry_count(reference_engine), audit_count(reference_engine))
     version = db.read_data_version(reference_engine)
@@ -735,12 +735,12 @@ def test_a_failure_mid_commit_leaves_the_store_as_it_was(
         if fraction > 0.4:
             raise RuntimeError("the disk is full")
 
-    frame = importer.read_table(csv_bytes(rows), "x.csv")
+    frame = importing.read_table(csv_bytes(rows), "x.csv")
     with pytest.raises(RuntimeError), db.session_scope(reference_engine) as session:
-        found = importer.preview(
-            session, frame, importer.guess_mapping(frame), by=editor, today=TODAY
+        found = importing.preview(
+            session, frame, importing.guess_mapping(frame), by=editor, today=TODAY
         )
-        importer.commit(session, found, by=editor, progress=fail_halfway)
+        importing.commit(session, found, by=editor, progress=fail_halfway)
     assert (entry_count(reference_engine), audit_count(reference_engine)) == before
     assert db.read_data_version(reference_engine) == version
     assert stored(reference_engine)[("SLV", "2020", "total")].value == 54.6
@@ -749,34 +749,34 @@ def test_a_failure_mid_commit_leaves_the_store_as_it_was(
 def test_an_entry_saved_between_preview_and_commit_stops_the_import(
     reference_engine: Engine, editor: Identity
 ) -> None:
-    frame = importer.read_table(csv_bytes([GOOD]), "x.csv")
+    frame = importing.read_table(csv_bytes([GOOD]), "x.csv")
     with db.session_scope(reference_engine) as session:
-        found = importer.preview(
-            session, frame, importer.guess_mapping(frame), by=editor, today=TODAY
+        found = importing.preview(
+            session, frame, importing.guess_mapping(frame), by=editor, today=TODAY
         )
     with db.session_scope(reference_engine) as session:
         entries.add_entry(session, internet_use(period="2020", value=40.0), by=editor, today=TODAY)
     with (
-        pytest.raises(importer.StoreChanged, match="row 2"),
+        pytest.raises(importing.StoreChanged, match="row 2"),
         db.session_scope(reference_engine) as session,
     ):
-        importer.commit(session, found, by=editor)
+        importing.commit(session, found, by=editor)
     assert stored(reference_engine)[("SLV", "2020", "total")].value == 40.0
 
 
 def test_progress_is_reported_up_to_the_end(reference_engine: Engine, editor: Identity) -> None:
     seen: list[float] = []
-    frame = importer.read_table(csv_bytes([GOOD]), "x.csv")
+    frame = importing.read_table(csv_bytes([GOOD]), "x.csv")
     with db.session_scope(reference_engine) as session:
-        found = importer.preview(
+        found = importing.preview(
             session,
             frame,
-            importer.guess_mapping(frame),
+            importing.guess_mapping(frame),
             by=editor,
             today=TODAY,
             progress=seen.append,
         )
-        importer.commit(session, found, by=editor, progress=seen.append)
+        importing.commit(session, found, by=editor, progress=seen.append)
     assert all(0.0 <= fraction <= 1.0 for fraction in seen)
     assert seen.count(1.0) == 2 and seen[-1] == 1.0  # the preview's end, then the commit's
 

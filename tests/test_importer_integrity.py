@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from gdc_tracker import bootstrap, db, entries, importer
+from gdc_tracker import bootstrap, db, entries, importing
 from gdc_tracker.auth import Identity
 from gdc_tracker.errors import NotAllowed, SessionExpired
 from gdc_tracker.models import ProgressEntry, ReviewState
@@ -41,19 +41,21 @@ def reviewer(store: Engine) -> Identity:
     return make_user(store, "reviewer.one", "reviewer")
 
 
-def preview_of(engine: Engine, who: Identity, data: bytes) -> importer.ImportPreview:
+def preview_of(engine: Engine, who: Identity, data: bytes) -> importing.ImportPreview:
     """The page's first step: read the file and check it, in a transaction of its own."""
-    frame = importer.read_table(data, "upload.csv")
+    frame = importing.read_table(data, "upload.csv")
     with db.session_scope(engine) as session:
-        return importer.preview(session, frame, importer.guess_mapping(frame), by=who, today=TODAY)
+        return importing.preview(
+            session, frame, importing.guess_mapping(frame), by=who, today=TODAY
+        )
 
 
 def commit_of(
-    engine: Engine, who: Identity, found: importer.ImportPreview, state: str = "draft"
-) -> importer.ImportResult:
+    engine: Engine, who: Identity, found: importing.ImportPreview, state: str = "draft"
+) -> importing.ImportResult:
     """The page's second step: commit the preview, in another transaction."""
     with db.session_scope(engine) as session:
-        return importer.commit(session, found, by=who, state=state)
+        return importing.commit(session, found, by=who, state=state)
 
 
 def rows(engine: Engine, sql: str, **params: object) -> list[sa.Row]:
@@ -164,7 +166,7 @@ def test_an_entry_withdrawn_between_preview_and_commit_stops_the_import(
             {"id": entry_id},
         )
     before = counts(store)
-    with pytest.raises(importer.StoreChanged, match="row 2"):
+    with pytest.raises(importing.StoreChanged, match="row 2"):
         commit_of(store, editor, found)
     assert counts(store) == before
     [(value, state)] = [(e.value, e.review_state) for e in cell_entries(store)]

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
-from gdc_tracker import bootstrap, db, importer
+from gdc_tracker import bootstrap, db, importing
 from gdc_tracker.auth import Identity
-from gdc_tracker.importer import BulkImportError
+from gdc_tracker.importing import BulkImportError
 from tests.factories import TODAY, make_user
 
 CELLS = [
@@ -258,13 +258,13 @@ def import_whole_or_refuse(
     data, filename = upload
     with ExitStack() as limits:
         if tiny_limits:
-            limits.enter_context(mock.patch.object(importer, "MAX_FILE_BYTES", 3_000))
-            limits.enter_context(mock.patch.object(importer, "MAX_ROWS", 30))
+            limits.enter_context(mock.patch.object(importing.limits, "MAX_FILE_BYTES", 3_000))
+            limits.enter_context(mock.patch.object(importing.limits, "MAX_ROWS", 30))
         try:
-            frame = importer.read_table(data, filename)
-            mapping = importer.guess_mapping(frame, layout=layout, indicator_code=indicator)  # type: ignore[arg-type]
+            frame = importing.read_table(data, filename)
+            mapping = importing.guess_mapping(frame, layout=layout, indicator_code=indicator)  # type: ignore[arg-type]
             with db.session_scope(engine) as session:
-                found = importer.preview(session, frame, mapping, by=editor, today=TODAY)
+                found = importing.preview(session, frame, mapping, by=editor, today=TODAY)
         except BulkImportError as error:
             event(f"refused: {error.__class__.__name__}")
             return
@@ -274,7 +274,7 @@ def import_whole_or_refuse(
     before = counts(engine)
     try:
         with db.session_scope(engine) as session:
-            outcome = importer.commit(session, found, by=editor, progress=failing_at(fail_at))
+            outcome = importing.commit(session, found, by=editor, progress=failing_at(fail_at))
     except (BulkImportError, Boom) as error:
         event(f"commit failed: {error.__class__.__name__}")
         assert counts(engine) == before  # nothing of the file was written
@@ -355,8 +355,8 @@ def test_reading_arbitrary_bytes_raises_nothing_but_the_importers_own_error(
     data: bytes, filename: str
 ) -> None:
     try:
-        frame = importer.read_table(data, filename)
+        frame = importing.read_table(data, filename)
     except BulkImportError:
         return
-    importer.guess_mapping(frame)
+    importing.guess_mapping(frame)
     assert all(isinstance(name, str) for name in frame.columns)

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from gdc_tracker import bootstrap, db, importer
+from gdc_tracker import bootstrap, db, importing
 from gdc_tracker.auth import Identity
 from gdc_tracker.models import Indicator, ProgressEntry
 from tests.conftest import shared_data
@@ -66,12 +66,12 @@ def sqlite_store(sqlite_url: str) -> Iterator[Engine]:
 
 def import_file(
     engine: Engine, who: Identity, data: bytes, filename: str
-) -> tuple[importer.ImportPreview, importer.ImportResult]:
-    frame = importer.read_table(data, filename)
-    mapping = importer.guess_mapping(frame, indicator_code=INDICATOR)
+) -> tuple[importing.ImportPreview, importing.ImportResult]:
+    frame = importing.read_table(data, filename)
+    mapping = importing.guess_mapping(frame, indicator_code=INDICATOR)
     with db.session_scope(engine) as session:
-        found = importer.preview(session, frame, mapping, by=who, today=TODAY)
-        return found, importer.commit(session, found, by=who)
+        found = importing.preview(session, frame, mapping, by=who, today=TODAY)
+        return found, importing.commit(session, found, by=who)
 
 
 def stored_values(engine: Engine) -> dict[tuple[str, str], float]:
@@ -83,8 +83,8 @@ def stored_values(engine: Engine) -> dict[tuple[str, str], float]:
     return {(row.geo_code, row.period): float(row.value or 0) for row in rows}
 
 
-def problems_by_row(found: importer.ImportPreview) -> dict[int, list[importer.RowProblem]]:
-    grouped: dict[int, list[importer.RowProblem]] = {}
+def problems_by_row(found: importing.ImportPreview) -> dict[int, list[importing.RowProblem]]:
+    grouped: dict[int, list[importing.RowProblem]] = {}
     for problem in found.problems:
         grouped.setdefault(problem.row_number, []).append(problem)
     return grouped
@@ -135,12 +135,12 @@ def test_the_world_bank_preamble_is_skipped_and_row_numbers_follow_the_file(
 ) -> None:
     data = shared_data(WORLD_BANK).read_bytes()
     with_preamble = b"\xef\xbb\xbf" + WORLD_BANK_PREAMBLE + data.removeprefix(b"\xef\xbb\xbf")
-    frame = importer.read_table(with_preamble, WORLD_BANK)
+    frame = importing.read_table(with_preamble, WORLD_BANK)
     assert frame.attrs["skipped_lines"] == 4
     who = make_user(sqlite_store, "editor.one", "editor")
     with db.session_scope(sqlite_store) as session:
-        found = importer.preview(
-            session, frame, importer.guess_mapping(frame, indicator_code=INDICATOR), by=who
+        found = importing.preview(
+            session, frame, importing.guess_mapping(frame, indicator_code=INDICATOR), by=who
         )
     observed = {(o.geo_code, o.period): o.value for o in found.new}
     assert {key: observed.get(key) for key in WORLD_BANK_VALUES} == WORLD_BANK_VALUES

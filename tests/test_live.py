@@ -8,7 +8,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from gdc_tracker import auth, db, entries, importer, live
+from gdc_tracker import auth, db, entries, importing, live
 from gdc_tracker.models import ReviewState, Role
 from gdc_tracker.ui.frame import watched_version
 from gdc_tracker.views import overview as overview_views  # noqa: F401 (marks its views)
@@ -105,12 +105,12 @@ def test_an_import_moves_the_public_version_only_when_it_publishes(
     for state, moves in ((ReviewState.DRAFT, False), (ReviewState.PUBLISHED, True)):
         frame = frame.assign(country=["SLV" if moves else "GTM"])
         with db.session_scope(seeded_engine) as session:
-            mapping = importer.guess_mapping(frame, indicator_code="UMC_INTERNET_USE")
+            mapping = importing.guess_mapping(frame, indicator_code="UMC_INTERNET_USE")
             mapping = dataclasses.replace(mapping, default_source="National statistics office")
-            preview = importer.preview(session, frame, mapping, by=reviewer, today=TODAY)
+            preview = importing.preview(session, frame, mapping, by=reviewer, today=TODAY)
         assert preview.accepted == 1
         seen_public = public_version(seeded_engine)
-        importer.commit_to_store(seeded_engine, preview, by=reviewer, state=state)
+        importing.commit_to_store(seeded_engine, preview, by=reviewer, state=state)
         assert live.has_moved(seeded_engine, seen_public, public=True) is moves, state
 
 
@@ -186,10 +186,10 @@ def test_views_marked_published_only_do_not_change_with_drafts(seeded_engine: En
         )
     frame = pd.DataFrame({"country": ["HND"], "period": ["2025"], "value": [48.0]})
     with db.session_scope(seeded_engine) as session:
-        mapping = importer.guess_mapping(frame, indicator_code="UMC_INTERNET_USE")
+        mapping = importing.guess_mapping(frame, indicator_code="UMC_INTERNET_USE")
         mapping = dataclasses.replace(mapping, default_source="National statistics office")
-        preview = importer.preview(session, frame, mapping, by=editor, today=TODAY)
-    importer.commit_to_store(seeded_engine, preview, by=editor)
+        preview = importing.preview(session, frame, mapping, by=editor, today=TODAY)
+    importing.commit_to_store(seeded_engine, preview, by=editor)
     assert results() == before
 
     with db.write_scope(seeded_engine) as session:

@@ -229,7 +229,10 @@ def test_a_filter_in_the_url_narrows_the_queue(
     assert at.selectbox(key="geo").value == "BRA"
     assert queue_table(at).value["geography"].tolist() == ["Brazil"]
     assert any(h.value == "Waiting for review (1)" for h in at.header)
+    described = [c.value.replace("\\", "") for c in at.caption]
+    assert "Brazil (BRA): 1 waiting" in described  # what the chosen code stands for
     at.selectbox(key="geo").set_value(None).run()
+    assert not any("waiting" in c.value for c in at.caption)
     assert queue_table(at).value["geography"].tolist() == ["El Salvador", "Brazil", "Mexico"]
 
 

@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from gdc_tracker import bootstrap, cli, db, importer, sdmx
+from gdc_tracker import bootstrap, cli, db, importing, sdmx
 from gdc_tracker.models import Indicator
 from tests.conftest import shared_data
 from tests.factories import TODAY, make_user
@@ -424,15 +424,15 @@ def test_the_same_file_with_label_columns_and_data360_order_reads_the_same(
     results = []
     for frame_data in (plain, labelled):
         data = frame_data.to_csv(index=False).encode("utf-8")
-        frame = importer.read_table(data, "x.csv")
-        mapping = importer.guess_mapping(frame)
+        frame = importing.read_table(data, "x.csv")
+        mapping = importing.guess_mapping(frame)
         assert mapping.sdmx and mapping.layout == "long"
         mapping = dataclasses.replace(
             mapping,
             indicator_map=((INDICATOR_PT, "UMC_INTERNET_USE"), (INDICATOR_NB, SUBSCRIBERS)),
         )
         with db.session_scope(store) as session:
-            found = importer.preview(session, frame, mapping, by=who, today=TODAY)
+            found = importing.preview(session, frame, mapping, by=who, today=TODAY)
         results.append(
             {(o.indicator_code, o.geo_code, o.period, o.disaggregation, o.value) for o in found.new}
         )
@@ -530,13 +530,13 @@ def test_a_long_workbook_of_the_world_bank_rows_sets_its_aggregates_aside_in_one
         workbook.active.append([row[0], "UMC_INTERNET_USE", int(row[2]), float(row[3])])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    frame = importer.read_table(buffer.getvalue(), "long.xlsx")
+    frame = importing.read_table(buffer.getvalue(), "long.xlsx")
     mapping = dataclasses.replace(
-        importer.guess_mapping(frame), indicator_map=(("IT.NET.USER.ZS", "UMC_INTERNET_USE"),)
+        importing.guess_mapping(frame), indicator_map=(("IT.NET.USER.ZS", "UMC_INTERNET_USE"),)
     )
     who = make_user(store, "editor.two", "editor")
     with db.session_scope(store) as session:
-        found = importer.preview(session, frame, mapping, by=who, today=TODAY)
+        found = importing.preview(session, frame, mapping, by=who, today=TODAY)
     aggregates = long[long["Country Code"].isin(world_bank_aggregates() - {"WLD"})]
     kept = long[long["Country Code"].isin(tracked_codes())]
     assert found.counts == {"new": len(kept), "changed": 0, "unchanged": 0, "rejected": 0}

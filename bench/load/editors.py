@@ -8,7 +8,7 @@ the product's own write paths, with a few seconds of thought between two actions
 - **save**: one new draft value, as the Update page saves it (`db.write_scope` and
   `entries.add_entry`);
 - **import**: a file of `IMPORT_ROWS` values, as the Import page and the CLI import it
-  (`importer.guess_mapping`, `importer.preview`, `importer.commit_to_store` as draft).
+  (`importing.guess_mapping`, `importing.preview`, `importing.commit_to_store` as draft).
 
 Each action writes cells of its own (the next period of a country series, counted from the
 last country, so never the series a live step publishes), so a refusal is a fault, not a
@@ -39,7 +39,7 @@ from sqlmodel import Session, select
 
 from bench import generate
 from bench.load.store import NEW_PERIOD, latest_country_totals
-from gdc_tracker import auth, db, entries, importer
+from gdc_tracker import auth, db, entries, importing
 from gdc_tracker.entries import EntryDraft
 from gdc_tracker.models import (
     Geography,
@@ -148,13 +148,13 @@ class Editors:
         )
         with db.session_scope(self.engine) as session:
             codes = list(session.exec(select(Indicator.code)).all())
-            mapping = importer.guess_mapping(frame, indicator_codes=codes)
-            preview = importer.preview(
+            mapping = importing.guess_mapping(frame, indicator_codes=codes)
+            preview = importing.preview(
                 session, frame, mapping, by=self.identity, filename="editors.csv"
             )
         if preview.accepted != len(cells):
             raise RuntimeError(f"the preview accepted {preview.accepted} of {len(cells)} rows")
-        importer.commit_to_store(self.engine, preview, by=self.identity)
+        importing.commit_to_store(self.engine, preview, by=self.identity)
 
     def work(self, number: int, until: float) -> None:
         chance = random.Random(self.seed * 100 + number)

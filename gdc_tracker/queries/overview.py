@@ -1,5 +1,8 @@
 """Shared reads and the Overview page's: headline figures, status counts, recent updates."""
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -8,6 +11,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from gdc_tracker.i18n import current_language
 from gdc_tracker.models import (
     WORLD_CODE,
     DataSource,
@@ -250,6 +254,22 @@ def yearly_values(
     )
 
 
+# Assessing every series of the large benchmark store costs about 0.25 s, most of it the
+# explanations' numbers in the reader's language, and Overview's objective cards and its
+# status chart assess the same series in one run. The last few results are kept, keyed by
+# what they are computed from (the frames' contents, the thresholds, the language), so
+# the second asks for nothing new; each caller gets a copy of its own.
+_ASSESSED_KEPT = 8
+_assessed: OrderedDict[tuple[Any, ...], pd.DataFrame] = OrderedDict()
+_assessed_lock = threading.Lock()
+
+
+def _fingerprint(frame: pd.DataFrame) -> tuple[Any, ...]:
+    """What identifies a frame's contents: its columns and a digest of every cell."""
+    cells = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
+    return (tuple(frame.columns), len(frame), hashlib.sha256(cells).hexdigest())
+
+
 def assess_indicators(
     reference: pd.DataFrame, values: pd.DataFrame, thresholds: Thresholds
 ) -> pd.DataFrame:
@@ -258,6 +278,23 @@ def assess_indicators(
     `reference` is `indicators()`, `values` is `yearly_values()`. Series are tiny (one point
     a year), so the status rule runs in Python on what SQL has already reduced.
     """
+    key = (_fingerprint(reference), _fingerprint(values), thresholds, current_language())
+    with _assessed_lock:
+        kept = _assessed.get(key)
+        if kept is not None:
+            _assessed.move_to_end(key)
+            return kept.copy()
+    assessed = _assess_every_series(reference, values, thresholds)
+    with _assessed_lock:
+        _assessed[key] = assessed
+        while len(_assessed) > _ASSESSED_KEPT:
+            _assessed.popitem(last=False)
+    return assessed.copy()
+
+
+def _assess_every_series(
+    reference: pd.DataFrame, values: pd.DataFrame, thresholds: Thresholds
+) -> pd.DataFrame:
     rows = []
     grouped = dict(tuple(values.groupby(["indicator_id", "geo_code"]))) if len(values) else {}
     geo_codes = sorted(values["geo_code"].unique()) if len(values) else [WORLD_CODE]

@@ -16,7 +16,7 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from gdc_tracker import db, importer
+from gdc_tracker import db, importing
 from gdc_tracker.auth import Identity, has_role
 from gdc_tracker.errors import GdcTrackerError
 from gdc_tracker.i18n import _
@@ -46,15 +46,15 @@ def uploaded_table() -> pd.DataFrame | None:
         _("CSV or Excel file"),
         type=["csv", "tsv", "txt", "xlsx"],
         key="import__file",
-        help=importer.limits_in_words(),
+        help=importing.limits_in_words(),
     )
-    st.caption(importer.limits_in_words())
+    st.caption(importing.limits_in_words())
     if upload is None:
         st.session_state.pop(TABLE, None)
         st.session_state.pop(PREVIEW, None)
         return None
     data = upload.getvalue()
-    sheets = importer.workbook_sheets(data, upload.name)
+    sheets = importing.workbook_sheets(data, upload.name)
     sheet = None
     if len(sheets) > 1:
         sheet = st.selectbox(
@@ -76,7 +76,7 @@ def uploaded_table() -> pd.DataFrame | None:
     kept = st.session_state.get(TABLE)
     if kept is None or kept[0] != read_as:
         try:
-            table = importer.read_table(data, upload.name, sheet=sheet)
+            table = importing.read_table(data, upload.name, sheet=sheet)
         except GdcTrackerError as error:
             message = _("{file}: {reason}").format(file=upload.name, reason=error)
             st.error(components.plain(message), icon="⚠️")
@@ -93,11 +93,11 @@ def _column(label: str, columns: list[str], guess: str | None, key: str) -> str 
     return None if chosen == NONE else chosen
 
 
-def mapping_form(table: pd.DataFrame, indicators: pd.DataFrame) -> importer.ColumnMapping:
+def mapping_form(table: pd.DataFrame, indicators: pd.DataFrame) -> importing.ColumnMapping:
     """The guessed mapping, which the user can change."""
     codes = list(indicators["code"])
     names = dict(zip(indicators["code"], indicators["name"], strict=True))
-    guess = importer.guess_mapping(table)
+    guess = importing.guess_mapping(table)
     columns = [str(c) for c in table.columns]
     st.markdown(
         _("**{rows:,}** rows read · {columns:,} columns").format(
@@ -147,7 +147,7 @@ def mapping_form(table: pd.DataFrame, indicators: pd.DataFrame) -> importer.Colu
             years: tuple[str, ...] = ()
         else:
             period = value = None
-            year_options = [c for c in columns if importer.header_period(c) is not None]
+            year_options = [c for c in columns if importing.header_period(c) is not None]
             years = tuple(
                 st.multiselect(
                     _("Year columns"),
@@ -163,7 +163,7 @@ def mapping_form(table: pd.DataFrame, indicators: pd.DataFrame) -> importer.Colu
             key="import__default_source",
             placeholder=_("e.g. World Bank WDI, downloaded 2026-11-01"),
         )
-    mapping = importer.ColumnMapping(
+    mapping = importing.ColumnMapping(
         layout=layout,
         country=country,
         country_name=country_name,
@@ -191,13 +191,13 @@ def mapping_form(table: pd.DataFrame, indicators: pd.DataFrame) -> importer.Colu
 
 
 def indicator_matches(
-    table: pd.DataFrame, mapping: importer.ColumnMapping, codes: list[str], names: dict[str, str]
+    table: pd.DataFrame, mapping: importing.ColumnMapping, codes: list[str], names: dict[str, str]
 ) -> tuple[tuple[str, str], ...]:
     """Which tracked indicator each of the file's own indicators is imported as, or skip:
     proposed by code, name or an earlier import's confirmed choice, changed by the user."""
     try:
         with db.session_scope(cache.get_engine()) as session:
-            proposals = importer.indicator_choices(session, table, mapping)
+            proposals = importing.indicator_choices(session, table, mapping)
     except GdcTrackerError as error:
         st.error(components.plain(str(error)), icon="⚠️")
         return ()
@@ -211,7 +211,7 @@ def indicator_matches(
             "next import of a file with the same columns."
         ).format(column=components.plain(mapping.indicator))
     )
-    options = [importer.SKIP, *codes]
+    options = [importing.SKIP, *codes]
     upload_id = str(st.session_state[TABLE][0])
     how = _matched_by()
     chosen = []
@@ -229,7 +229,7 @@ def indicator_matches(
                 options,
                 index=options.index(proposal.code) if proposal.code in options else 0,
                 format_func=lambda c: (
-                    _("skip: not imported") if c == importer.SKIP else f"{c} · {names.get(c, c)}"
+                    _("skip: not imported") if c == importing.SKIP else f"{c} · {names.get(c, c)}"
                 ),
                 key=f"import__match__{digest[:16]}",
             )
@@ -242,18 +242,18 @@ def indicator_matches(
                 "where none was found)."
             ).format(count=len(rest))
         )
-        chosen += [(p.file_indicator, p.code or importer.SKIP) for p in rest]
+        chosen += [(p.file_indicator, p.code or importing.SKIP) for p in rest]
     return tuple(chosen)
 
 
 SOURCE_FIELDS = ("organisation", "dataset", "release", "url", "licence", "key")
 
 
-def source_form(table: pd.DataFrame) -> importer.SourceInfo:
+def source_form(table: pd.DataFrame) -> importing.SourceInfo:
     """ "Source of this file": what the file says of itself (SDMX, World Bank WDI), which
     the user completes or corrects. Left empty, the values are stored as "source not
     stated", never with an invented source."""
-    proposed = importer.propose_source(table, date.today())
+    proposed = importing.propose_source(table, date.today())
     upload = hashlib.sha256(str(st.session_state[TABLE][0]).encode()).hexdigest()[:12]
     labels = {
         "organisation": _("Organisation"),
@@ -270,7 +270,7 @@ def source_form(table: pd.DataFrame) -> importer.SourceInfo:
                 _(
                     "The file does not say where its values come from: name the source, or "
                     "its values are stored as '{text}'."
-                ).format(text=importer.NOT_STATED)
+                ).format(text=importing.NOT_STATED)
             )
         grid = st.columns(3)
         for n, name in enumerate(SOURCE_FIELDS):
@@ -280,7 +280,7 @@ def source_form(table: pd.DataFrame) -> importer.SourceInfo:
                     value=getattr(proposed, name) or "",
                     key=f"import__source_{name}__{upload}",
                 )
-    return importer.source_of(
+    return importing.source_of(
         typed["organisation"],
         typed["dataset"],
         key=typed["key"],
@@ -294,11 +294,11 @@ def source_form(table: pd.DataFrame) -> importer.SourceInfo:
 
 def check(
     table: pd.DataFrame,
-    mapping: importer.ColumnMapping,
+    mapping: importing.ColumnMapping,
     identity: Identity,
     filename: str,
-    source: importer.SourceInfo = importer.UNKNOWN_SOURCE,
-) -> importer.ImportPreview | None:
+    source: importing.SourceInfo = importing.UNKNOWN_SOURCE,
+) -> importing.ImportPreview | None:
     """Run the preview when asked; keep it while file, mapping and source stay the same."""
     kept = st.session_state.get(PREVIEW)
     read_as = st.session_state[TABLE][0]
@@ -309,7 +309,7 @@ def check(
     bar = st.progress(0.0, text=_("Checking rows…"))
     try:
         with db.session_scope(cache.get_engine()) as session:
-            preview = importer.preview(
+            preview = importing.preview(
                 session,
                 table,
                 mapping,
@@ -327,13 +327,13 @@ def check(
     return preview
 
 
-def file_about(preview: importer.ImportPreview, title: str) -> About:
+def file_about(preview: importing.ImportPreview, title: str) -> About:
     """The `About` of a list the check made of the file (its problems, say): not figures,
     so its title and the file it is about."""
     return About(title=title, filters={_("File"): preview.filename})
 
 
-def values_about(preview: importer.ImportPreview, accepted: pd.DataFrame) -> About:
+def values_about(preview: importing.ImportPreview, accepted: pd.DataFrame) -> About:
     """The `About` of the values the import would store: the file, the sources its rows
     give (the file's source for rows giving none), most frequent first, and how many
     (never demo: imported values are real, each with its source)."""
@@ -350,7 +350,7 @@ def values_about(preview: importer.ImportPreview, accepted: pd.DataFrame) -> Abo
     )
 
 
-def show_preview(preview: importer.ImportPreview) -> None:
+def show_preview(preview: importing.ImportPreview) -> None:
     counts = preview.counts
     columns = st.columns(4)
     for column, (label, key) in zip(
@@ -395,7 +395,7 @@ def show_preview(preview: importer.ImportPreview) -> None:
         components.plain(
             _("Source of the values: {source}.").format(source=source.citation())
             if source.known
-            else _("Source of the values: {text}.").format(text=importer.NOT_STATED)
+            else _("Source of the values: {text}.").format(text=importing.NOT_STATED)
         )
     )
     if preview.encoding:  # the text encoding the importer detected (CSV files only)
@@ -426,7 +426,7 @@ def show_preview(preview: importer.ImportPreview) -> None:
             )
 
 
-def commit_form(preview: importer.ImportPreview, identity: Identity) -> None:
+def commit_form(preview: importing.ImportPreview, identity: Identity) -> None:
     reason = preview.nothing_to_import()
     if reason is not None:
         if preview.accepted:
@@ -449,14 +449,14 @@ def commit_form(preview: importer.ImportPreview, identity: Identity) -> None:
         return
     bar = st.progress(0.0, text=_("Writing…"))
     try:
-        result = importer.commit_to_store(
+        result = importing.commit_to_store(
             cache.get_engine(),
             preview,
             by=identity,
             state=state,
             progress=lambda done: bar.progress(min(done, 1.0)),
         )
-    except importer.StoreChanged as error:  # says itself that nothing was imported
+    except importing.StoreChanged as error:  # says itself that nothing was imported
         bar.empty()
         st.error(components.plain(str(error)), icon="⚠️")
         return

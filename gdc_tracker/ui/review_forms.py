@@ -426,15 +426,18 @@ def problems_at(field: str, scope: str) -> None:
 # The queue: filters, one page as a table with row selection, bulk decisions.
 
 
-def _facet_labels(facet: pd.DataFrame, value: str, label: str) -> dict[str, str]:
-    """Each filter value with what it stands for and how many entries of it wait."""
-    labels: dict[str, str] = {}
-    for _index, row in facet.iterrows():
-        code, waiting = row[value], int(row["waiting"])
-        labels[str(code)] = ngettext(
-            "{name} ({code}): {count} waiting", "{name} ({code}): {count} waiting", waiting
-        ).format(name=text_or(row[label], str(code)), code=code, count=waiting)
-    return labels
+def _facet_label(facet: pd.DataFrame, value: str, label: str, code: str) -> str:
+    """What a chosen filter value stands for and how many entries of it wait. Only the
+    chosen values are described: a large store offers hundreds of indicators and
+    geographies, whose options show their codes."""
+    rows = facet[facet[value].astype(str) == code]
+    if rows.empty:  # decided meanwhile: nothing of it waits any more
+        return code
+    row = rows.iloc[0]
+    waiting = int(row["waiting"])
+    return ngettext(
+        "{name} ({code}): {count} waiting", "{name} ({code}): {count} waiting", waiting
+    ).format(name=text_or(row[label], code), code=code, count=waiting)
 
 
 def _reset_page() -> None:
@@ -478,12 +481,12 @@ def queue_filters(facets: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
     for column, (key, facet, value, name, label, everything) in zip(
         st.columns(len(FILTERS)), FILTERS, strict=True
     ):
-        labels = _facet_labels(facets[facet], value, name)
+        codes = [str(code) for code in facets[facet][value]]
         with column:
-            picked = _filter(_(label), key, list(labels), _(everything))
+            picked = _filter(_(label), key, codes, _(everything))
         if picked:
             chosen[key] = int(picked) if key == "batch" else picked
-            described.append(labels[picked])
+            described.append(_facet_label(facets[facet], value, name, picked))
     if described:
         st.caption(escape_markdown(" · ".join(described)))
     st.session_state[FILTER_WORDS_KEY] = filter_words(facets, chosen)
