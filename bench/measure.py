@@ -38,6 +38,7 @@ from bench.stores import Store
 from gdc_tracker import auth, db, entries
 from gdc_tracker.auth import Identity
 from gdc_tracker.models import Geography, GeographyKind, Indicator, ProgressEntry, Role, User
+from gdc_tracker.queries import overview
 from gdc_tracker.ui.navigation import PAGES, PageSpec
 from gdc_tracker.ui.session import IDENTITY_KEY
 
@@ -72,6 +73,13 @@ FULL_RENDER = (
     " && !document.querySelector(\"[data-testid='stStatusWidget']\")"
     " && document.querySelectorAll('svg.marks').length >= 2; }"
 )
+
+
+def clear_caches() -> None:
+    """Forget every cached result, as a write does: Streamlit's data caches and the series
+    assessments `queries.overview` keeps (a cold run assesses anew)."""
+    st.cache_data.clear()
+    overview.forget_assessments()
 
 
 @dataclass
@@ -192,12 +200,12 @@ def app_store(url: str) -> Iterator[None]:
     """Point the app at `url`, with Streamlit's caches empty before and after."""
     previous = os.environ.get("GDC_TRACKER_DATABASE_URL")
     os.environ["GDC_TRACKER_DATABASE_URL"] = url
-    st.cache_data.clear()
+    clear_caches()
     st.cache_resource.clear()
     try:
         yield
     finally:
-        st.cache_data.clear()
+        clear_caches()
         st.cache_resource.clear()
         if previous is None:
             os.environ.pop("GDC_TRACKER_DATABASE_URL", None)
@@ -245,7 +253,7 @@ def measure_page(
     at = AppTest.from_file(str(APP), default_timeout=APPTEST_TIMEOUT)
     if identity is not None:
         at.session_state[IDENTITY_KEY] = identity
-    st.cache_data.clear()
+    clear_caches()
     result.first_ms = round(clock.measure(lambda: _run_page(at, spec))[0], 1)
     result.error = _problem(at)
     if result.error:
@@ -255,7 +263,7 @@ def measure_page(
             for yardstick in yardsticks:
                 yardstick.samples.add(*clock.measure(yardstick.app.run))
             if clear:
-                st.cache_data.clear()
+                clear_caches()
             samples.add(*clock.measure(at.run))
     result.error = _problem(at)
     return result

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
@@ -174,7 +173,7 @@ def main(argv: list[str] | None = None) -> None:
                 engine.dispose()
             measure._run_page(at, spec)
             if args.state == "cold":
-                st.cache_data.clear()
+                measure.clear_caches()
             else:
                 at.run()
             with sql_log() as log:

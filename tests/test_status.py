@@ -559,3 +559,191 @@ def test_a_value_of_a_thousand_or_more_is_grouped_as_the_reader_groups_thousands
     with speaking("fr"):
         # CLDR's French groups thousands with a narrow no-break space and writes a comma.
         assert "1\u202f234,5" in assess(met, target=1000, target_year=2030).explanation
+
+
+# --- whole assessments, worked out by hand ------------------------------------------------
+#
+# Each case gives what a reader sees (status, the whole explanation) and the figures behind
+# it. Gaps to the parity band 0.98-1.02: 0.92 is 0.06 below, 0.95 0.03, 0.90 0.08.
+
+BAND_CASES = {
+    "within the band, no target year": (
+        {"observations": [(2023, 0.92), (2025, 1.0)], "target_year": None},
+        ProgressStatus.TARGET_MET,
+        "The latest value, 1 in 2025, is within the target band 0.98 to 1.02.",
+        (None, None, None),
+    ),
+    "within the band set for a year": (
+        {"observations": [(2023, 0.92), (2025, 1.0)], "target_year": 2030},
+        ProgressStatus.TARGET_MET,
+        "The latest value, 1 in 2025, is within the target band 0.98 to 1.02 set for 2030.",
+        (None, None, None),
+    ),
+    "outside the band, no target year": (
+        {"observations": [(2023, 0.92), (2025, 0.95)], "target_year": None},
+        ProgressStatus.INSUFFICIENT_DATA,
+        "No target year is set for this indicator, so progress cannot be rated.",
+        (None, None, None),
+    ),
+    "one observation": (
+        {"observations": [(2025, 0.95)], "target_year": 2030},
+        ProgressStatus.INSUFFICIENT_DATA,
+        "Fewer than two observations: at least two years are needed to measure a trend.",
+        (None, None, None),
+    ),
+    "one observation since the baseline year": (
+        {"observations": [(2023, 0.9), (2025, 0.95)], "target_year": 2030, "baseline_year": 2024},
+        ProgressStatus.INSUFFICIENT_DATA,
+        "Fewer than two observations since the 2024 baseline: at least two years are needed "
+        "to measure a trend.",
+        (None, None, None),
+    ),
+    "target year at the baseline year": (
+        {"observations": [(2023, 0.92), (2025, 0.95)], "target_year": 2023},
+        ProgressStatus.INSUFFICIENT_DATA,
+        "The target year (2023) is not after the baseline year (2023), so the rate needed to "
+        "reach the target cannot be computed.",
+        (None, None, None),
+    ),
+    "left the band": (
+        {"observations": [(2023, 1.0), (2025, 0.9)], "target_year": 2030},
+        ProgressStatus.DETERIORATION,
+        "The baseline, 1 in 2023, was within the target band 0.98 to 1.02, but the latest "
+        "value is 0.9 in 2025 (0.08 outside the band): deterioration.",
+        (None, None, None),
+    ),
+    # 0.06 to 0.03 in two years: 0.015 a year, of 0.06 / 7 = 0.00857 needed; 1.75.
+    "closing the gap": (
+        {"observations": [(2023, 0.92), (2025, 0.95)], "target_year": 2030},
+        ProgressStatus.ON_TRACK,
+        "The target is a value within the target band 0.98 to 1.02. From 0.92 in 2023 (0.06 "
+        "outside the band) to 0.95 in 2025 (0.03 outside the band) the distance to the band "
+        "narrowed by 0.015 a year. Reaching the band by 2030 needs closing it by 0.00857 a "
+        "year. Actual/required = 1.75: on track.",
+        (0.015, 0.06 / 7, 1.75),
+    ),
+    # The target year has passed: 0.06 in one year was needed; 0.015 / 0.06 = 0.25.
+    "closing the gap too late": (
+        {"observations": [(2023, 0.92), (2025, 0.95)], "target_year": 2024},
+        ProgressStatus.LIMITED,
+        "The target is a value within the target band 0.98 to 1.02. From 0.92 in 2023 (0.06 "
+        "outside the band) to 0.95 in 2025 (0.03 outside the band) the distance to the band "
+        "narrowed by 0.015 a year. Reaching the band by 2024 needed closing it by 0.06 a "
+        "year. Actual/required = 0.25: limited progress.",
+        (0.015, 0.06, 0.25),
+    ),
+    "the gap unchanged": (
+        {"observations": [(2023, 0.92), (2025, 0.92)], "target_year": 2030},
+        ProgressStatus.LIMITED,
+        "The target is a value within the target band 0.98 to 1.02. From 0.92 in 2023 (0.06 "
+        "outside the band) to 0.92 in 2025 (0.06 outside the band) the distance to the band "
+        "did not change. Reaching the band by 2030 needs closing it by 0.00857 a year. "
+        "Actual/required = 0.00: limited progress.",
+        (0.0, 0.06 / 7, 0.0),
+    ),
+    # 0.06 to 0.08: -0.01 a year; -0.01 / 0.00857 = -1.17.
+    "the gap widening": (
+        {"observations": [(2023, 0.92), (2025, 0.90)], "target_year": 2030},
+        ProgressStatus.DETERIORATION,
+        "The target is a value within the target band 0.98 to 1.02. From 0.92 in 2023 (0.06 "
+        "outside the band) to 0.9 in 2025 (0.08 outside the band) the distance to the band "
+        "widened by 0.01 a year. Reaching the band by 2030 needs closing it by 0.00857 a "
+        "year. Actual/required = -1.17: deterioration (moving away from the target).",
+        (-0.01, 0.06 / 7, -0.01 / (0.06 / 7)),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAND_CASES)
+def test_a_two_sided_target_in_full(case: str) -> None:
+    given, status, explanation, (actual, required, ratio) = BAND_CASES[case]
+    observations = given.pop("observations")
+    result = assess(observations, target=1.0, target_band=PARITY_BAND, **given)
+    assert result.status == status
+    assert result.explanation == explanation
+    assert result.method == "linear"
+    expected = (actual, required, ratio)
+    found = (result.actual_rate, result.required_rate, result.ratio)
+    for value, wanted in zip(found, expected, strict=True):
+        assert value == (None if wanted is None else pytest.approx(wanted))
+    baseline = [o for o in observations if o[0] >= (given.get("baseline_year") or 0)]
+    assert (result.baseline_year, result.baseline_value) == baseline[0]
+    assert (result.latest_year, result.latest_value) == observations[-1]
+
+
+ONE_SIDED_CASES = {
+    # The baseline year is the year of an observation: that observation is the baseline.
+    # (70/50)^(1/3) - 1 = 11.9 %, 2^(1/10) - 1 = 7.2 %: ratio 1.65.
+    "an observation in the baseline year": (
+        {"observations": [(2019, 40.0), (2020, 50.0), (2023, 70.0)], "baseline_year": 2020},
+        ProgressStatus.ON_TRACK,
+        "From 50 in 2020 to 70 in 2023 the value grew 11.9 % a year. Reaching 100 by 2030 "
+        "needs growth of 7.2 % a year from 2020. Actual/required = 1.65: on track.",
+        "compound",
+    ),
+    # A zero value: the linear method. 0 to 30 in three years is 10 a year, and 100 by
+    # 2030 needs 100 / 10 = 10 a year: ratio 1.
+    "a zero baseline value": (
+        {"observations": [(2020, 0.0), (2023, 30.0)]},
+        ProgressStatus.ON_TRACK,
+        "From 0 in 2020 to 30 in 2023 the value rose by 10 a year. Reaching 100 by 2030 needs "
+        "a rise of 10 a year from 2020. A linear trend is used because a value is zero or "
+        "negative. Actual/required = 1.00: on track.",
+        "linear",
+    ),
+    # A zero target, lower is better: 10 to 7 in three years is a fall of 1 a year, and
+    # 0 by 2030 needs (0 - 10) / 10 = a fall of 1 a year: ratio 1.
+    "a zero target, lower is better": (
+        {"observations": [(2020, 10.0), (2023, 7.0)], "target": 0.0, "higher_is_better": False},
+        ProgressStatus.ON_TRACK,
+        "From 10 in 2020 to 7 in 2023 the value fell by 1 a year. Reaching 0 by 2030 needs a "
+        "fall of 1 a year from 2020. A linear trend is used because a value is zero or "
+        "negative. Actual/required = 1.00: on track.",
+        "linear",
+    ),
+    # The target year has passed: 100 by 2022 needed 2^(1/2) - 1 = 41.4 % a year;
+    # 11.9 / 41.4 = 0.29.
+    "a target year already past": (
+        {"observations": [(2020, 50.0), (2023, 70.0)], "target_year": 2022},
+        ProgressStatus.LIMITED,
+        "From 50 in 2020 to 70 in 2023 the value grew 11.9 % a year. Reaching 100 by 2022 "
+        "needed growth of 41.4 % a year from 2020. Actual/required = 0.29: limited progress.",
+        "compound",
+    ),
+    # The target year is the latest year: it has come, so the rate "needed".
+    # 100 by 2023 needed 2^(1/3) - 1 = 26.0 % a year; 11.9 / 26.0 = 0.46.
+    "the target year is the latest year": (
+        {"observations": [(2020, 50.0), (2023, 70.0)], "target_year": 2023},
+        ProgressStatus.LIMITED,
+        "From 50 in 2020 to 70 in 2023 the value grew 11.9 % a year. Reaching 100 by 2023 "
+        "needed growth of 26.0 % a year from 2020. Actual/required = 0.46: limited progress.",
+        "compound",
+    ),
+    # (90/100)^(1/3) - 1 = -3.5 % a year, from a baseline that met the target of 95.
+    "a baseline that met the target": (
+        {"observations": [(2020, 100.0), (2023, 90.0)], "target": 95.0},
+        ProgressStatus.DETERIORATION,
+        "From 100 in 2020 to 90 in 2023 the value fell 3.5 % a year. The baseline already met "
+        "the target of 95, but the latest value no longer does: deterioration.",
+        "compound",
+    ),
+    # Lower is better, no zero: compound. (4/6)^(1/2) - 1 = -18.4 % a year, and 1 by 2030
+    # needs (1/6)^(1/10) - 1 = -16.4 % a year: ratio 18.35 / 16.40 = 1.12.
+    "lower is better, compound": (
+        {"observations": [(2020, 6.0), (2022, 4.0)], "target": 1.0, "higher_is_better": False},
+        ProgressStatus.ON_TRACK,
+        "From 6 in 2020 to 4 in 2022 the value fell 18.4 % a year. Reaching 1 by 2030 needs a "
+        "fall of 16.4 % a year from 2020. Actual/required = 1.12: on track.",
+        "compound",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", ONE_SIDED_CASES)
+def test_a_one_sided_target_in_full(case: str) -> None:
+    given, status, explanation, method = ONE_SIDED_CASES[case]
+    arguments = {"target": 100.0, "target_year": 2030, **given}
+    result = assess(arguments.pop("observations"), **arguments)
+    assert result.status == status
+    assert result.explanation == explanation
+    assert result.method == method

@@ -264,6 +264,12 @@ _assessed: OrderedDict[tuple[Any, ...], pd.DataFrame] = OrderedDict()
 _assessed_lock = threading.Lock()
 
 
+def forget_assessments() -> None:
+    """Drop the kept results (a benchmark's cold run, which must assess anew)."""
+    with _assessed_lock:
+        _assessed.clear()
+
+
 def _fingerprint(frame: pd.DataFrame) -> tuple[Any, ...]:
     """What identifies a frame's contents: its columns and a digest of every cell."""
     cells = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()

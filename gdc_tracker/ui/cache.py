@@ -26,6 +26,7 @@ from gdc_tracker import bootstrap, config, db, live
 from gdc_tracker.chart_locale import localise_chart
 from gdc_tracker.config import Settings
 from gdc_tracker.i18n import current_language, speaking
+from gdc_tracker.queries import overview
 
 TTL_SECONDS = config.load().cache_ttl_seconds
 # The longest one statement of the web process may run on PostgreSQL. The slowest page
@@ -144,3 +145,4 @@ def clear() -> None:
     """Forget every cached result (after a write in this process, or in tests)."""
     _run.clear()
     _chart_spec.clear()
+    overview.forget_assessments()
