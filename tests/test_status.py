@@ -566,6 +566,14 @@ def test_a_value_of_a_thousand_or_more_is_grouped_as_the_reader_groups_thousands
 # Each case gives what a reader sees (status, the whole explanation) and the figures behind
 # it. Gaps to the parity band 0.98-1.02: 0.92 is 0.06 below, 0.95 0.03, 0.90 0.08.
 
+
+def assert_rates(result: Assessment, expected: tuple[float | None, ...]) -> None:
+    """Actual rate, required rate and ratio as worked out by hand (None: not computed)."""
+    found = (result.actual_rate, result.required_rate, result.ratio)
+    for value, wanted in zip(found, expected, strict=True):
+        assert value == (None if wanted is None else pytest.approx(wanted))
+
+
 BAND_CASES = {
     "within the band, no target year": (
         {"observations": [(2023, 0.92), (2025, 1.0)], "target_year": None},
@@ -632,6 +640,31 @@ BAND_CASES = {
         "year. Actual/required = 0.25: limited progress.",
         (0.015, 0.06, 0.25),
     ),
+    # The target year is the latest year: it has come, so the rate "needed". 0.06 to 0.02
+    # in two years: 0.02 a year of the 0.03 needed; 0.67.
+    "closing the gap by the latest year": (
+        {"observations": [(2023, 0.92), (2025, 0.96)], "target_year": 2025},
+        ProgressStatus.MODERATE,
+        "The target is a value within the target band 0.98 to 1.02. From 0.92 in 2023 (0.06 "
+        "outside the band) to 0.96 in 2025 (0.02 outside the band) the distance to the band "
+        "narrowed by 0.02 a year. Reaching the band by 2025 needed closing it by 0.03 a "
+        "year. Actual/required = 0.67: moderate progress.",
+        (0.02, 0.03, 2 / 3),
+    ),
+    # The same 1.75 as "closing the gap", rated by stricter thresholds.
+    "closing the gap, strict thresholds": (
+        {
+            "observations": [(2023, 0.92), (2025, 0.95)],
+            "target_year": 2030,
+            "thresholds": Thresholds(on_track=2.0, moderate=1.5, limited=0.0),
+        },
+        ProgressStatus.MODERATE,
+        "The target is a value within the target band 0.98 to 1.02. From 0.92 in 2023 (0.06 "
+        "outside the band) to 0.95 in 2025 (0.03 outside the band) the distance to the band "
+        "narrowed by 0.015 a year. Reaching the band by 2030 needs closing it by 0.00857 a "
+        "year. Actual/required = 1.75: moderate progress.",
+        (0.015, 0.06 / 7, 1.75),
+    ),
     "the gap unchanged": (
         {"observations": [(2023, 0.92), (2025, 0.92)], "target_year": 2030},
         ProgressStatus.LIMITED,
@@ -656,16 +689,14 @@ BAND_CASES = {
 
 @pytest.mark.parametrize("case", BAND_CASES)
 def test_a_two_sided_target_in_full(case: str) -> None:
-    given, status, explanation, (actual, required, ratio) = BAND_CASES[case]
+    case_arguments, status, explanation, (actual, required, ratio) = BAND_CASES[case]
+    given = dict(case_arguments)  # the case stays whole for the next run
     observations = given.pop("observations")
     result = assess(observations, target=1.0, target_band=PARITY_BAND, **given)
     assert result.status == status
     assert result.explanation == explanation
     assert result.method == "linear"
-    expected = (actual, required, ratio)
-    found = (result.actual_rate, result.required_rate, result.ratio)
-    for value, wanted in zip(found, expected, strict=True):
-        assert value == (None if wanted is None else pytest.approx(wanted))
+    assert_rates(result, (actual, required, ratio))
     baseline = [o for o in observations if o[0] >= (given.get("baseline_year") or 0)]
     assert (result.baseline_year, result.baseline_value) == baseline[0]
     assert (result.latest_year, result.latest_value) == observations[-1]
@@ -680,6 +711,7 @@ ONE_SIDED_CASES = {
         "From 50 in 2020 to 70 in 2023 the value grew 11.9 % a year. Reaching 100 by 2030 "
         "needs growth of 7.2 % a year from 2020. Actual/required = 1.65: on track.",
         "compound",
+        (1.4 ** (1 / 3) - 1, 2**0.1 - 1, (1.4 ** (1 / 3) - 1) / (2**0.1 - 1)),
     ),
     # A zero value: the linear method. 0 to 30 in three years is 10 a year, and 100 by
     # 2030 needs 100 / 10 = 10 a year: ratio 1.
@@ -690,6 +722,7 @@ ONE_SIDED_CASES = {
         "a rise of 10 a year from 2020. A linear trend is used because a value is zero or "
         "negative. Actual/required = 1.00: on track.",
         "linear",
+        (10.0, 10.0, 1.0),
     ),
     # A zero target, lower is better: 10 to 7 in three years is a fall of 1 a year, and
     # 0 by 2030 needs (0 - 10) / 10 = a fall of 1 a year: ratio 1.
@@ -700,6 +733,7 @@ ONE_SIDED_CASES = {
         "fall of 1 a year from 2020. A linear trend is used because a value is zero or "
         "negative. Actual/required = 1.00: on track.",
         "linear",
+        (-1.0, -1.0, 1.0),
     ),
     # The target year has passed: 100 by 2022 needed 2^(1/2) - 1 = 41.4 % a year;
     # 11.9 / 41.4 = 0.29.
@@ -709,6 +743,7 @@ ONE_SIDED_CASES = {
         "From 50 in 2020 to 70 in 2023 the value grew 11.9 % a year. Reaching 100 by 2022 "
         "needed growth of 41.4 % a year from 2020. Actual/required = 0.29: limited progress.",
         "compound",
+        (1.4 ** (1 / 3) - 1, 2**0.5 - 1, (1.4 ** (1 / 3) - 1) / (2**0.5 - 1)),
     ),
     # The target year is the latest year: it has come, so the rate "needed".
     # 100 by 2023 needed 2^(1/3) - 1 = 26.0 % a year; 11.9 / 26.0 = 0.46.
@@ -718,6 +753,7 @@ ONE_SIDED_CASES = {
         "From 50 in 2020 to 70 in 2023 the value grew 11.9 % a year. Reaching 100 by 2023 "
         "needed growth of 26.0 % a year from 2020. Actual/required = 0.46: limited progress.",
         "compound",
+        (1.4 ** (1 / 3) - 1, 2 ** (1 / 3) - 1, (1.4 ** (1 / 3) - 1) / (2 ** (1 / 3) - 1)),
     ),
     # (90/100)^(1/3) - 1 = -3.5 % a year, from a baseline that met the target of 95.
     "a baseline that met the target": (
@@ -726,6 +762,7 @@ ONE_SIDED_CASES = {
         "From 100 in 2020 to 90 in 2023 the value fell 3.5 % a year. The baseline already met "
         "the target of 95, but the latest value no longer does: deterioration.",
         "compound",
+        (0.9 ** (1 / 3) - 1, None, None),
     ),
     # Lower is better, no zero: compound. (4/6)^(1/2) - 1 = -18.4 % a year, and 1 by 2030
     # needs (1/6)^(1/10) - 1 = -16.4 % a year: ratio 18.35 / 16.40 = 1.12.
@@ -735,15 +772,61 @@ ONE_SIDED_CASES = {
         "From 6 in 2020 to 4 in 2022 the value fell 18.4 % a year. Reaching 1 by 2030 needs a "
         "fall of 16.4 % a year from 2020. Actual/required = 1.12: on track.",
         "compound",
+        ((4 / 6) ** 0.5 - 1, (1 / 6) ** 0.1 - 1, ((4 / 6) ** 0.5 - 1) / ((1 / 6) ** 0.1 - 1)),
+    ),
+    # The baseline year comes after every observation: no trend from it.
+    "no data since the baseline year": (
+        {"observations": [(2018, 40.0), (2019, 45.0)], "baseline_year": 2020},
+        ProgressStatus.INSUFFICIENT_DATA,
+        "No data has been reported from the baseline year 2020 on (latest: 2019), so no "
+        "trend can be measured.",
+        "compound",
+        (None, None, None),
+    ),
+    "the target met, higher is better": (
+        {"observations": [(2020, 50.0), (2023, 102.0)]},
+        ProgressStatus.TARGET_MET,
+        "The latest value, 102 in 2023, already meets the target of 100 or more set for 2030.",
+        "compound",
+        (None, None, None),
+    ),
+    "the target met, lower is better": (
+        {"observations": [(2020, 10.0), (2023, 1.5)], "target": 2.0, "higher_is_better": False},
+        ProgressStatus.TARGET_MET,
+        "The latest value, 1.5 in 2023, already meets the target of 2 or less set for 2030.",
+        "compound",
+        (None, None, None),
+    ),
+    # Values under one are still positive: compound. (0.8/0.5)^(1/3) - 1 = 17.0 % a year,
+    # 1 by 2030 needs 2^(1/10) - 1 = 7.2 %: ratio 16.96 / 7.18 = 2.36.
+    "values under one": (
+        {"observations": [(2020, 0.5), (2023, 0.8)], "target": 1.0},
+        ProgressStatus.ON_TRACK,
+        "From 0.5 in 2020 to 0.8 in 2023 the value grew 17.0 % a year. Reaching 1 by 2030 "
+        "needs growth of 7.2 % a year from 2020. Actual/required = 2.36: on track.",
+        "compound",
+        (1.6 ** (1 / 3) - 1, 2**0.1 - 1, (1.6 ** (1 / 3) - 1) / (2**0.1 - 1)),
+    ),
+    # A zero latest value: linear. 10 to 0 in three years falls 3.333 a year, 100 by 2030
+    # needs a rise of 9 a year: ratio -0.37.
+    "a zero latest value": (
+        {"observations": [(2020, 10.0), (2023, 0.0)]},
+        ProgressStatus.DETERIORATION,
+        "From 10 in 2020 to 0 in 2023 the value fell by 3.333 a year. Reaching 100 by 2030 "
+        "needs a rise of 9 a year from 2020. A linear trend is used because a value is zero "
+        "or negative. Actual/required = -0.37: deterioration (moving away from the target).",
+        "linear",
+        (-10 / 3, 9.0, -10 / 27),
     ),
 }
 
 
 @pytest.mark.parametrize("case", ONE_SIDED_CASES)
 def test_a_one_sided_target_in_full(case: str) -> None:
-    given, status, explanation, method = ONE_SIDED_CASES[case]
+    given, status, explanation, method, expected = ONE_SIDED_CASES[case]
     arguments = {"target": 100.0, "target_year": 2030, **given}
     result = assess(arguments.pop("observations"), **arguments)
     assert result.status == status
     assert result.explanation == explanation
     assert result.method == method
+    assert_rates(result, expected)
