@@ -34,8 +34,6 @@ from gdc_tracker.models import (
     utc_now,
 )
 
-# 4. The commit
-
 
 @dataclass(frozen=True)
 class ImportResult:

@@ -25,8 +25,6 @@ from gdc_tracker.importing.limits import (
 )
 from gdc_tracker.importing.spreadsheets import _xlsx_records
 
-# 1. Reading a file
-
 
 def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> pd.DataFrame:
     """The table of a CSV or .xlsx file as text cells, indexed by file row number.

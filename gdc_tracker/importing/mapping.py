@@ -27,8 +27,6 @@ from gdc_tracker.importing.headers import (
 )
 from gdc_tracker.importing.limits import Layout, MappingError, _cell_text
 
-# 2. The column mapping
-
 
 @dataclass(frozen=True)
 class ColumnMapping:

@@ -17,8 +17,6 @@ from gdc_tracker.importing.indicators import IndicatorChoice
 from gdc_tracker.importing.mapping import ColumnMapping, _listed
 from gdc_tracker.importing.sources import UNKNOWN_SOURCE, SourceInfo
 
-# 3. The preview
-
 
 @dataclass(frozen=True, slots=True)
 class RowProblem:

@@ -124,7 +124,7 @@ def _calamine_records(data: bytes, sheet: str | None) -> tuple[list[Record], dic
 
 
 def _openpyxl_records(data: bytes, sheet: str | None = None) -> tuple[list[Record], dict[str, Any]]:
-    import openpyxl  # the fallback reader, only for workbooks the fast reader does not expect
+    import openpyxl  # the fallback reader, only for workbooks calamine refuses
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
