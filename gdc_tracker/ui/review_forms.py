@@ -426,14 +426,19 @@ def problems_at(field: str, scope: str) -> None:
 # The queue: filters, one page as a table with row selection, bulk decisions.
 
 
+def _facet_row(facet: pd.DataFrame, value: str, code: str) -> pd.Series | None:
+    """The facet's row of a chosen code; None when nothing of it waits any more."""
+    rows = facet[facet[value].astype(str) == str(code)]
+    return None if rows.empty else rows.iloc[0]
+
+
 def _facet_label(facet: pd.DataFrame, value: str, label: str, code: str) -> str:
     """What a chosen filter value stands for and how many entries of it wait. Only the
     chosen values are described: a large store offers hundreds of indicators and
     geographies, whose options show their codes."""
-    rows = facet[facet[value].astype(str) == code]
-    if rows.empty:  # decided meanwhile: nothing of it waits any more
+    row = _facet_row(facet, value, code)
+    if row is None:
         return code
-    row = rows.iloc[0]
     waiting = int(row["waiting"])
     return ngettext(
         "{name} ({code}): {count} waiting", "{name} ({code}): {count} waiting", waiting
@@ -499,8 +504,8 @@ def filter_words(facets: Mapping[str, pd.DataFrame], chosen: Mapping[str, Any]) 
     for key, facet, value, name, label, _everything in FILTERS:
         if key not in chosen:
             continue
-        rows = facets[facet][facets[facet][value].astype(str) == str(chosen[key])]
-        named = text_or(rows[name].iloc[0], "") if len(rows) else ""
+        row = _facet_row(facets[facet], value, chosen[key])
+        named = "" if row is None else text_or(row[name], "")
         words[_(label)] = f"{named} ({chosen[key]})" if named else str(chosen[key])
     return words
 
