@@ -276,7 +276,8 @@ def assess(
         )
 
     required = _rate(start_value, target, target_year - start_year, method)
-    if required == 0:  # Unreachable once the baseline misses the target; guard anyway.
+    # Zero when the target is a rounding error away from the baseline (1 and 1.0000000000000002).
+    if required == 0:
         return _outcome(
             facts,
             ProgressStatus.INSUFFICIENT_DATA,
@@ -392,7 +393,7 @@ def _assess_band(
         )
     actual = (start_gap - latest_gap) / (latest_year - start_year)
     required = start_gap / (target_year - start_year)
-    ratio = actual / required + 0.0
+    ratio = actual / required  # required > 0: the baseline lies outside the band
     status = classify_ratio(ratio, thresholds)
     return _outcome(
         facts,
@@ -732,12 +733,13 @@ def _ratio_sentence(ratio: float, status: ProgressStatus, thresholds: Thresholds
 
 
 def _ratio_text(ratio: float, status: ProgressStatus, thresholds: Thresholds) -> str:
-    """Two decimals, or more when rounding would suggest a different band (0.949)."""
+    """Two decimals, or more when rounding would suggest a different band (0.949): never
+    "0.95" beside "moderate progress"."""
     for decimals in range(2, 7):
         rounded = round(ratio, decimals) + 0.0
         if classify_ratio(rounded, thresholds) == status:
             return decimal_for_people(rounded, "0." + "0" * decimals)
-    return decimal_for_people(ratio, "@#####")
+    return decimal_for_people(ratio, "0.00" + "#" * 14)  # within a millionth of a bound
 
 
 def target_band_of(indicator: Any) -> tuple[float, float] | None:
