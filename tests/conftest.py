@@ -101,10 +101,106 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def seeded_engine(engine: Engine) -> Engine:
+def seeded_engine(engine: Engine, request: pytest.FixtureRequest) -> Iterator[Engine]:
     """A store with the shipped reference data and the demo entries."""
-    bootstrap.seed(engine, with_demo=True)
-    return engine
+    yield from _seeded_copy(engine, request, with_demo=True)
+
+
+@pytest.fixture
+def reference_engine(engine: Engine, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """A store with the reference data only: the entries a test writes are the only ones."""
+    yield from _seeded_copy(engine, request, with_demo=False)
+
+
+def _seeded_copy(
+    engine: Engine, request: pytest.FixtureRequest, *, with_demo: bool
+) -> Iterator[Engine]:
+    """A copy of a store that `bootstrap.seed` filled once per run (tests/test_db.py and
+    tests/test_starter.py seed for themselves): seeding takes seconds, a copy a tenth.
+    SQLite: `engine`'s file gets the template's content. PostgreSQL: a database of the
+    test's own, made from a template database; where this user may create none, `engine`
+    is seeded as before."""
+    kind = "demo" if with_demo else "reference"
+    if engine.dialect.name == "sqlite":
+        copy_sqlite_store(request.getfixturevalue(f"{kind}_template"), into=engine)
+        yield engine
+        return
+    template = request.getfixturevalue(f"{kind}_postgres_template")
+    if template is None:
+        bootstrap.seed(engine, with_demo=with_demo)
+        yield engine
+        return
+    yield from postgres_copy(template)
+
+
+def copy_sqlite_store(template: Path, *, into: Engine) -> None:
+    """Replace the store `into` names with the content of the SQLite file `template`
+    (SQLite's online backup: pages, schema, triggers and all)."""
+    import sqlite3
+
+    source = sqlite3.connect(template)
+    try:
+        with into.connect() as connection:
+            source.backup(connection.connection.driver_connection)
+    finally:
+        source.close()
+
+
+def _postgres_admin(server: str) -> Engine:
+    """A connection that may create and drop databases (outside any transaction)."""
+    return sa.create_engine(server, isolation_level="AUTOCOMMIT")
+
+
+def _database_url(server: str, database: str) -> str:
+    return sa.make_url(server).set(database=database).render_as_string(hide_password=False)
+
+
+def _postgres_template(server: str, *, with_demo: bool) -> Iterator[str | None]:
+    """A PostgreSQL database seeded once, which `_seeded_copy` copies (CREATE DATABASE
+    ... TEMPLATE); None where this user may not create databases."""
+    name = f"gdc_template_{uuid.uuid4().hex[:12]}"
+    admin = _postgres_admin(server)
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.DBAPIError:
+        admin.dispose()
+        yield None
+        return
+    engine = db.make_engine(_database_url(server, name))
+    db.upgrade(engine)
+    bootstrap.seed(engine, with_demo=with_demo)
+    engine.dispose()  # a template may have no open connection while it is copied
+    yield name
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_postgres_template(postgres_server: str) -> Iterator[str | None]:
+    yield from _postgres_template(postgres_server, with_demo=True)
+
+
+@pytest.fixture(scope="session")
+def reference_postgres_template(postgres_server: str) -> Iterator[str | None]:
+    yield from _postgres_template(postgres_server, with_demo=False)
+
+
+def postgres_copy(template: str) -> Iterator[Engine]:
+    """A database of the test's own, copied from `template`, dropped afterwards."""
+    name = f"gdc_test_{uuid.uuid4().hex[:12]}"
+    admin = _postgres_admin(POSTGRES_URL)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    engine = db.make_engine(_database_url(POSTGRES_URL, name))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from gdc_tracker import auth, bootstrap, db
+from gdc_tracker import auth, db
 from gdc_tracker.auth import ANONYMOUS
 from gdc_tracker.errors import NotAllowed, ValidationFailed
 from gdc_tracker.models import Role
@@ -12,9 +12,8 @@ from tests.factories import PASSWORD, make_user
 
 
 @pytest.fixture
-def store(engine: Engine) -> Engine:
-    bootstrap.seed(engine, with_demo=False)
-    return engine
+def store(reference_engine: Engine) -> Engine:
+    return reference_engine
 
 
 def test_a_user_signs_in_with_the_right_password_only(store: Engine) -> None:

@@ -51,10 +51,9 @@ def publish(engine: Engine, **values: object) -> int:
 
 
 @pytest.fixture
-def store(engine: Engine) -> Engine:
+def store(reference_engine: Engine) -> Engine:
     """Reference data only: no values yet."""
-    bootstrap.seed(engine, with_demo=False)
-    return engine
+    return reference_engine
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy.engine import Engine
 
-from gdc_tracker import bootstrap, db, decks
+from gdc_tracker import db, decks
 from gdc_tracker.decks import DeckContent, Slide
 from gdc_tracker.errors import NotAllowed, StaleEdit, ValidationFailed
 from tests.factories import make_user
@@ -16,9 +16,8 @@ SLIDES = (
 
 
 @pytest.fixture
-def store(engine: Engine) -> Engine:
-    bootstrap.seed(engine, with_demo=False)
-    return engine
+def store(reference_engine: Engine) -> Engine:
+    return reference_engine
 
 
 def test_a_deck_is_saved_and_reopened_in_order(store: Engine) -> None:

@@ -14,15 +14,6 @@ from tests.factories import TODAY, internet_use, make_user
 
 
 @pytest.fixture
-def reference_engine(engine: Engine) -> Engine:
-    """Reference data only: entries written by tests are the only entries."""
-    from gdc_tracker import bootstrap
-
-    bootstrap.seed(engine, with_demo=False)
-    return engine
-
-
-@pytest.fixture
 def editor(reference_engine: Engine):  # noqa: ANN201
     return make_user(reference_engine, "editor.one", "editor")
 

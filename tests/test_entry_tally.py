@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.engine import Engine
 
-from gdc_tracker import bootstrap, db, entries, queries
+from gdc_tracker import db, entries, queries
 from gdc_tracker.models import EntryTally, ProgressEntry
 from tests.factories import TODAY, internet_use, make_user
 
@@ -31,12 +31,6 @@ def counted(engine: Engine) -> dict[tuple[str, str, bool], int]:
     with engine.connect() as connection:
         rows = connection.execute(sa.select(*KEY, sa.func.count()).group_by(*KEY))
         return {(geo, state, bool(demo)): count for geo, state, demo, count in rows}
-
-
-@pytest.fixture
-def reference_engine(engine: Engine) -> Engine:
-    bootstrap.seed(engine, with_demo=False)
-    return engine
 
 
 def test_seeding_the_demo_data_fills_the_tally(seeded_engine: Engine) -> None:

@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from gdc_tracker import bootstrap, db, importing
+from gdc_tracker import db, importing
 from gdc_tracker.auth import Identity
 from tests.factories import TODAY, make_user
 from tests.test_importer import csv_bytes
@@ -39,9 +39,8 @@ LIVE_DUPLICATES = """
 
 
 @pytest.fixture
-def store(engine: Engine) -> Engine:
-    bootstrap.seed(engine, with_demo=False)
-    return engine
+def store(reference_engine: Engine) -> Engine:
+    return reference_engine
 
 
 def own_engine(database_url: str, name: str) -> Engine:

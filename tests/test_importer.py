@@ -51,13 +51,6 @@ def audit_count(engine: Engine) -> int:
 
 
 @pytest.fixture
-def reference_engine(engine: Engine) -> Engine:
-    """Reference data only: entries written by tests are the only entries."""
-    bootstrap.seed(engine, with_demo=False)
-    return engine
-
-
-@pytest.fixture
 def editor(reference_engine: Engine) -> Identity:
     return make_user(reference_engine, "editor.one", "editor")
 

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from gdc_tracker import bootstrap, db, entries, importing
+from gdc_tracker import db, entries, importing
 from gdc_tracker.auth import Identity
 from gdc_tracker.errors import NotAllowed, SessionExpired
 from gdc_tracker.models import ProgressEntry, ReviewState
@@ -25,10 +25,9 @@ SLV_2020 = "geo_code = 'SLV' AND period = '2020'"
 
 
 @pytest.fixture
-def store(engine: Engine) -> Engine:
+def store(reference_engine: Engine) -> Engine:
     """Reference data only: the entries a test writes are the only entries."""
-    bootstrap.seed(engine, with_demo=False)
-    return engine
+    return reference_engine
 
 
 @pytest.fixture

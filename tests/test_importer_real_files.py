@@ -44,12 +44,6 @@ WORLD_BANK_VALUES = {
 
 
 @pytest.fixture
-def reference_engine(engine: Engine) -> Engine:
-    bootstrap.seed(engine, with_demo=False)
-    return engine
-
-
-@pytest.fixture
 def editor(reference_engine: Engine) -> Identity:
     return make_user(reference_engine, "editor.one", "editor")
 

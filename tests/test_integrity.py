@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from gdc_tracker import bootstrap, db, entries, initiative_updates, queries
+from gdc_tracker import db, entries, initiative_updates, queries
 from gdc_tracker.auth import Identity
 from gdc_tracker.errors import (
     CellTaken,
@@ -37,9 +37,8 @@ SECRET = "Procurement frozen pending an audit (draft, not for the public)."
 
 
 @pytest.fixture
-def store(engine: Engine) -> Engine:
-    bootstrap.seed(engine, with_demo=False)
-    return engine
+def store(reference_engine: Engine) -> Engine:
+    return reference_engine
 
 
 def live_entries_per_cell(engine: Engine) -> list[tuple]:
