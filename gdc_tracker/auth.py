@@ -16,11 +16,12 @@ other sign-ins at once. New passwords meet gdc_tracker.passwords' rules.
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from gdc_tracker import passwords
 from gdc_tracker.audit import record_change, snapshot
@@ -256,7 +257,7 @@ def set_role(session: Session, *, username: str, role: str, by: Identity) -> Use
     before = {"role": user.role}
     user.role = Role(role)
     if before["role"] != user.role:
-        end_sessions_of(session, user.id, "role changed")  # type: ignore[arg-type]
+        end_sessions_of(session, cast(int, user.id), "role changed")  # a stored user has its id
     record_change(
         session,
         actor=by.username,
@@ -274,15 +275,15 @@ def end_sessions_of(session: Session, user_id: int, reason: str, *, keep: int | 
     """End every live sign-in of a user (its role changed, it was deactivated, its password
     changed), in every browser and process, except the session `keep` (the one that
     changed its own password); return how many were ended."""
-    live = sa.and_(UserSession.user_id == user_id, UserSession.ended_at.is_(None))  # type: ignore[union-attr]
+    live = sa.and_(col(UserSession.user_id) == user_id, col(UserSession.ended_at).is_(None))
     if keep is not None:
-        live = sa.and_(live, UserSession.id != keep)
+        live = sa.and_(live, col(UserSession.id) != keep)
     result = session.execute(
         sa.update(UserSession)
         .where(live)
         .values(ended_at=datetime.now(UTC), ended_reason=reason, token_hash=None, handoff_hash=None)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(cast(sa.CursorResult[Any], result).rowcount or 0)  # an UPDATE's result
 
 
 def _user_named(session: Session, username: str) -> User:
@@ -311,7 +312,7 @@ def set_active(session: Session, *, username: str, active: bool, by: Identity | 
         raise LastAdmin(user.username)
     user.is_active = active
     if not active:
-        end_sessions_of(session, user.id, "deactivated")  # type: ignore[arg-type]
+        end_sessions_of(session, cast(int, user.id), "deactivated")  # a stored user has its id
     actor, actor_id = _actor(by)
     record_change(
         session,
@@ -335,7 +336,7 @@ def reset_password(session: Session, *, username: str, by: Identity | None) -> s
     temporary = passwords.temporary_password()
     user.password_hash = hash_password(temporary)
     user.must_change_password = True
-    end_sessions_of(session, user.id, "password reset")  # type: ignore[arg-type]
+    end_sessions_of(session, cast(int, user.id), "password reset")  # a stored user has its id
     actor, actor_id = _actor(by)
     record_change(
         session,
@@ -381,7 +382,8 @@ def change_password(
         raise ValidationFailed(problems)
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
-    end_sessions_of(session, user.id, "password changed", keep=keep_session)  # type: ignore[arg-type]
+    # A stored user has its id.
+    end_sessions_of(session, cast(int, user.id), "password changed", keep=keep_session)
     record_change(
         session,
         actor=identity.username,

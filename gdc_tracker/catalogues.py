@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages import Catalog, extract, pofile
+from babel.messages.catalog import Message
 from babel.messages.frontend import parse_mapping_cfg
 
 from gdc_tracker import i18n
@@ -128,8 +129,8 @@ class Statistics:
         return self.messages - self.translated
 
 
-def _translated(message: object) -> bool:
-    text = message.string  # type: ignore[attr-defined]
+def _translated(message: Message) -> bool:
+    text = message.string
     if isinstance(text, tuple | list):
         return all(text)
     return bool(text)

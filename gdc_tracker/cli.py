@@ -333,7 +333,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             indicator_codes=list(session.exec(select(Indicator.code)).all()),
         )
         mapping = dataclasses.replace(
-            mapping, **overrides, default_source=args.source or "", indicator_map=chosen
+            mapping,
+            **overrides,  # type: ignore[arg-type]  # --map sets only the column fields, each a str
+            default_source=args.source or "",
+            indicator_map=chosen,
         )
         print(_describe_mapping(mapping))
         source = _source(session, args, frame)

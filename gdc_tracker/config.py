@@ -11,6 +11,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gdc_tracker.i18n import OFFICIAL_LANGUAGES
 from gdc_tracker.status import Thresholds
@@ -202,7 +203,7 @@ def load(path: Path | None = None, env: Mapping[str, str] | None = None) -> Sett
     env = os.environ if env is None else env
     document = _read_file(path or DEFAULT_CONFIG_PATH)
 
-    def get(section: str, key: str) -> object:
+    def get(section: str, key: str) -> Any:  # a TOML value, or the setting's default
         default = next(d for s, k, d, _ in SETTINGS if (s, k) == (section, key))
         return document.get(section, {}).get(key, default)
 
@@ -216,25 +217,25 @@ def load(path: Path | None = None, env: Mapping[str, str] | None = None) -> Sett
         seed_demo_data=bool(get("database", "seed_demo_data")),
         load_starter_data=bool(get("database", "load_starter_data")),
         organisation_name=str(get("app", "organisation_name")),
-        refresh_seconds=int(get("app", "refresh_seconds")),  # type: ignore[call-overload]
-        cache_ttl_seconds=int(get("app", "cache_ttl_seconds")),  # type: ignore[call-overload]
-        session_minutes=int(get("app", "session_minutes")),  # type: ignore[call-overload]
+        refresh_seconds=int(get("app", "refresh_seconds")),
+        cache_ttl_seconds=int(get("app", "cache_ttl_seconds")),
+        session_minutes=int(get("app", "session_minutes")),
         default_language=_language(str(get("app", "default_language"))),
         allow_self_publish=bool(get("review", "allow_self_publish")),
-        api_requests_per_minute=int(get("api", "requests_per_minute")),  # type: ignore[call-overload]
+        api_requests_per_minute=int(get("api", "requests_per_minute")),
         frame_ancestors=_frame_ancestors(str(get("app", "frame_ancestors"))),
         sign_in=_positive(
             SignInRules(
                 **{
-                    key: get("auth", key)  # type: ignore[arg-type]
+                    key: get("auth", key)
                     for section, key, _default, _help in SETTINGS
                     if section == "auth"
                 }
             )
         ),
         thresholds=Thresholds(
-            on_track=float(get("status", "on_track")),  # type: ignore[arg-type]
-            moderate=float(get("status", "moderate")),  # type: ignore[arg-type]
-            limited=float(get("status", "limited")),  # type: ignore[arg-type]
+            on_track=float(get("status", "on_track")),
+            moderate=float(get("status", "moderate")),
+            limited=float(get("status", "limited")),
         ),
     )

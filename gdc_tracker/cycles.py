@@ -10,10 +10,10 @@ gives too, so that callers find a cycle's reading and writing in one place.
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from gdc_tracker.audit import record_change, snapshot
 from gdc_tracker.auth import Identity, authorize
@@ -173,10 +173,10 @@ def edit_cycle(
     values = _checked(session, {**stored, **fields}, excluding=cycle.id)
     claimed = session.execute(
         sa.update(ReportingCycle)
-        .where(ReportingCycle.id == cycle.id, ReportingCycle.version == expected_version)
-        .values(**values, version=ReportingCycle.version + 1)
+        .where(col(ReportingCycle.id) == cycle.id, col(ReportingCycle.version) == expected_version)
+        .values(**values, version=col(ReportingCycle.version) + 1)
     )
-    if claimed.rowcount == 0:  # type: ignore[attr-defined]
+    if cast(sa.CursorResult[Any], claimed).rowcount == 0:  # an UPDATE's result
         session.refresh(cycle)
         raise StaleEdit(current=snapshot(cycle) or {})
     session.refresh(cycle)

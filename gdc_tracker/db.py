@@ -9,7 +9,7 @@ traceback). Alembic migrations are the only way the schema changes.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from alembic import command
@@ -17,7 +17,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker.errors import CellTaken, StoreBusy
 from gdc_tracker.models import (
@@ -157,16 +157,18 @@ def is_empty(engine: Engine) -> bool:
 
 def data_version(session: Session) -> int:
     """The store's change counter: one indexed primary-key read."""
-    value = session.execute(sa.select(DataVersion.version).where(DataVersion.id == 1)).scalar()
+    value = session.execute(
+        sa.select(col(DataVersion.version)).where(col(DataVersion.id) == 1)
+    ).scalar()
     return int(value or 0)
 
 
 def read_data_version(engine: Engine, *, public: bool = False) -> int:
     """The change counter; with `public`, the one that moves only with changes a reader
     of published data can see (a live page of such a reader watches it)."""
-    column = DataVersion.public_version if public else DataVersion.version
+    column = col(DataVersion.public_version) if public else col(DataVersion.version)
     with engine.connect() as connection:
-        value = connection.execute(sa.select(column).where(DataVersion.id == 1)).scalar()
+        value = connection.execute(sa.select(column).where(col(DataVersion.id) == 1)).scalar()
     return int(value or 0)
 
 
@@ -174,7 +176,9 @@ def read_data_versions(engine: Engine) -> tuple[int, int]:
     """(version, public_version) in one primary-key read: what a page run starts from."""
     with engine.connect() as connection:
         row = connection.execute(
-            sa.select(DataVersion.version, DataVersion.public_version).where(DataVersion.id == 1)
+            sa.select(col(DataVersion.version), col(DataVersion.public_version)).where(
+                col(DataVersion.id) == 1
+            )
         ).first()
     return (int(row[0]), int(row[1])) if row else (0, 0)
 
@@ -189,8 +193,8 @@ def bump_data_version(session: Session, *, public: bool = True) -> None:
     moved: dict[str, Any] = {"version": DataVersion.version + 1, "changed_at": utc_now()}
     if public:
         moved["public_version"] = DataVersion.public_version + 1
-    result = session.execute(sa.update(DataVersion).where(DataVersion.id == 1).values(**moved))
-    if result.rowcount == 0:  # type: ignore[attr-defined]
+    result = session.execute(sa.update(DataVersion).where(col(DataVersion.id) == 1).values(**moved))
+    if cast(sa.CursorResult[Any], result).rowcount == 0:  # an UPDATE's result
         session.add(DataVersion(id=1, version=1, public_version=1 if public else 0))
 
 
@@ -204,7 +208,7 @@ def recount_entries(engine: Engine) -> int:
     triggers switched off (a data-only restore with --disable-triggers, a replica load).
     Writers wait while it runs (one pass over the entries); readers do not.
     """
-    key = (ProgressEntry.geo_code, ProgressEntry.review_state, ProgressEntry.is_demo)
+    key = (col(ProgressEntry.geo_code), col(ProgressEntry.review_state), col(ProgressEntry.is_demo))
     with session_scope(engine) as session:
         if engine.dialect.name == "postgresql":
             session.execute(sa.text("LOCK TABLE progressentry IN SHARE MODE"))

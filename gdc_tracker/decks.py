@@ -6,10 +6,10 @@ there, in one transaction, if nobody saved it since the presenter opened it.
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from gdc_tracker.audit import record_change
 from gdc_tracker.auth import Identity, authorize
@@ -78,7 +78,7 @@ def load_deck(session: Session, slug: str) -> DeckContent:
     if deck is None:
         raise NotFound(_("deck '{slug}' does not exist").format(slug=slug))
     slides = session.exec(
-        select(DeckSlide).where(DeckSlide.deck_id == deck.id).order_by(DeckSlide.position)
+        select(DeckSlide).where(col(DeckSlide.deck_id) == deck.id).order_by(col(DeckSlide.position))
     ).all()
     return DeckContent(
         slug=deck.slug,
@@ -91,7 +91,7 @@ def load_deck(session: Session, slug: str) -> DeckContent:
     )
 
 
-def save_deck(session: Session, content: DeckContent, *, by: Identity) -> DeckContent:
+def save_deck(session: Session, content: DeckContent, *, by: Identity | None) -> DeckContent:
     """Create the deck, or replace it if `content.version` is still the stored version."""
     by = authorize(session, by, Role.EDITOR, N_("save decks"))
     _check(content)
@@ -109,22 +109,22 @@ def save_deck(session: Session, content: DeckContent, *, by: Identity) -> DeckCo
     else:
         claimed = session.execute(
             sa.update(Deck)
-            .where(Deck.id == deck.id, Deck.version == content.version)
+            .where(col(Deck.id) == deck.id, col(Deck.version) == content.version)
             .values(
                 title=content.title,
                 auto_advance_seconds=content.auto_advance_seconds,
-                version=Deck.version + 1,
+                version=col(Deck.version) + 1,
                 updated_at=utc_now(),
             )
         )
-        if claimed.rowcount == 0:  # type: ignore[attr-defined]
+        if cast(sa.CursorResult[Any], claimed).rowcount == 0:  # an UPDATE's result
             raise StaleEdit(current=before or {})
-        session.execute(sa.delete(DeckSlide).where(DeckSlide.deck_id == deck.id))
+        session.execute(sa.delete(DeckSlide).where(col(DeckSlide.deck_id) == deck.id))
         session.flush()
     for position, slide in enumerate(content.slides):
         session.add(
             DeckSlide(
-                deck_id=deck.id,
+                deck_id=cast(int, deck.id),  # flushed or read from the store: it has its id
                 position=position,
                 kind=slide.kind,
                 title=slide.title,
@@ -148,9 +148,9 @@ def save_deck(session: Session, content: DeckContent, *, by: Identity) -> DeckCo
 def list_decks(session: Session) -> list[tuple[str, str, int]]:
     """(slug, title, number of slides) of every deck, by title."""
     rows = session.execute(
-        sa.select(Deck.slug, Deck.title, sa.func.count(DeckSlide.id))
-        .join(DeckSlide, DeckSlide.deck_id == Deck.id, isouter=True)
-        .group_by(Deck.slug, Deck.title)
-        .order_by(Deck.title)
+        sa.select(col(Deck.slug), col(Deck.title), sa.func.count(col(DeckSlide.id)))
+        .join(DeckSlide, col(DeckSlide.deck_id) == Deck.id, isouter=True)
+        .group_by(col(Deck.slug), col(Deck.title))
+        .order_by(col(Deck.title))
     ).all()
     return [(slug, title, int(count)) for slug, title, count in rows]

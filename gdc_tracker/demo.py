@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from gdc_tracker.audit import record_change
 from gdc_tracker.models import (
@@ -84,7 +84,8 @@ def _country_series(indicator: Indicator, country: Country, rng: random.Random) 
 
 def _output_series(indicator: Indicator, rng: random.Random, share: float) -> dict[int, float]:
     """Cumulative counts of what an ITU action delivered, from 2019."""
-    total, series = 0.0, {}
+    total = 0.0
+    series: dict[int, float] = {}
     scale = max(indicator.target_value or 0.0, indicator.baseline_value or 0.0, 100.0)
     for year in range(2019, LAST_YEAR + 1):
         total += scale * share * rng.uniform(0.05, 0.2)
@@ -138,7 +139,7 @@ def indicator_rows(
     rows: list[dict] = []
     if indicator.unit == "count" or "country" not in indicator.geographies:
         regions = sorted({c.region for c in countries})
-        world = {}
+        world: dict[int, float] = {}
         for region in regions:
             series = _output_series(indicator, rng, share=1 / len(regions))
             if "region" in indicator.geographies:  # counts: world and regions only
@@ -217,8 +218,8 @@ def generate(session: Session, seed: int = DEMO_SEED) -> list[dict]:
         session.exec(
             select(ProgressEntry.indicator_id)
             .where(
-                ProgressEntry.indicator_id.is_not(None),  # type: ignore[union-attr]
-                ProgressEntry.is_demo.is_(False),  # type: ignore[attr-defined]
+                col(ProgressEntry.indicator_id).is_not(None),
+                col(ProgressEntry.is_demo).is_(False),
             )
             .distinct()
         )

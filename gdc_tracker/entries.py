@@ -17,11 +17,11 @@ one the store holds at that moment, not the one the form was drawn for.
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from gdc_tracker.audit import record_change, snapshot
 from gdc_tracker.auth import Identity, authorize
@@ -256,7 +256,7 @@ def _check_milestones(
         session.exec(
             select(Milestone.id).where(
                 Milestone.initiative_id == initiative.id,
-                Milestone.done.is_(False),  # type: ignore[attr-defined]
+                col(Milestone.done).is_(False),
             )
         ).all()
     )
@@ -382,7 +382,7 @@ def find_duplicate(
         ProgressEntry.geo_code == values["geo_code"],
         ProgressEntry.period == values["period"],
         ProgressEntry.disaggregation == values["disaggregation"],
-        ProgressEntry.review_state.not_in(NOT_LIVE_STATES),  # type: ignore[attr-defined]
+        col(ProgressEntry.review_state).not_in(NOT_LIVE_STATES),
     )
     for skipped in (excluding, also_excluding):
         if skipped is not None:
@@ -442,10 +442,10 @@ def _claim(session: Session, entry_id: int, expected_version: int) -> ProgressEn
     """
     claimed = session.execute(
         sa.update(ProgressEntry)
-        .where(ProgressEntry.id == entry_id, ProgressEntry.version == expected_version)
-        .values(version=ProgressEntry.version + 1, updated_at=utc_now())
+        .where(col(ProgressEntry.id) == entry_id, col(ProgressEntry.version) == expected_version)
+        .values(version=col(ProgressEntry.version) + 1, updated_at=utc_now())
     )
-    if claimed.rowcount == 0:  # type: ignore[attr-defined]
+    if cast(sa.CursorResult[Any], claimed).rowcount == 0:  # an UPDATE's result
         current = session.exec(select(ProgressEntry).where(ProgressEntry.id == entry_id)).first()
         if current is None:
             raise NotFound(_("entry {id} does not exist").format(id=entry_id))

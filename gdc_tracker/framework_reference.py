@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from sqlmodel import Session, select
 
@@ -302,8 +303,14 @@ def load_frameworks(session: Session, files: FrameworkFiles, count: Callable[[st
             session.add(item)
             count("framework items")
     session.flush()
-    ids = {(item.framework, item.code): item.id for item in session.exec(select(FrameworkItem))}
-    initiatives = dict(session.exec(select(Initiative.slug, Initiative.id)).all())
+    # Rows read back from the store, so each has its id.
+    ids: dict[tuple[str, str], int] = {
+        (item.framework, item.code): cast(int, item.id)
+        for item in session.exec(select(FrameworkItem))
+    }
+    initiatives = cast(
+        dict[str, int], dict(session.exec(select(Initiative.slug, Initiative.id)).all())
+    )
     linked = set(
         session.exec(select(InitiativeFrameworkLink.initiative_id, InitiativeFrameworkLink.item_id))
     )

@@ -10,9 +10,10 @@ as it was: a draft never reaches the public.
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from gdc_tracker.audit import record_change, snapshot
 from gdc_tracker.auth import Identity, authorize
@@ -127,15 +128,18 @@ def set_focal_point(
     before = snapshot(initiative)
     claimed = session.execute(
         sa.update(Initiative)
-        .where(Initiative.id == initiative.id, Initiative.version == expected_version)
+        .where(col(Initiative.id) == initiative.id, col(Initiative.version) == expected_version)
         .values(
-            focal_point=focal_point or None, version=Initiative.version + 1, updated_at=utc_now()
+            focal_point=focal_point or None,
+            version=col(Initiative.version) + 1,
+            updated_at=utc_now(),
         )
     )
-    if claimed.rowcount == 0:  # type: ignore[attr-defined]
+    if cast(sa.CursorResult[Any], claimed).rowcount == 0:  # an UPDATE's result
         session.refresh(initiative)
         raise StaleEdit(current=snapshot(initiative) or {})
-    _record_focal_point_basis(session, initiative.id, focal_point, basis, section, url, note)
+    initiative_id = cast(int, initiative.id)  # read from the store: it has its id
+    _record_focal_point_basis(session, initiative_id, focal_point, basis, section, url, note)
     session.refresh(initiative)
     record_change(
         session,
@@ -152,7 +156,7 @@ def set_focal_point(
 
 def _record_focal_point_basis(
     session: Session,
-    initiative_id: int | None,
+    initiative_id: int,
     focal_point: str,
     basis: str,
     section: str,

@@ -16,7 +16,7 @@ import json
 import math
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, SupportsFloat
 
 import altair as alt
 import pandas as pd
@@ -120,11 +120,11 @@ def land() -> dict[str, Any]:
 # --- Values and colours -----------------------------------------------------------------
 
 
-def format_value(value: object, unit: str) -> str:
+def format_value(value: SupportsFloat | None, unit: str) -> str:
     """A value with its unit, for tooltips, tables and sentences, in the reader's language."""
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+    if value is None or pd.isna(value):
         return _("no data")
-    number = float(value)  # type: ignore[arg-type]
+    number = float(value)
     if unit == "percent":
         return percent_for_people(number, "#,##0.0")
     if unit == "percent_gni":

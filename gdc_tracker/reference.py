@@ -12,8 +12,9 @@ apart from the initiatives people added.
 import csv
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from sqlmodel import Session, select
@@ -128,8 +129,8 @@ def _as_date(value: Any, where: str) -> date | None:
         ) from error
 
 
-def _check_choice(value: Any, choices: type, where: str) -> str:
-    allowed = [str(member) for member in choices]  # type: ignore[attr-defined]
+def _check_choice(value: Any, choices: type[Enum], where: str) -> str:
+    allowed = [str(member) for member in choices]
     if value not in allowed:
         raise ReferenceDataError(
             _("{where}: '{value}' is not one of {allowed}").format(
@@ -441,7 +442,10 @@ class _Loader:
     def _fact_bases(self) -> None:
         """Add the basis of each fact the store lacks (an older store gets them on reseed;
         a basis already stored, perhaps edited, is kept)."""
-        ids = dict(self.session.exec(select(Initiative.slug, Initiative.id)).all())
+        # Rows read back from the store, so each has its id.
+        ids = cast(
+            dict[str, int], dict(self.session.exec(select(Initiative.slug, Initiative.id)).all())
+        )
         stored = set(self.session.exec(select(FactBasis.initiative_id, FactBasis.fact)).all())
         for item in self.data.initiatives:
             initiative_id = ids[item["slug"]]

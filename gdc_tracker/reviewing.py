@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker import entries
 from gdc_tracker.audit import record_change
@@ -153,12 +153,12 @@ def review_many(
 def waiting_in_batch(session: Session, batch_id: int) -> list[tuple[int, int]]:
     """(id, version) of the import's entries still waiting for review, oldest first."""
     rows = session.execute(
-        sa.select(ProgressEntry.id, ProgressEntry.version)
+        sa.select(col(ProgressEntry.id), col(ProgressEntry.version))
         .where(
-            ProgressEntry.import_batch_id == batch_id,
-            ProgressEntry.review_state == ReviewState.SUBMITTED,
+            col(ProgressEntry.import_batch_id) == batch_id,
+            col(ProgressEntry.review_state) == ReviewState.SUBMITTED,
         )
-        .order_by(ProgressEntry.id)
+        .order_by(col(ProgressEntry.id))
     )
     return [(int(entry_id), int(version)) for entry_id, version in rows]
 

@@ -19,6 +19,7 @@ idle expiry (`app.session_minutes`) or an admin's change to the user
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from sqlmodel import Session, select
 
@@ -110,17 +111,18 @@ def _checked(
 ) -> tuple[int, Identity] | None:
     if row is None or row.ended_at is not None:
         return None
+    row_id = cast(int, row.id)  # a stored sign-in has its id
     now = _now()
     if _idle(row, idle_minutes, now):
-        end(session, row.id, "idle")  # type: ignore[arg-type]
+        end(session, row_id, "idle")
         return None
     user = _live_user(session, row)
     if user is None:
-        end(session, row.id, "user inactive")  # type: ignore[arg-type]
+        end(session, row_id, "user inactive")
         return None
     if now - _aware(row.last_seen_at) > TOUCH_EVERY:
         row.last_seen_at = now
-    return row.id, identity_of(user)  # type: ignore[return-value]
+    return row_id, identity_of(user)
 
 
 def end(session: Session, session_id: int, reason: str) -> None:
@@ -136,4 +138,4 @@ def end(session: Session, session_id: int, reason: str) -> None:
 def end_by_token(session: Session, token: str, reason: str) -> None:
     row = session.exec(select(UserSession).where(UserSession.token_hash == _hash(token))).first()
     if row is not None:
-        end(session, row.id, reason)  # type: ignore[arg-type]
+        end(session, cast(int, row.id), reason)  # a stored sign-in has its id

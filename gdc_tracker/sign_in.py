@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from gdc_tracker import auth
@@ -105,9 +106,9 @@ def pause_end(failures: Sequence[datetime], threshold: int, rules: SignInRules) 
     return until
 
 
-def _failures(session: Session, *conditions: object) -> list[datetime]:
+def _failures(session: Session, *conditions: ColumnElement[bool]) -> list[datetime]:
     rows = session.exec(
-        select(SignInAttempt.at)
+        select(col(SignInAttempt.at))
         .where(~col(SignInAttempt.succeeded), ~col(SignInAttempt.refused), *conditions)
         .order_by(col(SignInAttempt.at), col(SignInAttempt.id))
     ).all()
@@ -131,7 +132,9 @@ def pause_in_force(
     since = now - HORIZON
     cleared = _last_success(session, username, since) or since
     by_account = pause_end(
-        _failures(session, SignInAttempt.username == username, SignInAttempt.at > cleared),
+        _failures(
+            session, col(SignInAttempt.username) == username, col(SignInAttempt.at) > cleared
+        ),
         rules.max_failures_per_account,
         rules,
     )
@@ -140,7 +143,7 @@ def pause_in_force(
     if not address:
         return None
     by_address = pause_end(
-        _failures(session, SignInAttempt.address == address, SignInAttempt.at > since),
+        _failures(session, col(SignInAttempt.address) == address, col(SignInAttempt.at) > since),
         rules.max_failures_per_address,
         rules,
     )

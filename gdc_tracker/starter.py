@@ -129,7 +129,9 @@ def load_snapshot(engine: Engine, snapshot: Snapshot) -> int:
     frame = importing.read_table(data, snapshot.file.name)
     with db.session_scope(engine) as session:
         mapping = importing.guess_mapping(
-            frame, layout=snapshot.layout, indicator_code=snapshot.indicator
+            frame,
+            layout=snapshot.layout,  # type: ignore[arg-type]  # as sources.yaml says; checked as any
+            indicator_code=snapshot.indicator,
         )
         preview = importing.preview(
             session, frame, mapping, by=who, filename=snapshot.file.name, source=snapshot.source

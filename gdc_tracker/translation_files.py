@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import yaml
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker.i18n import OFFICIAL_LANGUAGES, _
 from gdc_tracker.models import ReferenceTranslation, TranslationBasis
@@ -96,10 +96,10 @@ def load_translations(session: Session, directory: Path = TRANSLATIONS_DIR) -> i
     existing = set(
         session.execute(
             sa.select(
-                ReferenceTranslation.subject,
-                ReferenceTranslation.key,
-                ReferenceTranslation.field,
-                ReferenceTranslation.language,
+                col(ReferenceTranslation.subject),
+                col(ReferenceTranslation.key),
+                col(ReferenceTranslation.field),
+                col(ReferenceTranslation.language),
             )
         ).all()
     )

@@ -16,7 +16,7 @@ that reads a row object instead asks `localized`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +26,7 @@ import babel
 import pandas as pd
 import pycountry
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from gdc_tracker.i18n import N_, OFFICIAL_LANGUAGES, current_language, language_name, word_for
 from gdc_tracker.models import (
@@ -92,11 +92,11 @@ def _translations(session: Session, language: str) -> dict[tuple[str, str], dict
     if language not in cache:
         rows = session.execute(
             sa.select(
-                ReferenceTranslation.subject,
-                ReferenceTranslation.field,
-                ReferenceTranslation.source_text,
-                ReferenceTranslation.text,
-            ).where(ReferenceTranslation.language == language)
+                col(ReferenceTranslation.subject),
+                col(ReferenceTranslation.field),
+                col(ReferenceTranslation.source_text),
+                col(ReferenceTranslation.text),
+            ).where(col(ReferenceTranslation.language) == language)
         ).all()
         found: dict[tuple[str, str], dict[str, str]] = {}
         for subject, field, english, text in rows:
@@ -134,8 +134,8 @@ def _country_names(session: Session, language: str) -> dict[str, str]:
     if language not in cache:
         cldr = cldr_country_names(language)
         rows = session.execute(
-            sa.select(Geography.code, Geography.name).where(
-                Geography.kind.in_([GeographyKind.COUNTRY, GeographyKind.WORLD])
+            sa.select(col(Geography.code), col(Geography.name)).where(
+                col(Geography.kind).in_([GeographyKind.COUNTRY, GeographyKind.WORLD])
             )
         ).all()
         cache[language] = {name: cldr[code] for code, name in rows if code in cldr}
@@ -217,7 +217,8 @@ def localize_names(session: Session, names: Mapping[Any, str], table: str, colum
 
 def subject_rows(session: Session, subject: Subject) -> dict[str, Any]:
     """The store's rows of `subject`, by the key the translation files use."""
-    rows = session.exec(select(subject.model)).all()
+    # Rows of the subject's own model: each branch reads the fields of that model.
+    rows: Sequence[Any] = session.exec(select(subject.model)).all()
     if subject.name == "objective":
         return {str(row.number): row for row in rows}
     if subject.name == "region":

@@ -20,7 +20,7 @@ OBSERVATION_COLUMNS), so a page's download button and the API write the same fil
 import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, SupportsFloat
 
 import pandas as pd
 from sqlmodel import Session
@@ -73,9 +73,9 @@ def json_bytes(
 
 def _iso_time(moment: object) -> str:
     """A time as ISO 8601 in UTC ("2025-06-17T08:00:00Z"); empty when unknown."""
-    if moment is None or pd.isna(moment):  # type: ignore[arg-type]
+    if moment is None or pd.isna(moment):
         return ""
-    return pd.Timestamp(moment).tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")  # type: ignore[arg-type]
+    return pd.Timestamp(moment).tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _iso_times(table: pd.DataFrame) -> pd.DataFrame:
@@ -98,12 +98,12 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
     return csv_text(table).encode("utf-8")
 
 
-def obs_value(value: object) -> str:
+def obs_value(value: SupportsFloat | None) -> str:
     """The shortest text that reads back as the same number ("81.85432", "1234567"); empty
     for a missing value. Python's repr of a float round-trips; "g" would keep six digits."""
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+    if value is None or pd.isna(value):
         return ""
-    number = float(value)  # type: ignore[arg-type]
+    number = float(value)
     return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
 
 
@@ -167,7 +167,7 @@ def _foreign(fields: str, resource: str, reference: str) -> dict[str, Any]:
     return {"fields": fields, "reference": {"resource": resource, "fields": reference}}
 
 
-REQUIRED = {"required": True}
+REQUIRED: dict[str, Any] = {"required": True}
 
 # Each resource: (its columns as Table Schema fields, primary key, foreign keys).
 SCHEMAS: dict[str, tuple[list[dict[str, Any]], list[str], list[dict[str, Any]]]] = {

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker import provenance
 from gdc_tracker.api.codes import breakdown_codes
@@ -113,26 +113,26 @@ class ObservationFilters:
         entry = ProgressEntry
         chosen: list[sa.ColumnElement[bool]] = [
             published,
-            entry.indicator_id.is_not(None),  # type: ignore[union-attr]
-            entry.value.is_not(None),  # type: ignore[union-attr]
+            col(entry.indicator_id).is_not(None),
+            col(entry.value).is_not(None),
         ]
         if self.indicators:
-            chosen.append(Indicator.code.in_(self.indicators))  # type: ignore[attr-defined]
+            chosen.append(col(Indicator.code).in_(self.indicators))
         if self.geographies:
-            chosen.append(entry.geo_code.in_(self.geographies))  # type: ignore[attr-defined]
+            chosen.append(col(entry.geo_code).in_(self.geographies))
         if self.periods:
-            chosen.append(entry.period.in_(self.periods))  # type: ignore[attr-defined]
+            chosen.append(col(entry.period).in_(self.periods))
         if self.year_from is not None:
-            chosen.append(entry.year >= self.year_from)
+            chosen.append(col(entry.year) >= self.year_from)
         if self.year_to is not None:
-            chosen.append(entry.year <= self.year_to)
+            chosen.append(col(entry.year) <= self.year_to)
         if self.disaggregations:
-            chosen.append(entry.disaggregation.in_(self.disaggregations))  # type: ignore[attr-defined]
+            chosen.append(col(entry.disaggregation).in_(self.disaggregations))
         if self.ids:
-            chosen.append(entry.id.in_(self.ids))  # type: ignore[union-attr]
+            chosen.append(col(entry.id).in_(self.ids))
         if self.latest_up_to is not None:
-            chosen.append(entry.year <= self.latest_up_to)
-            chosen.append(entry.id.in_(newest_of_each_series(chosen)))  # type: ignore[union-attr]
+            chosen.append(col(entry.year) <= self.latest_up_to)
+            chosen.append(col(entry.id).in_(newest_of_each_series(chosen)))
         return chosen
 
 
@@ -142,15 +142,23 @@ def newest_of_each_series(conditions: list[sa.ColumnElement[bool]]) -> sa.Select
     entry = ProgressEntry
     ranked = (
         sa.select(
-            entry.id,
+            col(entry.id),
             sa.func.row_number()
             .over(
-                partition_by=(entry.indicator_id, entry.geo_code, entry.disaggregation),
-                order_by=(entry.year.desc(), entry.period_end.desc(), entry.id.desc()),
+                partition_by=(
+                    col(entry.indicator_id),
+                    col(entry.geo_code),
+                    col(entry.disaggregation),
+                ),
+                order_by=(
+                    col(entry.year).desc(),
+                    col(entry.period_end).desc(),
+                    col(entry.id).desc(),
+                ),
             )
             .label("newest"),
         )
-        .join(Indicator, Indicator.id == entry.indicator_id)
+        .join(Indicator, col(Indicator.id) == entry.indicator_id)
         .where(*conditions)
         .subquery()
     )
@@ -166,12 +174,12 @@ def unknown_codes(
     """The indicator and geography codes asked for that the store does not know."""
     known_indicators = set(
         session.execute(
-            sa.select(Indicator.code).where(Indicator.code.in_(indicators))  # type: ignore[attr-defined]
+            sa.select(col(Indicator.code)).where(col(Indicator.code).in_(indicators))
         ).scalars()
     )
     known_geographies = set(
         session.execute(
-            sa.select(Geography.code).where(Geography.code.in_(geographies))  # type: ignore[attr-defined]
+            sa.select(col(Geography.code)).where(col(Geography.code).in_(geographies))
         ).scalars()
     )
     return (
@@ -187,24 +195,24 @@ def _observation_select(filters: ObservationFilters) -> sa.Select:
     entry = ProgressEntry
     return (
         sa.select(
-            entry.id,
-            Indicator.code.label("indicator_code"),
-            entry.geo_code,
-            entry.period,
-            entry.year,
-            entry.value,
-            Indicator.unit,
-            entry.disaggregation,
-            entry.obs_status,
-            entry.source.label("typed_source"),
+            col(entry.id),
+            col(Indicator.code).label("indicator_code"),
+            col(entry.geo_code),
+            col(entry.period),
+            col(entry.year),
+            col(entry.value),
+            col(Indicator.unit),
+            col(entry.disaggregation),
+            col(entry.obs_status),
+            col(entry.source).label("typed_source"),
             *(getattr(DataSource, f).label(f"data_source_{f}") for f in _DATA_SOURCE_FIELDS),
-            entry.is_demo,
-            entry.updated_at,
+            col(entry.is_demo),
+            col(entry.updated_at),
         )
-        .join(Indicator, Indicator.id == entry.indicator_id)
-        .join(DataSource, DataSource.id == entry.data_source_id, isouter=True)
+        .join(Indicator, col(Indicator.id) == entry.indicator_id)
+        .join(DataSource, col(DataSource.id) == entry.data_source_id, isouter=True)
         .where(*filters.conditions())
-        .order_by(entry.id)
+        .order_by(col(entry.id))
     )
 
 
@@ -215,7 +223,7 @@ def observations(
     `after`, by id. `source` is the value's source in words (its dataset, the source typed
     with it, "source not stated", or the demo notice); sex, age and urbanisation are the
     SDMX codes of its disaggregation; obs_status the publisher's code (None: not stated)."""
-    statement = _observation_select(filters).where(ProgressEntry.id > after).limit(limit)
+    statement = _observation_select(filters).where(col(ProgressEntry.id) > after).limit(limit)
     return _described(frame(session, statement))
 
 
@@ -276,28 +284,28 @@ def geographies(session: Session) -> pd.DataFrame:
     return frame(
         session,
         sa.select(
-            Geography.code,
-            Geography.kind,
-            Geography.name,
-            Geography.iso2,
-            Geography.region_code,
-            Geography.status,
-        ).order_by(Geography.kind.desc(), Geography.code),  # type: ignore[attr-defined]
+            col(Geography.code),
+            col(Geography.kind),
+            col(Geography.name),
+            col(Geography.iso2),
+            col(Geography.region_code),
+            col(Geography.status),
+        ).order_by(col(Geography.kind).desc(), col(Geography.code)),
     )
 
 
 def data_sources(session: Session) -> pd.DataFrame:
     """key, organisation, dataset, release, licence, url, accessed: the datasets at least
     one published observation comes from (a source only drafts use is not shown)."""
-    used = sa.select(ProgressEntry.data_source_id).where(
+    used = sa.select(col(ProgressEntry.data_source_id)).where(
         published,
-        ProgressEntry.is_demo.is_(False),  # type: ignore[attr-defined]
+        col(ProgressEntry.is_demo).is_(False),
     )
     return frame(
         session,
-        sa.select(*(getattr(DataSource, f) for f in _DATA_SOURCE_FIELDS), DataSource.accessed)
-        .where(DataSource.id.in_(used))  # type: ignore[union-attr]
-        .order_by(DataSource.key),
+        sa.select(*(getattr(DataSource, f) for f in _DATA_SOURCE_FIELDS), col(DataSource.accessed))
+        .where(col(DataSource.id).in_(used))
+        .order_by(col(DataSource.key)),
     )
 
 
@@ -325,14 +333,14 @@ def indicators(session: Session) -> list[dict[str, Any]]:
     `objectives`, the numbers of the GDC objectives it measures, by code."""
     measured: dict[int, list[int]] = defaultdict(list)
     for indicator_id, number in session.execute(
-        sa.select(IndicatorObjective.indicator_id, IndicatorObjective.objective_number).order_by(
-            IndicatorObjective.objective_number
-        )
+        sa.select(
+            col(IndicatorObjective.indicator_id), col(IndicatorObjective.objective_number)
+        ).order_by(col(IndicatorObjective.objective_number))
     ):
         measured[indicator_id].append(int(number))
     rows = session.execute(
-        sa.select(Indicator.id, *(getattr(Indicator, f) for f in INDICATOR_FIELDS)).order_by(
-            Indicator.code
+        sa.select(col(Indicator.id), *(getattr(Indicator, f) for f in INDICATOR_FIELDS)).order_by(
+            col(Indicator.code)
         )
     ).mappings()
     return [
@@ -389,72 +397,74 @@ def initiatives(session: Session) -> list[dict[str, Any]]:
     objectives_of = _grouped(
         session,
         sa.select(
-            InitiativeObjective.initiative_id,
-            InitiativeObjective.objective_number.label("number"),
-            InitiativeObjective.is_primary,
-        ).order_by(InitiativeObjective.objective_number),
+            col(InitiativeObjective.initiative_id),
+            col(InitiativeObjective.objective_number).label("number"),
+            col(InitiativeObjective.is_primary),
+        ).order_by(col(InitiativeObjective.objective_number)),
     )
     links_of = _grouped(
         session,
-        sa.select(InitiativeLink.initiative_id, InitiativeLink.label, InitiativeLink.url).order_by(
-            InitiativeLink.id
-        ),
+        sa.select(
+            col(InitiativeLink.initiative_id), col(InitiativeLink.label), col(InitiativeLink.url)
+        ).order_by(col(InitiativeLink.id)),
     )
     framework_of = _grouped(
         session,
         sa.select(
-            InitiativeFrameworkLink.initiative_id,
-            FrameworkItem.framework,
-            FrameworkItem.code,
-            FrameworkItem.title,
-            InitiativeFrameworkLink.basis,
-            InitiativeFrameworkLink.section,
-            InitiativeFrameworkLink.url,
-            InitiativeFrameworkLink.note,
+            col(InitiativeFrameworkLink.initiative_id),
+            col(FrameworkItem.framework),
+            col(FrameworkItem.code),
+            col(FrameworkItem.title),
+            col(InitiativeFrameworkLink.basis),
+            col(InitiativeFrameworkLink.section),
+            col(InitiativeFrameworkLink.url),
+            col(InitiativeFrameworkLink.note),
         )
-        .join(FrameworkItem, FrameworkItem.id == InitiativeFrameworkLink.item_id)
-        .order_by(FrameworkItem.framework, FrameworkItem.position, FrameworkItem.code),
+        .join(FrameworkItem, col(FrameworkItem.id) == InitiativeFrameworkLink.item_id)
+        .order_by(
+            col(FrameworkItem.framework), col(FrameworkItem.position), col(FrameworkItem.code)
+        ),
     )
     basis_of = _grouped(
         session,
         sa.select(
-            FactBasis.initiative_id,
-            FactBasis.fact,
-            FactBasis.basis,
-            FactBasis.section,
-            FactBasis.url,
-            FactBasis.note,
-        ).order_by(FactBasis.id),
+            col(FactBasis.initiative_id),
+            col(FactBasis.fact),
+            col(FactBasis.basis),
+            col(FactBasis.section),
+            col(FactBasis.url),
+            col(FactBasis.note),
+        ).order_by(col(FactBasis.id)),
     )
     partners_of = _grouped(
         session,
-        sa.select(InitiativePartner.initiative_id, InitiativePartner.partner).order_by(
-            InitiativePartner.partner
+        sa.select(col(InitiativePartner.initiative_id), col(InitiativePartner.partner)).order_by(
+            col(InitiativePartner.partner)
         ),
     )
     countries_of = _grouped(
         session,
-        sa.select(InitiativeCountry.initiative_id, InitiativeCountry.geo_code).order_by(
-            InitiativeCountry.geo_code
+        sa.select(col(InitiativeCountry.initiative_id), col(InitiativeCountry.geo_code)).order_by(
+            col(InitiativeCountry.geo_code)
         ),
     )
     regional_of = _grouped(
         session,
         sa.select(
-            InitiativeRegionalInitiative.initiative_id,
-            RegionalInitiative.code,
-            RegionalInitiative.cycle,
+            col(InitiativeRegionalInitiative.initiative_id),
+            col(RegionalInitiative.code),
+            col(RegionalInitiative.cycle),
         )
         .join(
             RegionalInitiative,
-            RegionalInitiative.id == InitiativeRegionalInitiative.regional_initiative_id,
+            col(RegionalInitiative.id) == InitiativeRegionalInitiative.regional_initiative_id,
         )
-        .order_by(RegionalInitiative.cycle, RegionalInitiative.code),
+        .order_by(col(RegionalInitiative.cycle), col(RegionalInitiative.code)),
     )
     rows = session.execute(
-        sa.select(Initiative.id, *(getattr(Initiative, f) for f in INITIATIVE_FIELDS)).order_by(
-            Initiative.name, Initiative.slug
-        )
+        sa.select(
+            col(Initiative.id), *(getattr(Initiative, f) for f in INITIATIVE_FIELDS)
+        ).order_by(col(Initiative.name), col(Initiative.slug))
     ).mappings()
     return [
         {

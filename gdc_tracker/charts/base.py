@@ -1,6 +1,7 @@
 """What every chart shares: the status colour scales and their legends' words."""
 
 import json
+from typing import Any
 
 import altair as alt
 
@@ -38,7 +39,7 @@ def status_words_expression(status_kind: str) -> str:
     return expression
 
 
-def status_legend(status_kind: str, title: str, **options: object) -> alt.Legend:
+def status_legend(status_kind: str, title: str, **options: Any) -> alt.Legend:
     """The legend of a status colour, titled `title`, its entries in the reader's words."""
     if current_language() == DEFAULT_LANGUAGE:
         return alt.Legend(title=title, **options)

@@ -8,6 +8,7 @@ and where it matters a second channel (shape, dash) as well, so colour is never 
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 import altair as alt
 import pandas as pd
@@ -114,11 +115,11 @@ def number(value: float | None, digits: int = 1, *, signed: bool = False) -> str
     return format_decimal(value, format=pattern, locale=current_language())
 
 
-def metadata_rows(reference: Mapping[str, object]) -> dict[str, str]:
+def metadata_rows(reference: Mapping[str, Any]) -> dict[str, str]:
     """The indicator's reference fields as label -> text, for the "About" panel."""
 
-    def pair(value: object, year: object) -> str:
-        return f"{number(value)} ({int(year)})" if _known(value) and _known(year) else "–"  # type: ignore[arg-type, call-overload]
+    def pair(value: Any, year: Any) -> str:
+        return f"{number(value)} ({int(year)})" if _known(value) and _known(year) else "–"
 
     return {
         _("Code"): str(reference["code"]),
@@ -156,11 +157,11 @@ def trajectory(
 
 
 def _known(value: object) -> bool:
-    return value is not None and not pd.isna(value)  # type: ignore[call-overload]
+    return value is not None and not pd.isna(value)
 
 
 def reference_marks(
-    reference: Mapping[str, object], start: tuple[object, object] | None = None
+    reference: Mapping[str, Any], start: tuple[Any, Any] | None = None
 ) -> tuple[tuple[int, float] | None, tuple[int, float] | None, pd.DataFrame | None]:
     """(target, baseline, path) for `series_chart` from the indicator's `reference`
     (target_year, target_value, baseline_year, baseline_value, direction).
@@ -170,18 +171,18 @@ def reference_marks(
     reference baseline when there is no observation; there is none without a target, or
     when the start already meets the target."""
     target = (
-        (int(reference["target_year"]), float(reference["target_value"]))  # type: ignore[arg-type]
+        (int(reference["target_year"]), float(reference["target_value"]))
         if _known(reference["target_year"]) and _known(reference["target_value"])
         else None
     )
     baseline = (
-        (int(reference["baseline_year"]), float(reference["baseline_value"]))  # type: ignore[arg-type]
+        (int(reference["baseline_year"]), float(reference["baseline_value"]))
         if _known(reference["baseline_year"]) and _known(reference["baseline_value"])
         else None
     )
     begin = baseline
     if start is not None and _known(start[0]) and _known(start[1]):
-        begin = (int(start[0]), float(start[1]))  # type: ignore[arg-type]
+        begin = (int(start[0]), float(start[1]))
     if target is None or begin is None:
         return target, baseline, None
     higher = reference["direction"] == "higher_is_better"
@@ -326,7 +327,7 @@ def series_chart(
                 x=alt.X("year:Q"), y=alt.Y("value:Q"), text=alt.Text("label:N")
             ),
         ]
-    return alt.layer(*layers).properties(height=380)
+    return cast(alt.LayerChart, alt.layer(*layers).properties(height=380))  # no layer is faceted
 
 
 def indicator_series_chart(
@@ -475,7 +476,8 @@ def compare_chart(
                 x=x, text=alt.Text("label:N"), color=alt.ColorValue(REFERENCE_COLOUR)
             ),
         ]
-    return alt.layer(*layers).properties(height=alt.Step(22))
+    # No layer is faceted, so alt.layer makes a LayerChart.
+    return cast(alt.LayerChart, alt.layer(*layers).properties(height=alt.Step(22)))
 
 
 def compare_summary(
@@ -530,7 +532,7 @@ def gender_chart(frame: pd.DataFrame, *, unit: str) -> alt.LayerChart:
         top=frame[["female", "male"]].max(axis=1),
         label=frame["gap"].map(lambda g: number(g, signed=True)),
     )
-    return alt.layer(
+    layered = alt.layer(
         alt.Chart(frame)
         .mark_rule(color="#BBBBBB", strokeWidth=3)
         .encode(
@@ -563,6 +565,7 @@ def gender_chart(frame: pd.DataFrame, *, unit: str) -> alt.LayerChart:
         .mark_text(dy=-12, color=REFERENCE_COLOUR, fontSize=11)
         .encode(x=x, y=alt.Y("top:Q"), text=alt.Text("label:N")),
     ).properties(height=360)
+    return cast(alt.LayerChart, layered)  # no layer is faceted
 
 
 def gender_summary(frame: pd.DataFrame, *, geo_name: str, unit: str) -> str:
@@ -670,7 +673,7 @@ def connectivity_chart(frame: pd.DataFrame) -> alt.LayerChart:
     text = alt.Chart(quadrants).encode(
         x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text=alt.Text("label:N")
     )
-    return alt.layer(
+    layered = alt.layer(
         rules.mark_rule(color="#888888", strokeDash=[4, 3]).encode(x=alt.X("at:Q")),
         rules.mark_rule(color="#888888", strokeDash=[4, 3]).encode(y=alt.Y("at:Q")),
         points,  # under the quadrant names, which stay readable
@@ -681,6 +684,7 @@ def connectivity_chart(frame: pd.DataFrame) -> alt.LayerChart:
             align="right", color="#444444", fontStyle="italic", fontWeight="bold"
         ),
     ).properties(height=520)
+    return cast(alt.LayerChart, layered)  # no layer is faceted
 
 
 def connectivity_summary(frame: pd.DataFrame) -> str:

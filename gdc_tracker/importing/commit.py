@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker import db
 from gdc_tracker.audit import record_change
@@ -137,7 +137,7 @@ def _data_source_id(
     if not source.known:
         return None
     found = session.execute(
-        sa.select(DataSource.id).where(DataSource.key == source.key)
+        sa.select(col(DataSource.id)).where(col(DataSource.key) == source.key)
     ).scalar_one_or_none()
     if found is not None:
         return int(found)
@@ -186,11 +186,14 @@ def _store_indicator_matches(
     ]
     if not chosen:
         return
-    ids = {row.code: row.id for row in session.execute(sa.select(Indicator.code, Indicator.id))}
+    ids = {
+        row.code: row.id
+        for row in session.execute(sa.select(col(Indicator.code), col(Indicator.id)))
+    }
     kept = {
         row.file_indicator: row
         for row in session.execute(
-            sa.select(IndicatorMapping).where(IndicatorMapping.source_key == result.source_key)
+            sa.select(IndicatorMapping).where(col(IndicatorMapping.source_key) == result.source_key)
         ).scalars()
     }
     audit = []
@@ -222,7 +225,7 @@ def _store_indicator_matches(
     _bulk_insert(session.connection(), _AUDIT_TABLE, audit)
 
 
-_MAX_FILE_INDICATOR = int(IndicatorMapping.__table__.c.file_indicator.type.length)  # type: ignore[attr-defined]
+_MAX_FILE_INDICATOR = int(IndicatorMapping.__table__.c.file_indicator.type.length)  # type: ignore[attr-defined]  # SQLModel sets __table__; untyped
 
 
 def _mapping_snapshot(row: IndicatorMapping) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from functools import lru_cache
 import babel
 import pycountry
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker.i18n import _
 from gdc_tracker.models import (
@@ -370,7 +370,9 @@ class CountryResolver:
 
 def resolver_for(session: Session, *, world_bank_codes: bool = False) -> CountryResolver:
     rows = session.execute(
-        sa.select(Geography.code, Geography.kind, Geography.name, Geography.iso2)
+        sa.select(
+            col(Geography.code), col(Geography.kind), col(Geography.name), col(Geography.iso2)
+        )
     ).all()
     return CountryResolver(
         ((row.code, row.kind, row.name, row.iso2) for row in rows),

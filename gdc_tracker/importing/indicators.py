@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker.i18n import _
 from gdc_tracker.importing.headers import _header_key, _header_words, header_period
@@ -74,9 +74,9 @@ def _indicator_words(text: str) -> str:
 def _stored_matches(session: Session, key: str) -> dict[str, str | None]:
     """The matches confirmed earlier for this source: file's text -> code (None: skip)."""
     rows = session.execute(
-        sa.select(IndicatorMapping.file_indicator, Indicator.code)
-        .outerjoin(Indicator, Indicator.id == IndicatorMapping.indicator_id)  # type: ignore[arg-type]
-        .where(IndicatorMapping.source_key == key)
+        sa.select(col(IndicatorMapping.file_indicator), col(Indicator.code))
+        .outerjoin(Indicator, col(Indicator.id) == IndicatorMapping.indicator_id)
+        .where(col(IndicatorMapping.source_key) == key)
     ).all()
     return {row.file_indicator: row.code for row in rows}
 

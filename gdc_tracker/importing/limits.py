@@ -23,7 +23,7 @@ NULL_MARKERS = frozenset(
     {"null", "n/a", "#n/a", "na", "nan", "none", "nil", "..", "...", "-", "--", "—", "–"}
 )
 Layout = Literal["long", "wide"]
-Progress = Callable[[float], None]
+Progress = Callable[[float], object]  # what it returns is not used
 
 
 class BulkImportError(GdcTrackerError):

@@ -103,7 +103,7 @@ class ColumnMapping:
             problems.append(_("choose the column with the countries"))
         if not (self.indicator or self.indicator_code):
             problems.append(_("choose the indicator, or the column with indicator codes"))
-        elif self.indicator_code and self.indicator in frame.columns:
+        elif self.indicator_code and self.indicator is not None and self.indicator in frame.columns:
             found = file_indicators(frame, self.indicator)
             if len(found) > 1:
                 problems.append(
@@ -185,12 +185,10 @@ def guess_mapping(
     indicator = take(_INDICATOR_HEADERS)
     period = take(_PERIOD_HEADERS)
     value = take(_VALUE_HEADERS)
-    extras = {
-        "disaggregation": take(_DISAGGREGATION_HEADERS),
-        "source": take(_SOURCE_HEADERS),
-        "evidence_url": take(_EVIDENCE_HEADERS),
-        "narrative": take(_NARRATIVE_HEADERS),
-    }
+    disaggregation = take(_DISAGGREGATION_HEADERS)
+    source = take(_SOURCE_HEADERS)
+    evidence_url = take(_EVIDENCE_HEADERS)
+    narrative = take(_NARRATIVE_HEADERS)
     if value is None:
         numeric = [
             c for c in columns if c not in taken and _mostly(_sample(frame, c), _is_number, 0.8)
@@ -208,7 +206,10 @@ def guess_mapping(
         period=period if chosen == "long" else None,
         value=value if chosen == "long" else None,
         year_columns=year_columns if chosen == "wide" else (),
-        **extras,
+        disaggregation=disaggregation,
+        source=source,
+        evidence_url=evidence_url,
+        narrative=narrative,
     )
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker import sdmx
 from gdc_tracker.auth import Identity, require
@@ -50,23 +50,23 @@ def _live_entries(session: Session, observations: Sequence[Observation]) -> dict
     years = [o.year for o in observations]
     statement = (
         sa.select(
-            ProgressEntry.id,
-            ProgressEntry.indicator_id,
-            ProgressEntry.geo_code,
-            ProgressEntry.period,
-            ProgressEntry.disaggregation,
-            ProgressEntry.value,
-            ProgressEntry.version,
-            ProgressEntry.review_state,
-            ProgressEntry.obs_status,
+            col(ProgressEntry.id),
+            col(ProgressEntry.indicator_id),
+            col(ProgressEntry.geo_code),
+            col(ProgressEntry.period),
+            col(ProgressEntry.disaggregation),
+            col(ProgressEntry.value),
+            col(ProgressEntry.version),
+            col(ProgressEntry.review_state),
+            col(ProgressEntry.obs_status),
         )
         .where(
-            ProgressEntry.indicator_id.in_(indicator_ids),  # type: ignore[union-attr]
-            ProgressEntry.geo_code.in_(geo_codes),  # type: ignore[attr-defined]
-            ProgressEntry.year.between(min(years), max(years)),  # type: ignore[attr-defined]
-            ProgressEntry.review_state.not_in(NOT_LIVE_STATES),  # type: ignore[attr-defined]
+            col(ProgressEntry.indicator_id).in_(indicator_ids),
+            col(ProgressEntry.geo_code).in_(geo_codes),
+            col(ProgressEntry.year).between(min(years), max(years)),
+            col(ProgressEntry.review_state).not_in(NOT_LIVE_STATES),
         )
-        .order_by(ProgressEntry.id)  # type: ignore[arg-type]
+        .order_by(col(ProgressEntry.id))
     )
     found: dict[Key, Existing] = {}
     for row in session.execute(statement):

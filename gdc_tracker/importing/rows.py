@@ -154,7 +154,7 @@ class _Reader:
         self.result = result
         self.accepted: list[Observation] = []
         self.first_row: dict[Key, int] = {}
-        self.facts: dict[tuple[str, ...], _RowFacts] = {}
+        self.facts: dict[tuple[str, str, str, str | sdmx.Breakdown, str], _RowFacts] = {}
 
     def _count(self, rejected: int) -> None:
         self.result.rejected += rejected
@@ -227,7 +227,13 @@ class _Reader:
             (mapping.country or "") if code or not mapping.country_name else mapping.country_name
         )
         if resolution.not_held:
-            aside = (resolution.not_held, "", code or name, country_column, resolution.reason or "")
+            aside: tuple[str, str, str, str, str] | None = (
+                resolution.not_held,
+                "",
+                code or name,
+                country_column,
+                resolution.reason or "",
+            )
             return _RowFacts("", None, TOTAL, None, (), set_aside=aside)
         if resolution.code is None:
             problems.append((country_column, code or name, resolution.reason or ""))
@@ -365,7 +371,9 @@ class _Reader:
         matched = {c.file_indicator: c.code for c in self.result.indicator_choices}
         beyond = _cells_beyond_header(frame, mapping)
         if mapping.layout == "long":
-            value_columns = [(mapping.value or "", None, _texts(frame, mapping.value))]
+            value_columns: list[tuple[str, Period | None, list[str]]] = [
+                (mapping.value or "", None, _texts(frame, mapping.value))
+            ]
             periods = _texts(frame, mapping.period)
         else:
             value_columns = [

@@ -21,8 +21,8 @@ from gdc_tracker.models import (
     ReviewState,
 )
 
-_TABLE = ProgressEntry.__table__  # type: ignore[attr-defined]
-_AUDIT_TABLE = AuditRecord.__table__  # type: ignore[attr-defined]
+_TABLE = ProgressEntry.__table__  # type: ignore[attr-defined]  # SQLModel sets it; untyped
+_AUDIT_TABLE = AuditRecord.__table__  # type: ignore[attr-defined]  # SQLModel sets it; untyped
 _ENTRY_FIELDS = tuple(ProgressEntry.model_fields)
 
 
@@ -167,7 +167,7 @@ class _Writer:
         """Change unpublished entries in place (version + 1)."""
         befores = self.rows_by_id([o.existing.id for o in observations if o.existing])
         published = self.state == ReviewState.PUBLISHED
-        changes = [
+        changes: list[dict[str, Any]] = [
             {
                 "b_id": o.existing.id,
                 "b_version": o.existing.version,
@@ -304,12 +304,12 @@ def _bulk_insert(connection: sa.Connection, table: sa.Table, rows: list[dict[str
                 copy.write_row(
                     [json.dumps(row[c]) if c in json_columns else row[c] for c in columns]
                 )
-    except connection.dialect.dbapi.Error as error:  # type: ignore[union-attr]
+    except connection.dialect.dbapi.Error as error:  # type: ignore[union-attr]  # a connected dialect has its DB-API
         # COPY bypasses SQLAlchemy: wrap the driver's error as SQLAlchemy would, so that
         # db.write_scope tells a cell taken meanwhile (CellTaken) or a lock wait (StoreBusy).
         raise sa.exc.DBAPIError.instance(
             statement,
             None,
             error,
-            connection.dialect.dbapi.Error,  # type: ignore[union-attr]
+            connection.dialect.dbapi.Error,  # type: ignore[union-attr]  # a connected dialect has its DB-API
         ) from error

@@ -30,7 +30,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker.i18n import N_, _
 from gdc_tracker.models import (
@@ -120,9 +120,9 @@ def last_council_session(session: Session, *, today: date | None = None) -> Sess
     """The latest Council session that started before `today`, or None."""
     today = today or date.today()
     row = session.execute(
-        sa.select(CouncilSession.name, CouncilSession.starts_on)
-        .where(CouncilSession.starts_on < today)
-        .order_by(CouncilSession.starts_on.desc())  # type: ignore[attr-defined]
+        sa.select(col(CouncilSession.name), col(CouncilSession.starts_on))
+        .where(col(CouncilSession.starts_on) < today)
+        .order_by(col(CouncilSession.starts_on).desc())
         .limit(1)
     ).first()
     return SessionStart(name=row.name, starts_on=row.starts_on) if row else None
@@ -144,25 +144,25 @@ def default_since(session: Session, *, today: date | None = None) -> date:
 
 
 def _published_since(since: date) -> sa.ColumnElement[bool]:
-    return sa.and_(published, ProgressEntry.updated_at >= _start(since))
+    return sa.and_(published, col(ProgressEntry.updated_at) >= _start(since))
 
 
 def entries_added(session: Session, *, since: date) -> pd.DataFrame:
     """subject, entries, demo_entries, geographies, newest: entries published since the
     date, per indicator or initiative (real entries and demo entries counted apart)."""
     subject = sa.func.coalesce(Indicator.name, Initiative.name)
-    demo = sa.func.sum(sa.case((ProgressEntry.is_demo, 1), else_=0))
+    demo = sa.func.sum(sa.case((col(ProgressEntry.is_demo), 1), else_=0))
     return frame(
         session,
         sa.select(
             subject.label("subject"),
             (sa.func.count() - demo).label("entries"),
             demo.label("demo_entries"),
-            sa.func.count(sa.distinct(ProgressEntry.geo_code)).label("geographies"),
-            sa.func.max(ProgressEntry.updated_at).label("newest"),
+            sa.func.count(sa.distinct(col(ProgressEntry.geo_code))).label("geographies"),
+            sa.func.max(col(ProgressEntry.updated_at)).label("newest"),
         )
-        .join(Indicator, Indicator.id == ProgressEntry.indicator_id, isouter=True)
-        .join(Initiative, Initiative.id == ProgressEntry.initiative_id, isouter=True)
+        .join(Indicator, col(Indicator.id) == ProgressEntry.indicator_id, isouter=True)
+        .join(Initiative, col(Initiative.id) == ProgressEntry.initiative_id, isouter=True)
         .where(_published_since(since))
         .group_by(subject)
         .order_by(sa.func.count().desc(), subject),
@@ -172,13 +172,13 @@ def entries_added(session: Session, *, since: date) -> pd.DataFrame:
 def new_value_counts(session: Session, *, since: date) -> dict[str, int]:
     """{"real": n, "demo": m}: indicator values published since the date."""
     rows = session.execute(
-        sa.select(ProgressEntry.is_demo, sa.func.count())
+        sa.select(col(ProgressEntry.is_demo), sa.func.count())
         .where(
             _published_since(since),
-            ProgressEntry.indicator_id.is_not(None),  # type: ignore[union-attr]
-            ProgressEntry.value.is_not(None),  # type: ignore[union-attr]
+            col(ProgressEntry.indicator_id).is_not(None),
+            col(ProgressEntry.value).is_not(None),
         )
-        .group_by(ProgressEntry.is_demo)
+        .group_by(col(ProgressEntry.is_demo))
     ).all()
     counts = {"real": 0, "demo": 0}
     for is_demo, count in rows:
@@ -195,25 +195,25 @@ def new_values(session: Session, *, since: date, limit: int = NEW_VALUES_SHOWN) 
     result = frame(
         session,
         sa.select(
-            Indicator.name.label("indicator"),
-            Geography.name.label("country"),  # type: ignore[attr-defined]
-            entry.period,
-            entry.value,
-            Indicator.unit,
-            entry.source,
-            entry.obs_status,
-            entry.is_demo,
+            col(Indicator.name).label("indicator"),
+            col(Geography.name).label("country"),
+            col(entry.period),
+            col(entry.value),
+            col(Indicator.unit),
+            col(entry.source),
+            col(entry.obs_status),
+            col(entry.is_demo),
             *source_columns(),
-            sa.func.coalesce(reviewer.username, author.username).label("published_by"),
-            entry.updated_at.label("published_at"),
+            sa.func.coalesce(col(reviewer.username), col(author.username)).label("published_by"),
+            col(entry.updated_at).label("published_at"),
         )
-        .join(Indicator, Indicator.id == entry.indicator_id)
-        .join(Geography, Geography.code == entry.geo_code)
-        .join(DataSource, DataSource.id == entry.data_source_id, isouter=True)
-        .join(reviewer, reviewer.id == entry.reviewer_id, isouter=True)
-        .join(author, author.id == entry.author_id, isouter=True)
-        .where(_published_since(since), entry.value.is_not(None))  # type: ignore[union-attr]
-        .order_by(entry.updated_at.desc(), entry.id.desc())  # type: ignore[attr-defined]
+        .join(Indicator, col(Indicator.id) == entry.indicator_id)
+        .join(Geography, col(Geography.code) == entry.geo_code)
+        .join(DataSource, col(DataSource.id) == entry.data_source_id, isouter=True)
+        .join(reviewer, col(reviewer.id) == entry.reviewer_id, isouter=True)
+        .join(author, col(author.id) == entry.author_id, isouter=True)
+        .where(_published_since(since), col(entry.value).is_not(None))
+        .order_by(col(entry.updated_at).desc(), col(entry.id).desc())
         .limit(limit),
     )
     result["published_at"] = _utc(result["published_at"])
@@ -230,15 +230,17 @@ def _touched_series(since: date) -> sa.Subquery:
     The entries are found by the time they were written first (ix_progressentry_updated_at):
     asked in one WHERE, SQLite walked the whole live-cell index instead, 0.6 s on a million
     entries for a window holding none, against 1 ms."""
-    written_since = sa.select(ProgressEntry.id).where(ProgressEntry.updated_at >= _start(since))
+    written_since = sa.select(col(ProgressEntry.id)).where(
+        col(ProgressEntry.updated_at) >= _start(since)
+    )
     return (
-        sa.select(ProgressEntry.indicator_id, ProgressEntry.geo_code)
+        sa.select(col(ProgressEntry.indicator_id), col(ProgressEntry.geo_code))
         .where(
-            ProgressEntry.id.in_(written_since),  # type: ignore[union-attr]
+            col(ProgressEntry.id).in_(written_since),
             published,
-            ProgressEntry.indicator_id.is_not(None),  # type: ignore[union-attr]
-            ProgressEntry.value.is_not(None),  # type: ignore[union-attr]
-            ProgressEntry.disaggregation == TOTAL,
+            col(ProgressEntry.indicator_id).is_not(None),
+            col(ProgressEntry.value).is_not(None),
+            col(ProgressEntry.disaggregation) == TOTAL,
         )
         .distinct()
         .subquery()
@@ -252,31 +254,31 @@ def _series_values(session: Session, since: date) -> pd.DataFrame:
     result = frame(
         session,
         sa.select(
-            entry.id,
-            entry.indicator_id,
-            entry.geo_code,
-            entry.year,
-            entry.period_end,
-            entry.value,
-            entry.is_demo,
-            entry.review_state,
-            entry.created_at,
-            entry.updated_at,
-            entry.source,
+            col(entry.id),
+            col(entry.indicator_id),
+            col(entry.geo_code),
+            col(entry.year),
+            col(entry.period_end),
+            col(entry.value),
+            col(entry.is_demo),
+            col(entry.review_state),
+            col(entry.created_at),
+            col(entry.updated_at),
+            col(entry.source),
             *source_columns(),
         )
         .join(
             touched,
             sa.and_(
-                touched.c.indicator_id == entry.indicator_id,
-                touched.c.geo_code == entry.geo_code,
+                touched.c.indicator_id == col(entry.indicator_id),
+                touched.c.geo_code == col(entry.geo_code),
             ),
         )
-        .join(DataSource, DataSource.id == entry.data_source_id, isouter=True)
+        .join(DataSource, col(DataSource.id) == entry.data_source_id, isouter=True)
         .where(
-            entry.review_state.in_((ReviewState.PUBLISHED, ReviewState.SUPERSEDED)),  # type: ignore[attr-defined]
-            entry.value.is_not(None),  # type: ignore[union-attr]
-            entry.disaggregation == TOTAL,
+            col(entry.review_state).in_((ReviewState.PUBLISHED, ReviewState.SUPERSEDED)),
+            col(entry.value).is_not(None),
+            col(entry.disaggregation) == TOTAL,
         ),
     )
     result["created_at"] = _utc(result["created_at"])
@@ -324,14 +326,14 @@ def _status(reference: dict, series: pd.DataFrame | None, thresholds: Thresholds
 def _indicator_reference(session: Session) -> dict[int, dict]:
     rows = session.execute(
         sa.select(
-            Indicator.id,
-            Indicator.name,
-            Indicator.direction,
-            Indicator.baseline_year,
-            Indicator.target_value,
-            Indicator.target_year,
-            Indicator.target_low,
-            Indicator.target_high,
+            col(Indicator.id),
+            col(Indicator.name),
+            col(Indicator.direction),
+            col(Indicator.baseline_year),
+            col(Indicator.target_value),
+            col(Indicator.target_year),
+            col(Indicator.target_low),
+            col(Indicator.target_high),
         )
     ).all()
     found = {row.id: dict(row._mapping) for row in rows}
@@ -358,7 +360,7 @@ def indicator_status_changes(
     reference = _indicator_reference(session)
     names = localize_names(
         session,
-        dict(session.execute(sa.select(Geography.code, Geography.name)).all()),
+        dict(session.execute(sa.select(col(Geography.code), col(Geography.name))).all()),
         "geography",
         "name",
     )
@@ -406,9 +408,14 @@ def _rows_in(counts: object) -> int:
 def _store_loads(session: Session, since: date) -> list[dict]:
     """Reference data loaded and demo data seeded, from their audit records."""
     records = session.execute(
-        sa.select(AuditRecord.at, AuditRecord.action, AuditRecord.actor, AuditRecord.after).where(
-            AuditRecord.action.in_(("load reference data", "seed demo data")),  # type: ignore[attr-defined]
-            AuditRecord.at >= _start(since),
+        sa.select(
+            col(AuditRecord.at),
+            col(AuditRecord.action),
+            col(AuditRecord.actor),
+            col(AuditRecord.after),
+        ).where(
+            col(AuditRecord.action).in_(("load reference data", "seed demo data")),
+            col(AuditRecord.at) >= _start(since),
         )
     ).all()
     rows = []
@@ -427,14 +434,14 @@ def _import_loads(session: Session, since: date) -> list[dict]:
     """Files imported (starter data files among them), from their import batches."""
     batches = session.execute(
         sa.select(
-            ImportBatch.created_at,
-            ImportBatch.file_name,
-            ImportBatch.review_state,
-            ImportBatch.summary,
-            User.username,
+            col(ImportBatch.created_at),
+            col(ImportBatch.file_name),
+            col(ImportBatch.review_state),
+            col(ImportBatch.summary),
+            col(User.username),
         )
-        .join(User, User.id == ImportBatch.created_by, isouter=True)
-        .where(ImportBatch.created_at >= _start(since))
+        .join(User, col(User.id) == ImportBatch.created_by, isouter=True)
+        .where(col(ImportBatch.created_at) >= _start(since))
     ).all()
     rows = []
     for at, file_name, state, summary, username in batches:
@@ -468,18 +475,18 @@ def _audit(session: Session, *, since: date, entity: str, action: str) -> pd.Dat
     return frame(
         session,
         sa.select(
-            AuditRecord.at,
-            AuditRecord.actor,
-            AuditRecord.entity_id,
-            AuditRecord.before,
-            AuditRecord.after,
+            col(AuditRecord.at),
+            col(AuditRecord.actor),
+            col(AuditRecord.entity_id),
+            col(AuditRecord.before),
+            col(AuditRecord.after),
         )
         .where(
-            AuditRecord.entity == entity,
-            AuditRecord.action == action,
-            AuditRecord.at >= _start(since),
+            col(AuditRecord.entity) == entity,
+            col(AuditRecord.action) == action,
+            col(AuditRecord.at) >= _start(since),
         )
-        .order_by(AuditRecord.at),
+        .order_by(col(AuditRecord.at)),
     )
 
 
@@ -495,9 +502,9 @@ def _corrections(session: Session, since: date) -> list[dict]:
     originals = [int(i) for i in records["entity_id"]]
     replacements = dict(
         session.execute(
-            sa.select(ProgressEntry.supersedes_id, ProgressEntry.value).where(
-                ProgressEntry.supersedes_id.in_(originals),  # type: ignore[union-attr]
-                ProgressEntry.review_state.in_(  # type: ignore[attr-defined]
+            sa.select(col(ProgressEntry.supersedes_id), col(ProgressEntry.value)).where(
+                col(ProgressEntry.supersedes_id).in_(originals),
+                col(ProgressEntry.review_state).in_(
                     (ReviewState.PUBLISHED, ReviewState.SUPERSEDED)
                 ),
             )
@@ -526,7 +533,9 @@ def _corrections(session: Session, since: date) -> list[dict]:
 
 
 def _initiative_names(session: Session) -> dict[str, str]:
-    names = session.execute(sa.select(sa.cast(Initiative.id, sa.String), Initiative.name)).all()
+    names = session.execute(
+        sa.select(sa.cast(col(Initiative.id), sa.String), col(Initiative.name))
+    ).all()
     return localize_names(session, dict(names), "initiative", "name")
 
 
@@ -548,17 +557,17 @@ def _status_changes(session: Session, since: date) -> list[dict]:
 def _milestones(session: Session, since: date, today: date) -> list[dict]:
     statement = (
         sa.select(
-            Milestone.title,
-            Milestone.due_date,
-            Milestone.done,
-            Milestone.done_date,
-            Initiative.name,
+            col(Milestone.title),
+            col(Milestone.due_date),
+            col(Milestone.done),
+            col(Milestone.done_date),
+            col(Initiative.name),
         )
-        .join(Initiative, Initiative.id == Milestone.initiative_id)
+        .join(Initiative, col(Initiative.id) == Milestone.initiative_id)
         .where(
             sa.or_(
-                Milestone.done_date >= since,
-                sa.and_(Milestone.due_date >= since, Milestone.due_date <= today),
+                col(Milestone.done_date) >= since,
+                sa.and_(col(Milestone.due_date) >= since, col(Milestone.due_date) <= today),
             )
         )
     )

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from gdc_tracker.errors import NotFound
 from gdc_tracker.i18n import N_, _
@@ -51,16 +51,16 @@ def cycles(session: Session) -> pd.DataFrame:
     return frame(
         session,
         sa.select(
-            ReportingCycle.name,
-            ReportingCycle.starts_on,
-            ReportingCycle.ends_on,
-            ReportingCycle.due_on,
-            ReportingCycle.council_session,
-            ReportingCycle.basis,
-            ReportingCycle.source,
-            ReportingCycle.note,
-            ReportingCycle.version,
-        ).order_by(ReportingCycle.starts_on.desc(), ReportingCycle.name),
+            col(ReportingCycle.name),
+            col(ReportingCycle.starts_on),
+            col(ReportingCycle.ends_on),
+            col(ReportingCycle.due_on),
+            col(ReportingCycle.council_session),
+            col(ReportingCycle.basis),
+            col(ReportingCycle.source),
+            col(ReportingCycle.note),
+            col(ReportingCycle.version),
+        ).order_by(col(ReportingCycle.starts_on).desc(), col(ReportingCycle.name)),
     )
 
 
@@ -69,7 +69,7 @@ def cycles_as_of(session: Session) -> datetime | None:
     reference load (the two ways cycles are written)."""
     latest = session.execute(
         sa.select(sa.func.max(AuditRecord.at)).where(
-            AuditRecord.entity.in_([CYCLE_ENTITY, "reference"])  # type: ignore[attr-defined]
+            col(AuditRecord.entity).in_([CYCLE_ENTITY, "reference"])
         )
     ).scalar()
     return newest([latest])
@@ -86,8 +86,8 @@ def current_cycle(session: Session, today: date) -> ReportingCycle | None:
     """The cycle under way today (the latest to start, if several are), else the latest
     that started before today, else None."""
     started = select(ReportingCycle).order_by(
-        ReportingCycle.starts_on.desc(),
-        ReportingCycle.id.desc(),  # type: ignore[union-attr]
+        col(ReportingCycle.starts_on).desc(),
+        col(ReportingCycle.id).desc(),
     )
     running = started.where(ReportingCycle.starts_on <= today, ReportingCycle.ends_on >= today)
     return (
@@ -104,19 +104,19 @@ def _updates(session: Session, cycle: ReportingCycle) -> pd.DataFrame:
     """initiative_id, review_state, is_demo, last_update, updated_at: per initiative, review
     state and demo flag, the newest update created in the cycle's window (UTC days)."""
     entry = ProgressEntry
-    keys = (entry.initiative_id, entry.review_state, entry.is_demo)
+    keys = (col(entry.initiative_id), col(entry.review_state), col(entry.is_demo))
     statement = (
         sa.select(
             *keys,
-            sa.func.max(entry.created_at).label("last_update"),
-            sa.func.max(entry.updated_at).label("updated_at"),
+            sa.func.max(col(entry.created_at)).label("last_update"),
+            sa.func.max(col(entry.updated_at)).label("updated_at"),
         )
         .where(
-            entry.initiative_id.is_not(None),  # type: ignore[union-attr]
-            entry.indicator_id.is_(None),  # type: ignore[union-attr]
-            entry.review_state.in_([ReviewState.SUBMITTED, ReviewState.PUBLISHED]),  # type: ignore[attr-defined]
-            entry.created_at >= _start_of(cycle.starts_on),
-            entry.created_at < _start_of(cycle.due_on + timedelta(days=1)),
+            col(entry.initiative_id).is_not(None),
+            col(entry.indicator_id).is_(None),
+            col(entry.review_state).in_([ReviewState.SUBMITTED, ReviewState.PUBLISHED]),
+            col(entry.created_at) >= _start_of(cycle.starts_on),
+            col(entry.created_at) < _start_of(cycle.due_on + timedelta(days=1)),
         )
         .group_by(*keys)
     )
@@ -153,12 +153,12 @@ def cycle_board(session: Session, name: str, today: date) -> pd.DataFrame:
     initiatives = frame(
         session,
         sa.select(
-            Initiative.id,
-            Initiative.name,
-            Initiative.slug,
-            Initiative.lead_sector,
-            Initiative.focal_point,
-            Initiative.status,
+            col(Initiative.id),
+            col(Initiative.name),
+            col(Initiative.slug),
+            col(Initiative.lead_sector),
+            col(Initiative.focal_point),
+            col(Initiative.status),
         ),
     )
     newest = _newest_per_initiative(_updates(session, cycle))
@@ -189,20 +189,22 @@ def focal_points(session: Session) -> pd.DataFrame:
     return frame(
         session,
         sa.select(
-            Initiative.slug,
-            Initiative.name,
-            Initiative.lead_sector,
-            Initiative.focal_point,
-            Initiative.version,
-            FactBasis.basis,
-            FactBasis.section,
-            FactBasis.url,
-            FactBasis.note,
+            col(Initiative.slug),
+            col(Initiative.name),
+            col(Initiative.lead_sector),
+            col(Initiative.focal_point),
+            col(Initiative.version),
+            col(FactBasis.basis),
+            col(FactBasis.section),
+            col(FactBasis.url),
+            col(FactBasis.note),
         )
         .join(
             FactBasis,
-            sa.and_(FactBasis.initiative_id == Initiative.id, FactBasis.fact == "focal_point"),
+            sa.and_(
+                col(FactBasis.initiative_id) == Initiative.id, col(FactBasis.fact) == "focal_point"
+            ),
             isouter=True,
         )
-        .order_by(Initiative.name),
+        .order_by(col(Initiative.name)),
     )

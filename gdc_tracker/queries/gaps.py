@@ -14,10 +14,11 @@ that have no value at all (a matrix of gaps must show them).
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker.models import (
     TOTAL,
@@ -62,10 +63,12 @@ def level_of(geographies: Sequence[str] | None) -> str:
 def indicator_levels(session: Session, *, code: str | None = None) -> pd.DataFrame:
     """id, code, name, level: the active indicators (or the one `code`), each with the
     level its values are counted over (`level_of`)."""
-    statement = sa.select(Indicator.id, Indicator.code, Indicator.name, Indicator.geographies)
-    statement = statement.where(Indicator.is_active).order_by(Indicator.code)
+    statement = sa.select(
+        col(Indicator.id), col(Indicator.code), col(Indicator.name), col(Indicator.geographies)
+    )
+    statement = statement.where(col(Indicator.is_active)).order_by(col(Indicator.code))
     if code is not None:
-        statement = statement.where(Indicator.code == code)
+        statement = statement.where(col(Indicator.code) == code)
     rows = frame(session, statement)
     levels = [level_of(kinds) for kinds in rows["geographies"]]
     return rows.drop(columns="geographies").assign(level=pd.Series(levels, dtype=str))
@@ -89,7 +92,7 @@ def _scope(
     each indicator's level, within the years (join Geography to use it)."""
     entry = ProgressEntry
     levels = [
-        sa.and_(entry.indicator_id.in_(ids), Geography.kind == kind)  # type: ignore[union-attr]
+        sa.and_(col(entry.indicator_id).in_(ids), col(Geography.kind) == kind)
         for ids, kind in (
             (_ids(indicators, BY_COUNTRY), GeographyKind.COUNTRY),
             (_ids(indicators, BY_REGION), GeographyKind.REGION),
@@ -98,14 +101,14 @@ def _scope(
     ]
     where = [
         published,
-        entry.disaggregation == TOTAL,
-        entry.value.is_not(None),  # type: ignore[union-attr]
+        col(entry.disaggregation) == TOTAL,
+        col(entry.value).is_not(None),
         sa.or_(*levels),
     ]
     if year_from is not None:
-        where.append(entry.year >= year_from)
+        where.append(col(entry.year) >= year_from)
     if year_to is not None:
-        where.append(entry.year <= year_to)
+        where.append(col(entry.year) <= year_to)
     return where
 
 
@@ -132,25 +135,36 @@ def gap_counts(
     entry = ProgressEntry
     if by == BY_REGION:  # a country's cell goes to its region; a region's stays its own
         country_ids = _ids(indicators, BY_COUNTRY)
-        in_country = entry.indicator_id.in_(country_ids)  # type: ignore[union-attr]
-        key = sa.case((in_country, Geography.region_code), else_=entry.geo_code)
+        in_country = col(entry.indicator_id).in_(country_ids)
+        key: sa.SQLColumnExpression[str | None] = sa.case(
+            (in_country, col(Geography.region_code)), else_=col(entry.geo_code)
+        )
     else:
-        key = entry.geo_code
+        key = col(entry.geo_code)
     cells = (
         sa.select(
-            entry.indicator_id,
+            col(entry.indicator_id),
             key.label("key"),
-            entry.year,
-            sa.func.max(sa.case((entry.is_demo, 0), else_=1)).label("has_real"),
-            sa.func.max(sa.case((entry.is_demo, 1), else_=0)).label("has_demo"),
+            col(entry.year),
+            sa.func.max(sa.case((col(entry.is_demo), 0), else_=1)).label("has_real"),
+            sa.func.max(sa.case((col(entry.is_demo), 1), else_=0)).label("has_demo"),
         )
-        .join(Geography, Geography.code == entry.geo_code)
+        .join(Geography, col(Geography.code) == entry.geo_code)
         .where(*_scope(indicators, year_from, year_to))
-        .group_by(entry.indicator_id, entry.geo_code, Geography.region_code, entry.year)
+        .group_by(
+            col(entry.indicator_id),
+            col(entry.geo_code),
+            col(Geography.region_code),
+            col(entry.year),
+        )
         .subquery()
     )
     demo_only = sa.case(((cells.c.has_real == 0) & (cells.c.has_demo == 1), 1), else_=0)
-    keys = [Indicator.code.label("indicator_code"), cells.c.key.label("geo_code"), cells.c.year]
+    keys = [
+        col(Indicator.code).label("indicator_code"),
+        cells.c.key.label("geo_code"),
+        cells.c.year,
+    ]
     if not per_geography:
         keys.pop(1)
     statement = (
@@ -159,7 +173,7 @@ def gap_counts(
             sa.func.sum(cells.c.has_real).label("real"),
             sa.func.sum(demo_only).label("demo_only"),
         )
-        .join(Indicator, Indicator.id == cells.c.indicator_id)
+        .join(Indicator, col(Indicator.id) == cells.c.indicator_id)
         .where(cells.c.key.is_not(None))
         .group_by(*keys)
         .order_by(*keys)
@@ -174,15 +188,19 @@ def gap_units(session: Session, *, by: str) -> pd.DataFrame:
     if by == BY_REGION:
         member = sa.orm.aliased(Geography)
         statement = (
-            sa.select(Geography.code, Geography.name, sa.func.count(member.code).label("countries"))
-            .join(member, member.region_code == Geography.code, isouter=True)
-            .where(Geography.kind == GeographyKind.REGION)
-            .group_by(Geography.code, Geography.name)
+            sa.select(
+                col(Geography.code),
+                col(Geography.name),
+                sa.func.count(col(member.code)).label("countries"),
+            )
+            .join(member, col(member.region_code) == Geography.code, isouter=True)
+            .where(col(Geography.kind) == GeographyKind.REGION)
+            .group_by(col(Geography.code), col(Geography.name))
         )
     else:
         statement = sa.select(
-            Geography.code, Geography.name, sa.literal(1).label("countries")
-        ).where(Geography.kind == GeographyKind.COUNTRY)
+            col(Geography.code), col(Geography.name), sa.literal(1).label("countries")
+        ).where(col(Geography.kind) == GeographyKind.COUNTRY)
     rows = frame(session, statement.order_by(Geography.name))
     return rows.astype({"countries": int})
 
@@ -284,15 +302,19 @@ def gap_sources(
     they come from, with how many and the newest change of each."""
     indicators = counted(indicators, by)
     entry = ProgressEntry
-    keys = [entry.is_demo, entry.source, *source_columns()]
+    keys: list[sa.SQLColumnExpression[Any]] = [
+        col(entry.is_demo),
+        col(entry.source),
+        *source_columns(),
+    ]
     statement = (
         sa.select(
             *keys,
             sa.func.count().label("values"),
-            sa.func.max(entry.updated_at).label("updated_at"),
+            sa.func.max(col(entry.updated_at)).label("updated_at"),
         )
-        .join(Geography, Geography.code == entry.geo_code)
-        .join(DataSource, DataSource.id == entry.data_source_id, isouter=True)
+        .join(Geography, col(Geography.code) == col(entry.geo_code))
+        .join(DataSource, col(DataSource.id) == col(entry.data_source_id), isouter=True)
         .where(*_scope(indicators, year_from, year_to))
         .group_by(*keys)
     )

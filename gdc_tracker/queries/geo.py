@@ -6,9 +6,11 @@ with the columns its docstring names, also when there are no rows. Only publishe
 entries are read, and only the undivided ("total") value of a series.
 """
 
+from typing import SupportsFloat, SupportsInt
+
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker.models import (
     TOTAL,
@@ -57,18 +59,18 @@ COUNTRY_VALUE_COLUMNS = [
     "status",
 ]
 
-is_country = Geography.kind == GeographyKind.COUNTRY
-country_codes = sa.select(Geography.code).where(is_country)
+is_country = col(Geography.kind) == GeographyKind.COUNTRY
+country_codes = sa.select(col(Geography.code)).where(is_country)
 
 
 def _country_series_filter() -> tuple[sa.ColumnElement[bool], ...]:
     """Published, undivided values of an indicator observed in a country."""
     return (
         published,
-        ProgressEntry.indicator_id.is_not(None),  # type: ignore[union-attr]
-        ProgressEntry.value.is_not(None),  # type: ignore[union-attr]
-        ProgressEntry.disaggregation == TOTAL,
-        ProgressEntry.geo_code.in_(country_codes),  # type: ignore[attr-defined]
+        col(ProgressEntry.indicator_id).is_not(None),
+        col(ProgressEntry.value).is_not(None),
+        col(ProgressEntry.disaggregation) == TOTAL,
+        col(ProgressEntry.geo_code).in_(country_codes),
     )
 
 
@@ -77,14 +79,14 @@ def countries(session: Session) -> pd.DataFrame:
     return frame(
         session,
         sa.select(
-            Geography.code,
-            Geography.name,
-            Geography.region_code,
-            Geography.latitude,
-            Geography.longitude,
+            col(Geography.code),
+            col(Geography.name),
+            col(Geography.region_code),
+            col(Geography.latitude),
+            col(Geography.longitude),
         )
         .where(is_country)
-        .order_by(Geography.name),
+        .order_by(col(Geography.name)),
     )
 
 
@@ -96,8 +98,10 @@ def map_indicators(session: Session) -> pd.DataFrame:
     a seek: the span of years is read for the chosen indicator only (`indicator_years`).
     """
     reported = session.execute(
-        sa.select(Indicator.id).where(
-            sa.exists().where(ProgressEntry.indicator_id == Indicator.id, *_country_series_filter())
+        sa.select(col(Indicator.id)).where(
+            sa.exists().where(
+                col(ProgressEntry.indicator_id) == Indicator.id, *_country_series_filter()
+            )
         )
     ).scalars()
     reference = indicators(session)
@@ -109,13 +113,13 @@ def indicator_years(session: Session, *, indicator_code: str) -> pd.DataFrame:
     return frame(
         session,
         sa.select(
-            ProgressEntry.year,
-            sa.func.count(sa.distinct(ProgressEntry.geo_code)).label("countries"),
+            col(ProgressEntry.year),
+            sa.func.count(sa.distinct(col(ProgressEntry.geo_code))).label("countries"),
         )
-        .join(Indicator, Indicator.id == ProgressEntry.indicator_id)
-        .where(Indicator.code == indicator_code, *_country_series_filter())
-        .group_by(ProgressEntry.year)
-        .order_by(ProgressEntry.year),
+        .join(Indicator, col(Indicator.id) == ProgressEntry.indicator_id)
+        .where(col(Indicator.code) == indicator_code, *_country_series_filter())
+        .group_by(col(ProgressEntry.year))
+        .order_by(col(ProgressEntry.year)),
     )
 
 
@@ -125,24 +129,24 @@ def _country_series(session: Session, indicator_id: int, up_to_year: int) -> pd.
     latest period of the year), up to `up_to_year`."""
     ranked = (
         sa.select(
-            ProgressEntry.geo_code,
-            ProgressEntry.year,
-            ProgressEntry.value,
-            ProgressEntry.is_demo,
-            ProgressEntry.source,
-            ProgressEntry.updated_at,
+            col(ProgressEntry.geo_code),
+            col(ProgressEntry.year),
+            col(ProgressEntry.value),
+            col(ProgressEntry.is_demo),
+            col(ProgressEntry.source),
+            col(ProgressEntry.updated_at),
             *source_columns(),
             sa.func.row_number()
             .over(
-                partition_by=(ProgressEntry.geo_code, ProgressEntry.year),
-                order_by=(ProgressEntry.period_end.desc(), ProgressEntry.id.desc()),
+                partition_by=(col(ProgressEntry.geo_code), col(ProgressEntry.year)),
+                order_by=(col(ProgressEntry.period_end).desc(), col(ProgressEntry.id).desc()),
             )
             .label("rank"),
         )
-        .join(DataSource, DataSource.id == ProgressEntry.data_source_id, isouter=True)
+        .join(DataSource, col(DataSource.id) == ProgressEntry.data_source_id, isouter=True)
         .where(
-            ProgressEntry.indicator_id == indicator_id,
-            ProgressEntry.year <= up_to_year,
+            col(ProgressEntry.indicator_id) == indicator_id,
+            col(ProgressEntry.year) <= up_to_year,
             *_country_series_filter(),
         )
         .subquery()
@@ -205,12 +209,12 @@ def country_values(
     return result[COUNTRY_VALUE_COLUMNS]
 
 
-def _float(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+def _float(value: SupportsFloat | None) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
-def _int(value: object) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
+def _int(value: SupportsInt | None) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def _sorted_names(names: object) -> str:
@@ -225,27 +229,34 @@ def initiative_locations(
 ) -> pd.DataFrame:
     """geo_code, name, latitude, longitude, initiatives, initiative_names ("A; B"): the
     countries where initiatives act (only those of one regional initiative if given)."""
-    statement = (
+    statement: sa.Select = (
         sa.select(
-            Geography.code.label("geo_code"),
-            Geography.name,
-            Geography.latitude,
-            Geography.longitude,
-            sa.func.count(sa.distinct(Initiative.id)).label("initiatives"),
-            sa.func.aggregate_strings(Initiative.name, NAME_SEPARATOR).label("initiative_names"),
+            col(Geography.code).label("geo_code"),
+            col(Geography.name),
+            col(Geography.latitude),
+            col(Geography.longitude),
+            sa.func.count(sa.distinct(col(Initiative.id))).label("initiatives"),
+            sa.func.aggregate_strings(col(Initiative.name), NAME_SEPARATOR).label(
+                "initiative_names"
+            ),
         )
         .select_from(InitiativeCountry)
-        .join(Initiative, Initiative.id == InitiativeCountry.initiative_id)
-        .join(Geography, Geography.code == InitiativeCountry.geo_code)
+        .join(Initiative, col(Initiative.id) == col(InitiativeCountry.initiative_id))
+        .join(Geography, col(Geography.code) == col(InitiativeCountry.geo_code))
         .where(is_country)
-        .group_by(Geography.code, Geography.name, Geography.latitude, Geography.longitude)
-        .order_by(Geography.name)
+        .group_by(
+            col(Geography.code),
+            col(Geography.name),
+            col(Geography.latitude),
+            col(Geography.longitude),
+        )
+        .order_by(col(Geography.name))
     )
     if regional_initiative_id is not None:
         statement = statement.join(
             InitiativeRegionalInitiative,
-            InitiativeRegionalInitiative.initiative_id == Initiative.id,
-        ).where(InitiativeRegionalInitiative.regional_initiative_id == regional_initiative_id)
+            col(InitiativeRegionalInitiative.initiative_id) == Initiative.id,
+        ).where(col(InitiativeRegionalInitiative.regional_initiative_id) == regional_initiative_id)
     result = frame(session, statement)
     result["initiative_names"] = result["initiative_names"].map(_sorted_names)
     return result
@@ -253,10 +264,12 @@ def initiative_locations(
 
 def initiatives_without_location(session: Session) -> int:
     """How many initiatives name no country (they act globally): they have no place on a map."""
-    located = sa.select(InitiativeCountry.initiative_id)
+    located = sa.select(col(InitiativeCountry.initiative_id))
     return int(
         session.execute(
-            sa.select(sa.func.count()).select_from(Initiative).where(Initiative.id.not_in(located))  # type: ignore[union-attr]
+            sa.select(sa.func.count())
+            .select_from(Initiative)
+            .where(col(Initiative.id).not_in(located))
         ).scalar_one()
     )
 
@@ -268,31 +281,31 @@ def regional_initiative_initiatives(
     initiatives under one regional initiative, with the countries where they act."""
     places = (
         sa.select(
-            InitiativeCountry.initiative_id.label("initiative_id"),
-            sa.func.aggregate_strings(Geography.name, NAME_SEPARATOR).label("countries"),
+            col(InitiativeCountry.initiative_id).label("initiative_id"),
+            sa.func.aggregate_strings(col(Geography.name), NAME_SEPARATOR).label("countries"),
         )
-        .join(Geography, Geography.code == InitiativeCountry.geo_code)
-        .group_by(InitiativeCountry.initiative_id)
+        .join(Geography, col(Geography.code) == InitiativeCountry.geo_code)
+        .group_by(col(InitiativeCountry.initiative_id))
         .subquery()
     )
     result = frame(
         session,
         sa.select(
-            Initiative.id,
-            Initiative.name,
-            Initiative.status,
-            Initiative.lead_sector,
-            Initiative.start_date,
-            Initiative.end_date,
+            col(Initiative.id),
+            col(Initiative.name),
+            col(Initiative.status),
+            col(Initiative.lead_sector),
+            col(Initiative.start_date),
+            col(Initiative.end_date),
             places.c.countries,
         )
         .join(
             InitiativeRegionalInitiative,
-            InitiativeRegionalInitiative.initiative_id == Initiative.id,
+            col(InitiativeRegionalInitiative.initiative_id) == Initiative.id,
         )
-        .join(places, places.c.initiative_id == Initiative.id, isouter=True)
-        .where(InitiativeRegionalInitiative.regional_initiative_id == regional_initiative_id)
-        .order_by(Initiative.name),
+        .join(places, places.c.initiative_id == col(Initiative.id), isouter=True)
+        .where(col(InitiativeRegionalInitiative.regional_initiative_id) == regional_initiative_id)
+        .order_by(col(Initiative.name)),
     )
     result["countries"] = result["countries"].map(_sorted_names)
     return result
@@ -301,19 +314,19 @@ def regional_initiative_initiatives(
 def regional_countries(session: Session, *, regional_initiative_id: int) -> pd.DataFrame:
     """code, name, latitude, longitude, initiatives, initiative_names: the countries of the
     regional initiative's ITU region, with how many of its initiatives act in each."""
-    region = sa.select(RegionalInitiative.region_code).where(
-        RegionalInitiative.id == regional_initiative_id
+    region = sa.select(col(RegionalInitiative.region_code)).where(
+        col(RegionalInitiative.id) == regional_initiative_id
     )
     members = frame(
         session,
         sa.select(
-            Geography.code,
-            Geography.name,
-            Geography.latitude,
-            Geography.longitude,
+            col(Geography.code),
+            col(Geography.name),
+            col(Geography.latitude),
+            col(Geography.longitude),
         )
-        .where(is_country, Geography.region_code.in_(region))  # type: ignore[union-attr]
-        .order_by(Geography.name),
+        .where(is_country, col(Geography.region_code).in_(region))
+        .order_by(col(Geography.name)),
     )
     acting = initiative_locations(session, regional_initiative_id=regional_initiative_id)
     result = members.merge(
@@ -332,55 +345,55 @@ def regional_country_values(session: Session, *, regional_initiative_id: int) ->
     """indicator_code, indicator, unit, geo_code, country, year, value, is_demo, source,
     updated_at, entry_id: for each indicator linked to the regional initiative, the values of the
     region's countries in the latest year any of them reported."""
-    region = sa.select(RegionalInitiative.region_code).where(
-        RegionalInitiative.id == regional_initiative_id
+    region = sa.select(col(RegionalInitiative.region_code)).where(
+        col(RegionalInitiative.id) == regional_initiative_id
     )
-    members = sa.select(Geography.code).where(
+    members = sa.select(col(Geography.code)).where(
         is_country,
-        Geography.region_code.in_(region),  # type: ignore[union-attr]
+        col(Geography.region_code).in_(region),
     )
-    linked = sa.select(IndicatorRegionalInitiative.indicator_id).where(
-        IndicatorRegionalInitiative.regional_initiative_id == regional_initiative_id
+    linked = sa.select(col(IndicatorRegionalInitiative.indicator_id)).where(
+        col(IndicatorRegionalInitiative.regional_initiative_id) == regional_initiative_id
     )
     ranked = (
         sa.select(
-            ProgressEntry.id,
-            ProgressEntry.indicator_id,
-            ProgressEntry.geo_code,
-            ProgressEntry.year,
-            ProgressEntry.value,
-            ProgressEntry.is_demo,
-            ProgressEntry.source,
-            ProgressEntry.updated_at,
+            col(ProgressEntry.id),
+            col(ProgressEntry.indicator_id),
+            col(ProgressEntry.geo_code),
+            col(ProgressEntry.year),
+            col(ProgressEntry.value),
+            col(ProgressEntry.is_demo),
+            col(ProgressEntry.source),
+            col(ProgressEntry.updated_at),
             sa.func.row_number()
             .over(
                 partition_by=(
-                    ProgressEntry.indicator_id,
-                    ProgressEntry.geo_code,
-                    ProgressEntry.year,
+                    col(ProgressEntry.indicator_id),
+                    col(ProgressEntry.geo_code),
+                    col(ProgressEntry.year),
                 ),
-                order_by=(ProgressEntry.period_end.desc(), ProgressEntry.id.desc()),
+                order_by=(col(ProgressEntry.period_end).desc(), col(ProgressEntry.id).desc()),
             )
             .label("rank"),
-            sa.func.max(ProgressEntry.year)
-            .over(partition_by=ProgressEntry.indicator_id)
+            sa.func.max(col(ProgressEntry.year))
+            .over(partition_by=col(ProgressEntry.indicator_id))
             .label("latest_year"),
         )
         .where(
             *_country_series_filter(),
-            ProgressEntry.indicator_id.in_(linked),  # type: ignore[union-attr]
-            ProgressEntry.geo_code.in_(members),  # type: ignore[attr-defined]
+            col(ProgressEntry.indicator_id).in_(linked),
+            col(ProgressEntry.geo_code).in_(members),
         )
         .subquery()
     )
     result = frame(
         session,
         sa.select(
-            Indicator.code.label("indicator_code"),
-            Indicator.name.label("indicator"),
-            Indicator.unit,
+            col(Indicator.code).label("indicator_code"),
+            col(Indicator.name).label("indicator"),
+            col(Indicator.unit),
             ranked.c.geo_code,
-            Geography.name.label("country"),
+            col(Geography.name).label("country"),
             ranked.c.year,
             ranked.c.value,
             ranked.c.is_demo,
@@ -388,10 +401,10 @@ def regional_country_values(session: Session, *, regional_initiative_id: int) ->
             ranked.c.updated_at,
             ranked.c.id.label("entry_id"),
         )
-        .join(Indicator, Indicator.id == ranked.c.indicator_id)
-        .join(Geography, Geography.code == ranked.c.geo_code)
+        .join(Indicator, col(Indicator.id) == ranked.c.indicator_id)
+        .join(Geography, col(Geography.code) == ranked.c.geo_code)
         .where(ranked.c.rank == 1, ranked.c.year == ranked.c.latest_year)
-        .order_by(Indicator.code, Geography.name),
+        .order_by(col(Indicator.code), col(Geography.name)),
     )
     result["updated_at"] = pd.to_datetime(result["updated_at"], utc=True, format="mixed")
     return result
@@ -423,30 +436,30 @@ def regional_sources(session: Session, *, regional_initiative_id: int) -> dict[s
     """sources (sorted list), is_demo, as_of: where the published values of the indicators
     linked to the regional initiative, for its region and the region's countries, come
     from, and when they were last updated."""
-    region = sa.select(RegionalInitiative.region_code).where(
-        RegionalInitiative.id == regional_initiative_id
+    region = sa.select(col(RegionalInitiative.region_code)).where(
+        col(RegionalInitiative.id) == regional_initiative_id
     )
     places = sa.union(
-        sa.select(Geography.code).where(Geography.region_code.in_(region)),  # type: ignore[union-attr]
+        sa.select(col(Geography.code)).where(col(Geography.region_code).in_(region)),
         region,
     )
-    linked = sa.select(IndicatorRegionalInitiative.indicator_id).where(
-        IndicatorRegionalInitiative.regional_initiative_id == regional_initiative_id
+    linked = sa.select(col(IndicatorRegionalInitiative.indicator_id)).where(
+        col(IndicatorRegionalInitiative.regional_initiative_id) == regional_initiative_id
     )
     found = frame(
         session,
         sa.select(
-            ProgressEntry.source,
-            sa.func.max(ProgressEntry.updated_at).label("as_of"),
-            sa.func.count().filter(ProgressEntry.is_demo).label("demo"),
+            col(ProgressEntry.source),
+            sa.func.max(col(ProgressEntry.updated_at)).label("as_of"),
+            sa.func.count().filter(col(ProgressEntry.is_demo)).label("demo"),
         )
         .where(
             published,
-            ProgressEntry.indicator_id.in_(linked),  # type: ignore[union-attr]
-            ProgressEntry.geo_code.in_(places),  # type: ignore[attr-defined]
+            col(ProgressEntry.indicator_id).in_(linked),
+            col(ProgressEntry.geo_code).in_(places),
         )
-        .group_by(ProgressEntry.source)
-        .order_by(ProgressEntry.source),
+        .group_by(col(ProgressEntry.source))
+        .order_by(col(ProgressEntry.source)),
     )
     as_of = pd.to_datetime(found["as_of"], utc=True, format="mixed").max() if len(found) else None
     return {

@@ -9,7 +9,7 @@ commitment shows "no ITU action" only when nothing is linked to it at any level.
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker.i18n import _
 from gdc_tracker.models import (
@@ -67,12 +67,12 @@ def items(session: Session, framework: str, *, objective: int | None = None) -> 
     if framework == REGIONAL:
         return regional_items(session)
     statement = sa.select(
-        FrameworkItem.id.label("item_id"),  # type: ignore[union-attr]
+        col(FrameworkItem.id).label("item_id"),
         *(getattr(FrameworkItem, column) for column in ITEM_COLUMNS[1:]),
-    ).where(FrameworkItem.framework == framework)
+    ).where(col(FrameworkItem.framework) == framework)
     if objective is not None:
-        statement = statement.where(FrameworkItem.objective_number == objective)
-    result = frame(session, statement.order_by(FrameworkItem.position, FrameworkItem.id))
+        statement = statement.where(col(FrameworkItem.objective_number) == objective)
+    result = frame(session, statement.order_by(col(FrameworkItem.position), col(FrameworkItem.id)))
     if result.empty:
         return pd.DataFrame(columns=ITEM_COLUMNS)
     result["sdgs"] = result["sdgs"].map(lambda tags: list(tags or []))
@@ -86,21 +86,21 @@ def links(session: Session, framework: str) -> pd.DataFrame:
     link = InitiativeFrameworkLink
     statement = (
         sa.select(
-            link.item_id,
-            link.initiative_id,
-            Initiative.slug,
-            Initiative.name,
-            Initiative.lead_sector,
-            Initiative.status,
-            link.basis,
-            link.section,
-            link.url,
-            link.note,
+            col(link.item_id),
+            col(link.initiative_id),
+            col(Initiative.slug),
+            col(Initiative.name),
+            col(Initiative.lead_sector),
+            col(Initiative.status),
+            col(link.basis),
+            col(link.section),
+            col(link.url),
+            col(link.note),
         )
-        .join(Initiative, Initiative.id == link.initiative_id)
-        .join(FrameworkItem, FrameworkItem.id == link.item_id)
-        .where(FrameworkItem.framework == framework)
-        .order_by(Initiative.name)
+        .join(Initiative, col(Initiative.id) == link.initiative_id)
+        .join(FrameworkItem, col(FrameworkItem.id) == link.item_id)
+        .where(col(FrameworkItem.framework) == framework)
+        .order_by(col(Initiative.name))
     )
     result = frame(session, statement)
     return result if len(result) else pd.DataFrame(columns=LINK_COLUMNS)
@@ -139,19 +139,19 @@ def covering_links(item_rows: pd.DataFrame, link_rows: pd.DataFrame) -> pd.DataF
 def initiative_regions(session: Session) -> pd.DataFrame:
     """initiative_id, region: the ITU regions an initiative acts in, through its regional
     initiatives or its countries; "Global" for one that names neither."""
-    through_regional = sa.select(
-        InitiativeRegionalInitiative.initiative_id,
-        RegionalInitiative.region_code.label("region"),  # type: ignore[attr-defined]
+    through_regional: sa.Select = sa.select(
+        col(InitiativeRegionalInitiative.initiative_id),
+        col(RegionalInitiative.region_code).label("region"),
     ).join(
         RegionalInitiative,
-        RegionalInitiative.id == InitiativeRegionalInitiative.regional_initiative_id,
+        col(RegionalInitiative.id) == InitiativeRegionalInitiative.regional_initiative_id,
     )
-    through_countries = sa.select(
-        InitiativeCountry.initiative_id,
-        Geography.region_code.label("region"),  # type: ignore[union-attr]
-    ).join(Geography, Geography.code == InitiativeCountry.geo_code)
+    through_countries: sa.Select = sa.select(
+        col(InitiativeCountry.initiative_id),
+        col(Geography.region_code).label("region"),
+    ).join(Geography, col(Geography.code) == InitiativeCountry.geo_code)
     named = frame(session, sa.union(through_regional, through_countries))
-    everyone = frame(session, sa.select(Initiative.id.label("initiative_id")))  # type: ignore[union-attr]
+    everyone = frame(session, sa.select(col(Initiative.id).label("initiative_id")))
     named = named.dropna(subset=["region"]).drop_duplicates()
     unnamed = everyone[~everyone["initiative_id"].isin(named["initiative_id"])]
     return pd.concat([named, unnamed.assign(region=GLOBAL)], ignore_index=True)
@@ -159,14 +159,14 @@ def initiative_regions(session: Session) -> pd.DataFrame:
 
 def region_names(session: Session) -> dict[str, str]:
     rows = session.execute(
-        sa.select(Geography.code, Geography.name).where(Geography.kind == "region")
+        sa.select(col(Geography.code), col(Geography.name)).where(col(Geography.kind) == "region")
     ).all()
     names = {str(code): str(name) for code, name in rows}
     return localize_names(session, names, "geography", "name")
 
 
 def objective_titles(session: Session) -> dict[int, str]:
-    rows = session.execute(sa.select(Objective.number, Objective.short_title)).all()
+    rows = session.execute(sa.select(col(Objective.number), col(Objective.short_title))).all()
     titles = {int(number): str(title) for number, title in rows}
     return localize_names(session, titles, "objective", "short_title")
 
@@ -182,26 +182,26 @@ def latest_updates(session: Session, initiative_ids: list[int], *, per: int = 1)
     rank = (
         sa.func.row_number()
         .over(
-            partition_by=entry.initiative_id,
-            order_by=(entry.period_end.desc(), entry.id.desc()),  # type: ignore[attr-defined]
+            partition_by=col(entry.initiative_id),
+            order_by=(col(entry.period_end).desc(), col(entry.id).desc()),
         )
         .label("rank")
     )
     ranked = (
         sa.select(
-            entry.initiative_id,
-            entry.period,
-            entry.status,
-            entry.narrative,
-            entry.source,
-            entry.is_demo,
-            entry.updated_at,
+            col(entry.initiative_id),
+            col(entry.period),
+            col(entry.status),
+            col(entry.narrative),
+            col(entry.source),
+            col(entry.is_demo),
+            col(entry.updated_at),
             rank,
         )
         .where(
             published,
-            entry.indicator_id.is_(None),  # type: ignore[union-attr]
-            entry.initiative_id.in_([int(i) for i in initiative_ids]),  # type: ignore[union-attr]
+            col(entry.indicator_id).is_(None),
+            col(entry.initiative_id).in_([int(i) for i in initiative_ids]),
         )
         .subquery()
     )
@@ -213,7 +213,9 @@ def latest_updates(session: Session, initiative_ids: list[int], *, per: int = 1)
 def framework_counts(session: Session) -> dict[str, int]:
     """How many items each framework holds."""
     rows = session.execute(
-        sa.select(FrameworkItem.framework, sa.func.count()).group_by(FrameworkItem.framework)
+        sa.select(col(FrameworkItem.framework), sa.func.count()).group_by(
+            col(FrameworkItem.framework)
+        )
     ).all()
     return {str(framework): int(count) for framework, count in rows}
 
@@ -227,14 +229,16 @@ def regional_items(session: Session) -> pd.DataFrame:
     rows = frame(
         session,
         sa.select(
-            RegionalInitiative.id.label("item_id"),  # type: ignore[union-attr]
-            RegionalInitiative.code,
-            RegionalInitiative.cycle,
-            RegionalInitiative.region_code,
-            RegionalInitiative.title,
-            RegionalInitiative.note,
+            col(RegionalInitiative.id).label("item_id"),
+            col(RegionalInitiative.code),
+            col(RegionalInitiative.cycle),
+            col(RegionalInitiative.region_code),
+            col(RegionalInitiative.title),
+            col(RegionalInitiative.note),
         ).order_by(
-            RegionalInitiative.region_code, RegionalInitiative.cycle, RegionalInitiative.code
+            col(RegionalInitiative.region_code),
+            col(RegionalInitiative.cycle),
+            col(RegionalInitiative.code),
         ),
     )
     if rows.empty:
@@ -263,29 +267,29 @@ def regional_items(session: Session) -> pd.DataFrame:
 def regional_links(session: Session) -> pd.DataFrame:
     """Initiatives under each regional initiative, with the basis their reference data
     gives for the fact "regional_initiatives"."""
-    statement = (
+    statement: sa.Select = (
         sa.select(
-            InitiativeRegionalInitiative.regional_initiative_id.label("item_id"),  # type: ignore[attr-defined]
-            InitiativeRegionalInitiative.initiative_id,
-            Initiative.slug,
-            Initiative.name,
-            Initiative.lead_sector,
-            Initiative.status,
-            FactBasis.basis,
-            FactBasis.section,
-            FactBasis.url,
-            FactBasis.note,
+            col(InitiativeRegionalInitiative.regional_initiative_id).label("item_id"),
+            col(InitiativeRegionalInitiative.initiative_id),
+            col(Initiative.slug),
+            col(Initiative.name),
+            col(Initiative.lead_sector),
+            col(Initiative.status),
+            col(FactBasis.basis),
+            col(FactBasis.section),
+            col(FactBasis.url),
+            col(FactBasis.note),
         )
-        .join(Initiative, Initiative.id == InitiativeRegionalInitiative.initiative_id)
+        .join(Initiative, col(Initiative.id) == col(InitiativeRegionalInitiative.initiative_id))
         .join(
             FactBasis,
             sa.and_(
-                FactBasis.initiative_id == Initiative.id,
-                FactBasis.fact == "regional_initiatives",
+                col(FactBasis.initiative_id) == col(Initiative.id),
+                col(FactBasis.fact) == "regional_initiatives",
             ),
             isouter=True,
         )
-        .order_by(Initiative.name)
+        .order_by(col(Initiative.name))
     )
     result = frame(session, statement)
     if result.empty:
@@ -299,17 +303,17 @@ def links_of_initiative(session: Session, slug: str) -> pd.DataFrame:
     link = InitiativeFrameworkLink
     statement = (
         sa.select(
-            FrameworkItem.framework,
-            FrameworkItem.code,
-            FrameworkItem.title,
-            link.basis,
-            link.section,
-            link.url,
-            link.note,
+            col(FrameworkItem.framework),
+            col(FrameworkItem.code),
+            col(FrameworkItem.title),
+            col(link.basis),
+            col(link.section),
+            col(link.url),
+            col(link.note),
         )
-        .join(FrameworkItem, FrameworkItem.id == link.item_id)
-        .join(Initiative, Initiative.id == link.initiative_id)
-        .where(Initiative.slug == slug)
-        .order_by(FrameworkItem.framework, FrameworkItem.position)
+        .join(FrameworkItem, col(FrameworkItem.id) == link.item_id)
+        .join(Initiative, col(Initiative.id) == link.initiative_id)
+        .where(col(Initiative.slug) == slug)
+        .order_by(col(FrameworkItem.framework), col(FrameworkItem.position))
     )
     return frame(session, statement)

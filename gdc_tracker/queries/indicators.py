@@ -12,12 +12,13 @@ derived columns (scores, composites, statuses) are pure functions of the reduced
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import SupportsFloat, SupportsInt
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker.i18n import _
 from gdc_tracker.models import (
@@ -115,30 +116,35 @@ def _yearly(
     entry = ProgressEntry
     ranked = (
         sa.select(
-            Indicator.code.label("indicator_code"),
-            entry.geo_code,
-            entry.disaggregation,
-            entry.year,
-            entry.value,
-            entry.is_demo,
-            entry.updated_at,
-            entry.source,
-            entry.obs_status,
+            col(Indicator.code).label("indicator_code"),
+            col(entry.geo_code),
+            col(entry.disaggregation),
+            col(entry.year),
+            col(entry.value),
+            col(entry.is_demo),
+            col(entry.updated_at),
+            col(entry.source),
+            col(entry.obs_status),
             *source_columns(),
             sa.func.row_number()
             .over(
-                partition_by=(entry.indicator_id, entry.geo_code, entry.disaggregation, entry.year),
-                order_by=(entry.period_end.desc(), entry.id.desc()),
+                partition_by=(
+                    col(entry.indicator_id),
+                    col(entry.geo_code),
+                    col(entry.disaggregation),
+                    col(entry.year),
+                ),
+                order_by=(col(entry.period_end).desc(), col(entry.id).desc()),
             )
             .label("period_rank"),
         )
-        .join(Indicator, Indicator.id == entry.indicator_id)
-        .join(DataSource, DataSource.id == entry.data_source_id, isouter=True)
+        .join(Indicator, col(Indicator.id) == entry.indicator_id)
+        .join(DataSource, col(DataSource.id) == entry.data_source_id, isouter=True)
         .where(
             published,
-            entry.value.is_not(None),  # type: ignore[union-attr]
-            Indicator.code.in_(tuple(codes)),  # type: ignore[attr-defined]
-            entry.disaggregation.in_(tuple(disaggregations)),  # type: ignore[attr-defined]
+            col(entry.value).is_not(None),
+            col(Indicator.code).in_(tuple(codes)),
+            col(entry.disaggregation).in_(tuple(disaggregations)),
             *conditions,
         )
         .subquery()
@@ -191,7 +197,7 @@ def indicator_reference(session: Session, *, code: str) -> pd.DataFrame:
     result = frame(
         session,
         sa.select(*(getattr(Indicator, name) for name in REFERENCE_COLUMNS)).where(
-            Indicator.code == code
+            col(Indicator.code) == code
         ),
     )
     result["disaggregations"] = result["disaggregations"].map(
@@ -204,16 +210,16 @@ def years_with_data(session: Session, *, code: str, disaggregation: str = TOTAL)
     """year: the years with at least one published value of the indicator."""
     return frame(
         session,
-        sa.select(ProgressEntry.year)
-        .join(Indicator, Indicator.id == ProgressEntry.indicator_id)
+        sa.select(col(ProgressEntry.year))
+        .join(Indicator, col(Indicator.id) == ProgressEntry.indicator_id)
         .where(
             published,
-            Indicator.code == code,
-            ProgressEntry.disaggregation == disaggregation,
-            ProgressEntry.value.is_not(None),  # type: ignore[union-attr]
+            col(Indicator.code) == code,
+            col(ProgressEntry.disaggregation) == disaggregation,
+            col(ProgressEntry.value).is_not(None),
         )
         .distinct()
-        .order_by(ProgressEntry.year),
+        .order_by(col(ProgressEntry.year)),
     )
 
 
@@ -227,22 +233,22 @@ def indicator_series(
     one value a year, each with its source and observation status in words."""
     yearly = _yearly(
         (code,),
-        ProgressEntry.geo_code.in_(tuple(geo_codes)),  # type: ignore[attr-defined]
+        col(ProgressEntry.geo_code).in_(tuple(geo_codes)),
         disaggregations=(disaggregation,),
     )
     result = frame(
         session,
         sa.select(
             yearly.c.geo_code,
-            Geography.name.label("geo_name"),  # type: ignore[attr-defined]
-            Geography.kind.label("geo_kind"),  # type: ignore[attr-defined]
+            col(Geography.name).label("geo_name"),
+            col(Geography.kind).label("geo_kind"),
             yearly.c.year,
             yearly.c.value,
             yearly.c.is_demo,
             yearly.c.updated_at,
             *_provenance(yearly),
         )
-        .join(Geography, Geography.code == yearly.c.geo_code)
+        .join(Geography, col(Geography.code) == yearly.c.geo_code)
         .order_by(yearly.c.geo_code, yearly.c.year),
     )
     return with_source_columns(_timestamps(result))
@@ -299,8 +305,8 @@ def series_status(
     reference = indicator_reference(session, code=code)
     names = frame(
         session,
-        sa.select(Geography.code, Geography.name).where(
-            Geography.code.in_(tuple(geo_codes))  # type: ignore[attr-defined]
+        sa.select(col(Geography.code), col(Geography.name)).where(
+            col(Geography.code).in_(tuple(geo_codes))
         ),
     )
     names = names.set_index("code").reindex([g for g in geo_codes if g in set(names["code"])])
@@ -311,12 +317,12 @@ def series_status(
     return assess_series(reference.iloc[0], series, names, thresholds)
 
 
-def _number(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+def _number(value: SupportsFloat | None) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
-def _whole(value: object) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
+def _whole(value: SupportsInt | None) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
 
 
 # --- comparison ------------------------------------------------------------------------------
@@ -329,27 +335,27 @@ def compare_values(
     obs_status: the latest value at or before `year` of the world and every ITU region (no
     `region`), or of every country of `region`; sorted by value, highest first."""
     if region:
-        scope = sa.select(Geography.code).where(Geography.region_code == region)
+        scope = sa.select(col(Geography.code)).where(col(Geography.region_code) == region)
     else:
-        scope = sa.select(Geography.code).where(
-            Geography.kind.in_((GeographyKind.WORLD, GeographyKind.REGION))  # type: ignore[attr-defined]
+        scope = sa.select(col(Geography.code)).where(
+            col(Geography.kind).in_((GeographyKind.WORLD, GeographyKind.REGION))
         )
-    yearly = _yearly((code,), ProgressEntry.geo_code.in_(scope))  # type: ignore[attr-defined]
+    yearly = _yearly((code,), col(ProgressEntry.geo_code).in_(scope))
     latest = _latest(yearly, ("geo_code",), year)
     result = frame(
         session,
         sa.select(
             latest.c.geo_code,
-            Geography.name.label("geo_name"),  # type: ignore[attr-defined]
-            Geography.kind.label("geo_kind"),  # type: ignore[attr-defined]
-            Geography.region_code,
+            col(Geography.name).label("geo_name"),
+            col(Geography.kind).label("geo_kind"),
+            col(Geography.region_code),
             latest.c.year,
             latest.c.value,
             latest.c.is_demo,
             latest.c.updated_at,
             *_provenance(latest),
         )
-        .join(Geography, Geography.code == latest.c.geo_code)
+        .join(Geography, col(Geography.code) == latest.c.geo_code)
         .order_by(latest.c.value.desc(), latest.c.geo_code),
     )
     return with_source_columns(_timestamps(result))
@@ -388,7 +394,7 @@ def _sex_frame(session: Session, statement: sa.Select) -> pd.DataFrame:
 
 def sex_series(session: Session, *, code: str, geo_code: str) -> pd.DataFrame:
     """geo_code, year, female, male, gap, is_demo, updated_at for one geography, by year."""
-    pivot = _sex_pivot(code, ProgressEntry.geo_code == geo_code)
+    pivot = _sex_pivot(code, col(ProgressEntry.geo_code) == geo_code)
     return _sex_frame(
         session,
         sa.select(
@@ -407,27 +413,27 @@ def sex_geographies(session: Session, *, code: str) -> pd.DataFrame:
     """geo_code, geo_name, geo_kind: the geographies with female and male values."""
     entry = ProgressEntry
     with_sex = (
-        sa.select(entry.geo_code)
-        .join(Indicator, Indicator.id == entry.indicator_id)
+        sa.select(col(entry.geo_code))
+        .join(Indicator, col(Indicator.id) == entry.indicator_id)
         .where(
             published,
-            Indicator.code == code,
-            entry.disaggregation.in_((FEMALE, MALE)),  # type: ignore[attr-defined]
-            entry.value.is_not(None),  # type: ignore[union-attr]
+            col(Indicator.code) == code,
+            col(entry.disaggregation).in_((FEMALE, MALE)),
+            col(entry.value).is_not(None),
         )
-        .group_by(entry.geo_code)
-        .having(sa.func.count(sa.distinct(entry.disaggregation)) == 2)
+        .group_by(col(entry.geo_code))
+        .having(sa.func.count(sa.distinct(col(entry.disaggregation))) == 2)
         .subquery()
     )
     return frame(
         session,
         sa.select(
-            Geography.code.label("geo_code"),
-            Geography.name.label("geo_name"),  # type: ignore[attr-defined]
-            Geography.kind.label("geo_kind"),  # type: ignore[attr-defined]
+            col(Geography.code).label("geo_code"),
+            col(Geography.name).label("geo_name"),
+            col(Geography.kind).label("geo_kind"),
         )
-        .join(with_sex, with_sex.c.geo_code == Geography.code)
-        .order_by(Geography.kind.desc(), Geography.name),  # type: ignore[attr-defined]
+        .join(with_sex, with_sex.c.geo_code == col(Geography.code))
+        .order_by(col(Geography.kind).desc(), col(Geography.name)),
     )
 
 
@@ -436,15 +442,15 @@ def largest_gender_gaps(
 ) -> pd.DataFrame:
     """geo_code, geo_name, region_code, year, female, male, gap, is_demo, updated_at: the
     countries with the largest gap (male - female) in their latest year at or before `year`."""
-    countries = sa.select(Geography.code).where(Geography.kind == GeographyKind.COUNTRY)
-    pivot = _sex_pivot(code, ProgressEntry.geo_code.in_(countries))  # type: ignore[attr-defined]
+    countries = sa.select(col(Geography.code)).where(col(Geography.kind) == GeographyKind.COUNTRY)
+    pivot = _sex_pivot(code, col(ProgressEntry.geo_code).in_(countries))
     latest = _latest(pivot, ("geo_code",), year)
     return _sex_frame(
         session,
         sa.select(
             latest.c.geo_code,
-            Geography.name.label("geo_name"),  # type: ignore[attr-defined]
-            Geography.region_code,
+            col(Geography.name).label("geo_name"),
+            col(Geography.region_code),
             latest.c.year,
             latest.c.female,
             latest.c.male,
@@ -452,7 +458,7 @@ def largest_gender_gaps(
             latest.c.is_demo,
             latest.c.updated_at,
         )
-        .join(Geography, Geography.code == latest.c.geo_code)
+        .join(Geography, col(Geography.code) == latest.c.geo_code)
         .order_by(latest.c.gap.desc(), latest.c.geo_code)
         .limit(limit),
     )
@@ -465,10 +471,10 @@ def connectivity_values(session: Session, *, year: int | None = None) -> pd.Data
     """geo_code, geo_name, region_code, region_name, then for each component of
     CONNECTIVITY_INDICATORS its latest value at or before `year` and that value's year
     (`<component>`, `<component>_year`), is_demo, updated_at: one row per country."""
-    countries = sa.select(Geography.code).where(Geography.kind == GeographyKind.COUNTRY)
+    countries = sa.select(col(Geography.code)).where(col(Geography.kind) == GeographyKind.COUNTRY)
     yearly = _yearly(
         tuple(CONNECTIVITY_INDICATORS.values()),
-        ProgressEntry.geo_code.in_(countries),  # type: ignore[attr-defined]
+        col(ProgressEntry.geo_code).in_(countries),
     )
     latest = _latest(yearly, ("indicator_code", "geo_code"), year)
     pivoted = []
@@ -491,14 +497,14 @@ def connectivity_values(session: Session, *, year: int | None = None) -> pd.Data
         session,
         sa.select(
             per_country.c.geo_code,
-            Geography.name.label("geo_name"),  # type: ignore[attr-defined]
-            Geography.region_code,
-            region.name.label("region_name"),  # type: ignore[attr-defined]
+            col(Geography.name).label("geo_name"),
+            col(Geography.region_code),
+            col(region.name).label("region_name"),
             *(c for c in per_country.c if c.name != "geo_code"),
         )
-        .join(Geography, Geography.code == per_country.c.geo_code)
-        .join(region, region.code == Geography.region_code, isouter=True)
-        .order_by(Geography.name),
+        .join(Geography, col(Geography.code) == per_country.c.geo_code)
+        .join(region, col(region.code) == Geography.region_code, isouter=True)
+        .order_by(col(Geography.name)),
     )
     result["is_demo"] = result["is_demo"].astype(bool)
     for column in CONNECTIVITY_INDICATORS:

@@ -11,10 +11,11 @@ and only put in a stable order in Python.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker.models import (
     WORLD_CODE,
@@ -108,7 +109,8 @@ NO_FILTERS = InitiativeFilters()
 
 
 def _regional_pairs(keys: Iterable[str]) -> list[tuple[str, str]]:
-    return [tuple(key.split("/", 1)) for key in keys if "/" in key]  # type: ignore[misc]
+    # A key with a slash splits once into its two parts.
+    return [tuple(key.split("/", 1)) for key in keys if "/" in key]  # type: ignore[misc]  # two parts
 
 
 def conditions(filters: InitiativeFilters) -> list[sa.ColumnElement[bool]]:
@@ -120,47 +122,47 @@ def conditions(filters: InitiativeFilters) -> list[sa.ColumnElement[bool]]:
     found: list[sa.ColumnElement[bool]] = []
     if filters.q:
         partner_match = (
-            sa.select(InitiativePartner.initiative_id)
+            sa.select(col(InitiativePartner.initiative_id))
             .where(
-                InitiativePartner.initiative_id == Initiative.id,
-                InitiativePartner.partner.icontains(filters.q, autoescape=True),  # type: ignore[attr-defined]
+                col(InitiativePartner.initiative_id) == Initiative.id,
+                col(InitiativePartner.partner).icontains(filters.q, autoescape=True),
             )
             .correlate(Initiative)
             .exists()
         )
         found.append(
             sa.or_(
-                Initiative.name.icontains(filters.q, autoescape=True),  # type: ignore[attr-defined]
-                Initiative.summary.icontains(filters.q, autoescape=True),  # type: ignore[attr-defined]
+                col(Initiative.name).icontains(filters.q, autoescape=True),
+                col(Initiative.summary).icontains(filters.q, autoescape=True),
                 partner_match,
             )
         )
     if filters.objective:
-        found.append(_linked(InitiativeObjective.objective_number.in_(filters.objective)))  # type: ignore[attr-defined]
+        found.append(_linked(col(InitiativeObjective.objective_number).in_(filters.objective)))
     if filters.region:
         found.append(sa.or_(_acts_in_region(filters.region), _regional_in_region(filters.region)))
     if filters.regional:
         found.append(_under_regional(_regional_pairs(filters.regional)))
     if filters.status:
-        found.append(Initiative.status.in_(filters.status))  # type: ignore[attr-defined]
+        found.append(col(Initiative.status).in_(filters.status))
     if filters.lead:
-        found.append(Initiative.lead_sector.in_(filters.lead))  # type: ignore[attr-defined]
+        found.append(col(Initiative.lead_sector).in_(filters.lead))
     if filters.partner:
         found.append(
-            sa.select(InitiativePartner.initiative_id)
+            sa.select(col(InitiativePartner.initiative_id))
             .where(
-                InitiativePartner.initiative_id == Initiative.id,
-                InitiativePartner.partner.in_(filters.partner),  # type: ignore[attr-defined]
+                col(InitiativePartner.initiative_id) == Initiative.id,
+                col(InitiativePartner.partner).in_(filters.partner),
             )
             .correlate(Initiative)
             .exists()
         )
     if filters.country:
         found.append(
-            sa.select(InitiativeCountry.initiative_id)
+            sa.select(col(InitiativeCountry.initiative_id))
             .where(
-                InitiativeCountry.initiative_id == Initiative.id,
-                InitiativeCountry.geo_code.in_(filters.country),  # type: ignore[attr-defined]
+                col(InitiativeCountry.initiative_id) == Initiative.id,
+                col(InitiativeCountry.geo_code).in_(filters.country),
             )
             .correlate(Initiative)
             .exists()
@@ -170,8 +172,8 @@ def conditions(filters: InitiativeFilters) -> list[sa.ColumnElement[bool]]:
 
 def _linked(objective_condition: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
     return (
-        sa.select(InitiativeObjective.initiative_id)
-        .where(InitiativeObjective.initiative_id == Initiative.id, objective_condition)
+        sa.select(col(InitiativeObjective.initiative_id))
+        .where(col(InitiativeObjective.initiative_id) == Initiative.id, objective_condition)
         .correlate(Initiative)
         .exists()
     )
@@ -179,11 +181,11 @@ def _linked(objective_condition: sa.ColumnElement[bool]) -> sa.ColumnElement[boo
 
 def _acts_in_region(regions: tuple[str, ...]) -> sa.ColumnElement[bool]:
     return (
-        sa.select(InitiativeCountry.initiative_id)
-        .join(Geography, Geography.code == InitiativeCountry.geo_code)
+        sa.select(col(InitiativeCountry.initiative_id))
+        .join(Geography, col(Geography.code) == InitiativeCountry.geo_code)
         .where(
-            InitiativeCountry.initiative_id == Initiative.id,
-            Geography.region_code.in_(regions),  # type: ignore[union-attr]
+            col(InitiativeCountry.initiative_id) == Initiative.id,
+            col(Geography.region_code).in_(regions),
         )
         .correlate(Initiative)
         .exists()
@@ -192,14 +194,14 @@ def _acts_in_region(regions: tuple[str, ...]) -> sa.ColumnElement[bool]:
 
 def _regional_in_region(regions: tuple[str, ...]) -> sa.ColumnElement[bool]:
     return (
-        sa.select(InitiativeRegionalInitiative.initiative_id)
+        sa.select(col(InitiativeRegionalInitiative.initiative_id))
         .join(
             RegionalInitiative,
-            RegionalInitiative.id == InitiativeRegionalInitiative.regional_initiative_id,
+            col(RegionalInitiative.id) == InitiativeRegionalInitiative.regional_initiative_id,
         )
         .where(
-            InitiativeRegionalInitiative.initiative_id == Initiative.id,
-            RegionalInitiative.region_code.in_(regions),  # type: ignore[attr-defined]
+            col(InitiativeRegionalInitiative.initiative_id) == Initiative.id,
+            col(RegionalInitiative.region_code).in_(regions),
         )
         .correlate(Initiative)
         .exists()
@@ -210,16 +212,18 @@ def _under_regional(pairs: list[tuple[str, str]]) -> sa.ColumnElement[bool]:
     if not pairs:
         return sa.false()
     return (
-        sa.select(InitiativeRegionalInitiative.initiative_id)
+        sa.select(col(InitiativeRegionalInitiative.initiative_id))
         .join(
             RegionalInitiative,
-            RegionalInitiative.id == InitiativeRegionalInitiative.regional_initiative_id,
+            col(RegionalInitiative.id) == InitiativeRegionalInitiative.regional_initiative_id,
         )
         .where(
-            InitiativeRegionalInitiative.initiative_id == Initiative.id,
+            col(InitiativeRegionalInitiative.initiative_id) == Initiative.id,
             sa.or_(
                 *(
-                    sa.and_(RegionalInitiative.code == code, RegionalInitiative.cycle == cycle)
+                    sa.and_(
+                        col(RegionalInitiative.code) == code, col(RegionalInitiative.cycle) == cycle
+                    )
                     for code, cycle in pairs
                 )
             ),
@@ -230,7 +234,9 @@ def _under_regional(pairs: list[tuple[str, str]]) -> sa.ColumnElement[bool]:
 
 
 def _regional_key() -> sa.ColumnElement[str]:
-    return (RegionalInitiative.code + "/" + RegionalInitiative.cycle).label("regional_key")  # type: ignore[operator]
+    return (col(RegionalInitiative.code) + "/" + col(RegionalInitiative.cycle)).label(
+        "regional_key"
+    )
 
 
 def _joined(value: object, *, numeric: bool = False) -> str:
@@ -254,73 +260,75 @@ def initiatives_table(session: Session, *, filters: InitiativeFilters = NO_FILTE
     """
     objectives = (
         sa.select(
-            InitiativeObjective.initiative_id.label("iid"),
+            col(InitiativeObjective.initiative_id).label("iid"),
             sa.func.aggregate_strings(
-                sa.cast(InitiativeObjective.objective_number, sa.String), _SEPARATOR
+                sa.cast(col(InitiativeObjective.objective_number), sa.String), _SEPARATOR
             ).label("objectives"),
             sa.func.max(
-                sa.case((InitiativeObjective.is_primary, InitiativeObjective.objective_number))
+                sa.case(
+                    (col(InitiativeObjective.is_primary), col(InitiativeObjective.objective_number))
+                )
             ).label("primary_objective"),
         )
-        .group_by(InitiativeObjective.initiative_id)
+        .group_by(col(InitiativeObjective.initiative_id))
         .subquery()
     )
     regional = (
         sa.select(
-            InitiativeRegionalInitiative.initiative_id.label("iid"),
+            col(InitiativeRegionalInitiative.initiative_id).label("iid"),
             sa.func.aggregate_strings(_regional_key(), _SEPARATOR).label("regional"),
         )
         .join(
             RegionalInitiative,
-            RegionalInitiative.id == InitiativeRegionalInitiative.regional_initiative_id,
+            col(RegionalInitiative.id) == InitiativeRegionalInitiative.regional_initiative_id,
         )
-        .group_by(InitiativeRegionalInitiative.initiative_id)
+        .group_by(col(InitiativeRegionalInitiative.initiative_id))
         .subquery()
     )
     partners = (
         sa.select(
-            InitiativePartner.initiative_id.label("iid"),
-            sa.func.aggregate_strings(InitiativePartner.partner, _SEPARATOR).label("partners"),
+            col(InitiativePartner.initiative_id).label("iid"),
+            sa.func.aggregate_strings(col(InitiativePartner.partner), _SEPARATOR).label("partners"),
         )
-        .group_by(InitiativePartner.initiative_id)
+        .group_by(col(InitiativePartner.initiative_id))
         .subquery()
     )
     countries = (
-        sa.select(InitiativeCountry.initiative_id.label("iid"), sa.func.count().label("n"))
-        .group_by(InitiativeCountry.initiative_id)
+        sa.select(col(InitiativeCountry.initiative_id).label("iid"), sa.func.count().label("n"))
+        .group_by(col(InitiativeCountry.initiative_id))
         .subquery()
     )
     updates = (
         sa.select(
-            ProgressEntry.initiative_id.label("iid"),
-            sa.func.max(ProgressEntry.updated_at).label("last_update"),
+            col(ProgressEntry.initiative_id).label("iid"),
+            sa.func.max(col(ProgressEntry.updated_at)).label("last_update"),
         )
-        .where(published, ProgressEntry.initiative_id.is_not(None))  # type: ignore[union-attr]
-        .group_by(ProgressEntry.initiative_id)
+        .where(published, col(ProgressEntry.initiative_id).is_not(None))
+        .group_by(col(ProgressEntry.initiative_id))
         .subquery()
     )
     statement = (
         sa.select(
-            Initiative.slug,
-            Initiative.name,
-            Initiative.lead_sector,
-            Initiative.status,
+            col(Initiative.slug),
+            col(Initiative.name),
+            col(Initiative.lead_sector),
+            col(Initiative.status),
             objectives.c.primary_objective,
             objectives.c.objectives,
             regional.c.regional.label("regional_initiatives"),
             partners.c.partners,
             sa.func.coalesce(countries.c.n, 0).label("countries"),
-            Initiative.start_date,
-            Initiative.end_date,
+            col(Initiative.start_date),
+            col(Initiative.end_date),
             updates.c.last_update,
         )
-        .outerjoin(objectives, objectives.c.iid == Initiative.id)
-        .outerjoin(regional, regional.c.iid == Initiative.id)
-        .outerjoin(partners, partners.c.iid == Initiative.id)
-        .outerjoin(countries, countries.c.iid == Initiative.id)
-        .outerjoin(updates, updates.c.iid == Initiative.id)
+        .outerjoin(objectives, objectives.c.iid == col(Initiative.id))
+        .outerjoin(regional, regional.c.iid == col(Initiative.id))
+        .outerjoin(partners, partners.c.iid == col(Initiative.id))
+        .outerjoin(countries, countries.c.iid == col(Initiative.id))
+        .outerjoin(updates, updates.c.iid == col(Initiative.id))
         .where(*conditions(filters))
-        .order_by(Initiative.name, Initiative.slug)
+        .order_by(col(Initiative.name), col(Initiative.slug))
     )
     result = frame(session, statement)
     result["objectives"] = result["objectives"].map(lambda v: _joined(v, numeric=True))
@@ -332,7 +340,7 @@ def initiatives_table(session: Session, *, filters: InitiativeFilters = NO_FILTE
     return result[TABLE_COLUMNS]
 
 
-def initiative_facts(session: Session) -> dict[str, object]:
+def initiative_facts(session: Session) -> dict[str, Any]:
     """total (initiatives in the store), as_of (newest edit or published update, UTC),
     demo_updates (published demo narrative updates)."""
     total, edited = session.execute(
@@ -342,11 +350,11 @@ def initiative_facts(session: Session) -> dict[str, object]:
     # scanning every progress entry (most of them are indicator values).
     per_initiative = (
         sa.select(
-            sa.func.max(ProgressEntry.updated_at).label("updated_at"),
-            sa.func.count().filter(ProgressEntry.is_demo).label("demo"),
+            sa.func.max(col(ProgressEntry.updated_at)).label("updated_at"),
+            sa.func.count().filter(col(ProgressEntry.is_demo)).label("demo"),
         )
-        .where(published, ProgressEntry.initiative_id.is_not(None))  # type: ignore[union-attr]
-        .group_by(ProgressEntry.initiative_id)
+        .where(published, col(ProgressEntry.initiative_id).is_not(None))
+        .group_by(col(ProgressEntry.initiative_id))
         .subquery()
     )
     updated, demo = session.execute(
@@ -370,46 +378,48 @@ def filter_options(session: Session) -> pd.DataFrame:
             session,
             sa.select(
                 sa.literal("objective").label("param"),
-                sa.cast(Objective.number, sa.String).label("value"),
-                (sa.cast(Objective.number, sa.String) + ". " + Objective.short_title).label(
-                    "label"
-                ),
-            ).order_by(Objective.number),
+                sa.cast(col(Objective.number), sa.String).label("value"),
+                (
+                    sa.cast(col(Objective.number), sa.String) + ". " + col(Objective.short_title)
+                ).label("label"),
+            ).order_by(col(Objective.number)),
         ),
         frame(
             session,
             sa.select(
                 sa.literal("region").label("param"),
-                Geography.code.label("value"),  # type: ignore[attr-defined]
-                Geography.name.label("label"),  # type: ignore[attr-defined]
+                col(Geography.code).label("value"),
+                col(Geography.name).label("label"),
             )
-            .where(Geography.kind == GeographyKind.REGION)
-            .order_by(Geography.name),
+            .where(col(Geography.kind) == GeographyKind.REGION)
+            .order_by(col(Geography.name)),
         ),
         frame(
             session,
             sa.select(
                 sa.literal("regional").label("param"),
                 _regional_key().label("value"),
-                (
-                    RegionalInitiative.code + " (" + RegionalInitiative.cycle + ")"  # type: ignore[operator]
-                ).label("label"),
+                (col(RegionalInitiative.code) + " (" + col(RegionalInitiative.cycle) + ")").label(
+                    "label"
+                ),
             ).order_by(
-                RegionalInitiative.region_code, RegionalInitiative.cycle, RegionalInitiative.code
+                col(RegionalInitiative.region_code),
+                col(RegionalInitiative.cycle),
+                col(RegionalInitiative.code),
             ),
         ),
         pd.DataFrame({"param": "status", "value": [str(s) for s in InitiativeStatus]}),
-        _distinct(session, "lead", Initiative.lead_sector, extra=[str(s) for s in LeadSector]),
-        _distinct(session, "partner", InitiativePartner.partner),
+        _distinct(session, "lead", col(Initiative.lead_sector), extra=[str(s) for s in LeadSector]),
+        _distinct(session, "partner", col(InitiativePartner.partner)),
         frame(
             session,
             sa.select(
                 sa.literal("country").label("param"),
-                Geography.code.label("value"),  # type: ignore[attr-defined]
-                Geography.name.label("label"),  # type: ignore[attr-defined]
+                col(Geography.code).label("value"),
+                col(Geography.name).label("label"),
             )
-            .where(Geography.code.in_(sa.select(InitiativeCountry.geo_code)))  # type: ignore[attr-defined]
-            .order_by(Geography.name),
+            .where(col(Geography.code).in_(sa.select(col(InitiativeCountry.geo_code))))
+            .order_by(col(Geography.name)),
         ),
     ]
     options = pd.concat(parts, ignore_index=True)
@@ -418,9 +428,9 @@ def filter_options(session: Session) -> pd.DataFrame:
 
 
 def _distinct(
-    session: Session, param: str, column: object, extra: Iterable[str] = ()
+    session: Session, param: str, column: sa.SQLColumnExpression[str], extra: Iterable[str] = ()
 ) -> pd.DataFrame:
-    found = list(session.execute(sa.select(column).distinct()).scalars())  # type: ignore[call-overload]
+    found = list(session.execute(sa.select(column).distinct()).scalars())
     values = sorted(set(found) | set(extra), key=str.casefold)
     return pd.DataFrame({"param": param, "value": values, "label": values})
 
@@ -445,29 +455,29 @@ def objective_links(session: Session, *, filters: InitiativeFilters = NO_FILTERS
     link between a matching initiative and an objective, by primary objective and name."""
     primary = (
         sa.select(
-            InitiativeObjective.initiative_id.label("iid"),
-            InitiativeObjective.objective_number.label("primary_objective"),
+            col(InitiativeObjective.initiative_id).label("iid"),
+            col(InitiativeObjective.objective_number).label("primary_objective"),
         )
-        .where(InitiativeObjective.is_primary)
+        .where(col(InitiativeObjective.is_primary))
         .subquery()
     )
     statement = (
         sa.select(
-            Initiative.slug,
-            Initiative.name,
+            col(Initiative.slug),
+            col(Initiative.name),
             primary.c.primary_objective,
-            InitiativeObjective.objective_number,
-            Objective.short_title,
-            InitiativeObjective.is_primary,
+            col(InitiativeObjective.objective_number),
+            col(Objective.short_title),
+            col(InitiativeObjective.is_primary),
         )
-        .join(InitiativeObjective, InitiativeObjective.initiative_id == Initiative.id)
-        .join(Objective, Objective.number == InitiativeObjective.objective_number)
-        .outerjoin(primary, primary.c.iid == Initiative.id)
+        .join(InitiativeObjective, col(InitiativeObjective.initiative_id) == Initiative.id)
+        .join(Objective, col(Objective.number) == InitiativeObjective.objective_number)
+        .outerjoin(primary, primary.c.iid == col(Initiative.id))
         .where(*conditions(filters))
         .order_by(
             primary.c.primary_objective.nulls_last(),
-            Initiative.name,
-            InitiativeObjective.objective_number,
+            col(Initiative.name),
+            col(InitiativeObjective.objective_number),
         )
     )
     result = frame(session, statement)
@@ -482,23 +492,25 @@ def regional_links(session: Session, *, filters: InitiativeFilters = NO_FILTERS)
     return frame(
         session,
         sa.select(
-            Initiative.slug,
-            Initiative.name,
+            col(Initiative.slug),
+            col(Initiative.name),
             _regional_key(),
-            RegionalInitiative.code,
-            RegionalInitiative.cycle,
-            RegionalInitiative.region_code,
+            col(RegionalInitiative.code),
+            col(RegionalInitiative.cycle),
+            col(RegionalInitiative.region_code),
         )
         .join(
             InitiativeRegionalInitiative,
-            InitiativeRegionalInitiative.initiative_id == Initiative.id,
+            col(InitiativeRegionalInitiative.initiative_id) == Initiative.id,
         )
         .join(
             RegionalInitiative,
-            RegionalInitiative.id == InitiativeRegionalInitiative.regional_initiative_id,
+            col(RegionalInitiative.id) == InitiativeRegionalInitiative.regional_initiative_id,
         )
         .where(*conditions(filters))
-        .order_by(Initiative.name, RegionalInitiative.cycle, RegionalInitiative.code),
+        .order_by(
+            col(Initiative.name), col(RegionalInitiative.cycle), col(RegionalInitiative.code)
+        ),
     )
 
 
@@ -524,16 +536,16 @@ def milestones(
     result = frame(
         session,
         sa.select(
-            Initiative.slug,
-            Initiative.name,
-            Milestone.title,
-            Milestone.due_date,
-            Milestone.done,
-            Milestone.done_date,
+            col(Initiative.slug),
+            col(Initiative.name),
+            col(Milestone.title),
+            col(Milestone.due_date),
+            col(Milestone.done),
+            col(Milestone.done_date),
         )
-        .join(Milestone, Milestone.initiative_id == Initiative.id)
+        .join(Milestone, col(Milestone.initiative_id) == Initiative.id)
         .where(*conditions(filters))
-        .order_by(Initiative.name, Milestone.due_date, Milestone.id),
+        .order_by(col(Initiative.name), col(Milestone.due_date), col(Milestone.id)),
     )
     result["done"] = result["done"].astype(bool)
     result["state"] = _milestone_state(result["done"], result["due_date"], today)
@@ -565,19 +577,19 @@ def initiative_detail(
     profile = frame(
         session,
         sa.select(
-            Initiative.id,
-            Initiative.slug,
-            Initiative.name,
-            Initiative.summary,
-            Initiative.lead_sector,
-            Initiative.status,
-            Initiative.start_date,
-            Initiative.end_date,
-            Initiative.source,
-            Initiative.note,
-            Initiative.focal_point,
-            Initiative.updated_at,
-        ).where(Initiative.slug == slug),
+            col(Initiative.id),
+            col(Initiative.slug),
+            col(Initiative.name),
+            col(Initiative.summary),
+            col(Initiative.lead_sector),
+            col(Initiative.status),
+            col(Initiative.start_date),
+            col(Initiative.end_date),
+            col(Initiative.source),
+            col(Initiative.note),
+            col(Initiative.focal_point),
+            col(Initiative.updated_at),
+        ).where(col(Initiative.slug) == slug),
     )
     profile["updated_at"] = _utc(profile["updated_at"])
     initiative_id = int(profile["id"].iloc[0]) if len(profile) else -1
@@ -587,31 +599,35 @@ def initiative_detail(
         "regional": _regional_of(session, initiative_id),
         "countries": frame(
             session,
-            sa.select(Geography.code, Geography.name, Geography.region_code)
-            .join(InitiativeCountry, InitiativeCountry.geo_code == Geography.code)
-            .where(InitiativeCountry.initiative_id == initiative_id)
-            .order_by(Geography.name),
+            sa.select(col(Geography.code), col(Geography.name), col(Geography.region_code))
+            .join(InitiativeCountry, col(InitiativeCountry.geo_code) == Geography.code)
+            .where(col(InitiativeCountry.initiative_id) == initiative_id)
+            .order_by(col(Geography.name)),
         ),
         "partners": frame(
             session,
-            sa.select(InitiativePartner.partner)
-            .where(InitiativePartner.initiative_id == initiative_id)
-            .order_by(InitiativePartner.partner),
+            sa.select(col(InitiativePartner.partner))
+            .where(col(InitiativePartner.initiative_id) == initiative_id)
+            .order_by(col(InitiativePartner.partner)),
         ),
         "links": frame(
             session,
-            sa.select(InitiativeLink.label, InitiativeLink.url)
-            .where(InitiativeLink.initiative_id == initiative_id)
-            .order_by(InitiativeLink.id),
+            sa.select(col(InitiativeLink.label), col(InitiativeLink.url))
+            .where(col(InitiativeLink.initiative_id) == initiative_id)
+            .order_by(col(InitiativeLink.id)),
         ),
         "milestones": _milestones_of(session, initiative_id, today),
         "basis": frame(
             session,
             sa.select(
-                FactBasis.fact, FactBasis.basis, FactBasis.section, FactBasis.url, FactBasis.note
+                col(FactBasis.fact),
+                col(FactBasis.basis),
+                col(FactBasis.section),
+                col(FactBasis.url),
+                col(FactBasis.note),
             )
-            .where(FactBasis.initiative_id == initiative_id)
-            .order_by(FactBasis.id),
+            .where(col(FactBasis.initiative_id) == initiative_id)
+            .order_by(col(FactBasis.id)),
         ),
         "updates": _updates_of(session, initiative_id),
     }
@@ -625,11 +641,14 @@ def _objectives_of(session: Session, initiative_id: int) -> pd.DataFrame:
     result = frame(
         session,
         sa.select(
-            Objective.number, Objective.short_title, Objective.title, InitiativeObjective.is_primary
+            col(Objective.number),
+            col(Objective.short_title),
+            col(Objective.title),
+            col(InitiativeObjective.is_primary),
         )
-        .join(InitiativeObjective, InitiativeObjective.objective_number == Objective.number)
-        .where(InitiativeObjective.initiative_id == initiative_id)
-        .order_by(InitiativeObjective.is_primary.desc(), Objective.number),  # type: ignore[attr-defined]
+        .join(InitiativeObjective, col(InitiativeObjective.objective_number) == Objective.number)
+        .where(col(InitiativeObjective.initiative_id) == initiative_id)
+        .order_by(col(InitiativeObjective.is_primary).desc(), col(Objective.number)),
     )
     result["is_primary"] = result["is_primary"].astype(bool)
     return result
@@ -640,26 +659,31 @@ def _regional_of(session: Session, initiative_id: int) -> pd.DataFrame:
         session,
         sa.select(
             _regional_key(),
-            RegionalInitiative.code,
-            RegionalInitiative.cycle,
-            RegionalInitiative.region_code,
-            RegionalInitiative.title,
+            col(RegionalInitiative.code),
+            col(RegionalInitiative.cycle),
+            col(RegionalInitiative.region_code),
+            col(RegionalInitiative.title),
         )
         .join(
             InitiativeRegionalInitiative,
-            InitiativeRegionalInitiative.regional_initiative_id == RegionalInitiative.id,
+            col(InitiativeRegionalInitiative.regional_initiative_id) == RegionalInitiative.id,
         )
-        .where(InitiativeRegionalInitiative.initiative_id == initiative_id)
-        .order_by(RegionalInitiative.cycle, RegionalInitiative.code),
+        .where(col(InitiativeRegionalInitiative.initiative_id) == initiative_id)
+        .order_by(col(RegionalInitiative.cycle), col(RegionalInitiative.code)),
     )
 
 
 def _milestones_of(session: Session, initiative_id: int, today: date) -> pd.DataFrame:
     result = frame(
         session,
-        sa.select(Milestone.title, Milestone.due_date, Milestone.done, Milestone.done_date)
-        .where(Milestone.initiative_id == initiative_id)
-        .order_by(Milestone.due_date, Milestone.id),
+        sa.select(
+            col(Milestone.title),
+            col(Milestone.due_date),
+            col(Milestone.done),
+            col(Milestone.done_date),
+        )
+        .where(col(Milestone.initiative_id) == initiative_id)
+        .order_by(col(Milestone.due_date), col(Milestone.id)),
     )
     result["done"] = result["done"].astype(bool)
     result["state"] = _milestone_state(result["done"], result["due_date"], today)
@@ -670,17 +694,17 @@ def _updates_of(session: Session, initiative_id: int, limit: int = 10) -> pd.Dat
     result = frame(
         session,
         sa.select(
-            ProgressEntry.period,
-            ProgressEntry.period_end,
-            ProgressEntry.status,
-            ProgressEntry.narrative,
-            ProgressEntry.source,
-            ProgressEntry.evidence_url,
-            ProgressEntry.is_demo,
-            ProgressEntry.updated_at,
+            col(ProgressEntry.period),
+            col(ProgressEntry.period_end),
+            col(ProgressEntry.status),
+            col(ProgressEntry.narrative),
+            col(ProgressEntry.source),
+            col(ProgressEntry.evidence_url),
+            col(ProgressEntry.is_demo),
+            col(ProgressEntry.updated_at),
         )
-        .where(published, ProgressEntry.initiative_id == initiative_id)
-        .order_by(ProgressEntry.period_end.desc(), ProgressEntry.id.desc())  # type: ignore[attr-defined]
+        .where(published, col(ProgressEntry.initiative_id) == initiative_id)
+        .order_by(col(ProgressEntry.period_end).desc(), col(ProgressEntry.id).desc())
         .limit(limit),
     )
     result["is_demo"] = result["is_demo"].astype(bool)
@@ -709,25 +733,25 @@ def indicators_sharing(
     reference = frame(
         session,
         sa.select(
-            Indicator.id,
-            Indicator.code,
-            Indicator.name,
-            Indicator.unit,
-            Indicator.direction,
-            Indicator.baseline_year,
-            Indicator.target_value,
-            Indicator.target_year,
+            col(Indicator.id),
+            col(Indicator.code),
+            col(Indicator.name),
+            col(Indicator.unit),
+            col(Indicator.direction),
+            col(Indicator.baseline_year),
+            col(Indicator.target_value),
+            col(Indicator.target_year),
             sa.func.aggregate_strings(
-                sa.cast(IndicatorObjective.objective_number, sa.String), _SEPARATOR
+                sa.cast(col(IndicatorObjective.objective_number), sa.String), _SEPARATOR
             ).label("objectives"),
         )
-        .join(IndicatorObjective, IndicatorObjective.indicator_id == Indicator.id)
+        .join(IndicatorObjective, col(IndicatorObjective.indicator_id) == Indicator.id)
         .where(
-            Indicator.is_active,
-            IndicatorObjective.objective_number.in_(objective_numbers),  # type: ignore[attr-defined]
+            col(Indicator.is_active),
+            col(IndicatorObjective.objective_number).in_(objective_numbers),
         )
-        .group_by(Indicator.id)
-        .order_by(Indicator.code),
+        .group_by(col(Indicator.id))
+        .order_by(col(Indicator.code)),
     )
     if reference.empty:
         return pd.DataFrame(columns=INDICATOR_COLUMNS)

@@ -14,10 +14,11 @@ a series ending in 2020 or earlier is stale; 2021 is not).
 """
 
 from collections.abc import Sequence
+from typing import SupportsInt
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker.i18n import _
 from gdc_tracker.models import (
@@ -79,22 +80,22 @@ INITIATIVE_COLUMNS = (
 def _action_regions() -> sa.Subquery:
     """initiative_id, region_code: the ITU regions where each initiative acts, from its
     countries and its regional initiatives (an initiative with neither is global)."""
-    through_countries = (
+    through_countries: sa.Select = (
         sa.select(
-            InitiativeCountry.initiative_id.label("initiative_id"),
-            Geography.region_code.label("region_code"),
+            col(InitiativeCountry.initiative_id).label("initiative_id"),
+            col(Geography.region_code).label("region_code"),
         )
-        .join(Geography, Geography.code == InitiativeCountry.geo_code)
+        .join(Geography, col(Geography.code) == InitiativeCountry.geo_code)
         .correlate(None)
     )
-    through_regional = (
+    through_regional: sa.Select = (
         sa.select(
-            InitiativeRegionalInitiative.initiative_id.label("initiative_id"),
-            RegionalInitiative.region_code.label("region_code"),
+            col(InitiativeRegionalInitiative.initiative_id).label("initiative_id"),
+            col(RegionalInitiative.region_code).label("region_code"),
         )
         .join(
             RegionalInitiative,
-            RegionalInitiative.id == InitiativeRegionalInitiative.regional_initiative_id,
+            col(RegionalInitiative.id) == InitiativeRegionalInitiative.regional_initiative_id,
         )
         .correlate(None)
     )
@@ -103,12 +104,12 @@ def _action_regions() -> sa.Subquery:
 
 def _objective_initiatives(objective: int, region: str | None) -> sa.Select:
     """initiative_id, is_primary of the objective's initiatives, restricted to `region`."""
-    statement = (
+    statement: sa.Select = (
         sa.select(
-            InitiativeObjective.initiative_id.label("initiative_id"),
-            InitiativeObjective.is_primary.label("is_primary"),
+            col(InitiativeObjective.initiative_id).label("initiative_id"),
+            col(InitiativeObjective.is_primary).label("is_primary"),
         )
-        .where(InitiativeObjective.objective_number == objective)
+        .where(col(InitiativeObjective.objective_number) == objective)
         .correlate(None)
     )
     if region:
@@ -119,8 +120,8 @@ def _objective_initiatives(objective: int, region: str | None) -> sa.Select:
         anywhere = sa.select(acting.c.initiative_id).correlate(None)
         statement = statement.where(
             sa.or_(
-                InitiativeObjective.initiative_id.in_(in_region),
-                InitiativeObjective.initiative_id.not_in(anywhere),
+                col(InitiativeObjective.initiative_id).in_(in_region),
+                col(InitiativeObjective.initiative_id).not_in(anywhere),
             )
         )
     return statement
@@ -128,8 +129,8 @@ def _objective_initiatives(objective: int, region: str | None) -> sa.Select:
 
 def _objective_indicator_ids(objective: int) -> sa.Select:
     return (
-        sa.select(IndicatorObjective.indicator_id)
-        .where(IndicatorObjective.objective_number == objective)
+        sa.select(col(IndicatorObjective.indicator_id))
+        .where(col(IndicatorObjective.objective_number) == objective)
         .correlate(None)
     )
 
@@ -138,8 +139,10 @@ def _geo_codes_of(region: str | None) -> sa.ColumnElement[bool]:
     """Entries at the region or one of its countries; every geography when no region."""
     if not region:
         return sa.true()
-    countries = sa.select(Geography.code).where(Geography.region_code == region).correlate(None)
-    return sa.or_(ProgressEntry.geo_code == region, ProgressEntry.geo_code.in_(countries))  # type: ignore[attr-defined]
+    countries = (
+        sa.select(col(Geography.code)).where(col(Geography.region_code) == region).correlate(None)
+    )
+    return sa.or_(col(ProgressEntry.geo_code) == region, col(ProgressEntry.geo_code).in_(countries))
 
 
 def _touching(objective: int, region: str | None) -> sa.ColumnElement[bool]:
@@ -151,13 +154,13 @@ def _touching(objective: int, region: str | None) -> sa.ColumnElement[bool]:
     first few matches (milliseconds instead of seconds on a million entries).
     """
     initiative_ids = _objective_initiatives(objective, region).with_only_columns(
-        InitiativeObjective.initiative_id
+        col(InitiativeObjective.initiative_id)
     )
     on_indicators = sa.and_(
-        (ProgressEntry.indicator_id + 0).in_(_objective_indicator_ids(objective)),  # type: ignore[operator]
+        (col(ProgressEntry.indicator_id) + 0).in_(_objective_indicator_ids(objective)),
         _geo_codes_of(region),
     )
-    on_initiatives = (ProgressEntry.initiative_id + 0).in_(initiative_ids)  # type: ignore[operator]
+    on_initiatives = (col(ProgressEntry.initiative_id) + 0).in_(initiative_ids)
     return sa.and_(published, sa.or_(on_indicators, on_initiatives))
 
 
@@ -175,9 +178,9 @@ def itu_regions(session: Session) -> pd.DataFrame:
     """code, name of the six ITU regions."""
     return frame(
         session,
-        sa.select(Geography.code, Geography.name)
-        .where(Geography.kind == GeographyKind.REGION)
-        .order_by(Geography.code),
+        sa.select(col(Geography.code), col(Geography.name))
+        .where(col(Geography.kind) == GeographyKind.REGION)
+        .order_by(col(Geography.code)),
     )
 
 
@@ -196,10 +199,10 @@ def objective_initiatives(
     chosen = _objective_initiatives(objective, region).subquery("chosen")
     partners = (
         sa.select(
-            InitiativePartner.initiative_id.label("initiative_id"),
-            sa.func.aggregate_strings(InitiativePartner.partner, "|").label("partners"),
+            col(InitiativePartner.initiative_id).label("initiative_id"),
+            sa.func.aggregate_strings(col(InitiativePartner.partner), "|").label("partners"),
         )
-        .group_by(InitiativePartner.initiative_id)
+        .group_by(col(InitiativePartner.initiative_id))
         .subquery("partners")
     )
     acting = _action_regions()
@@ -213,20 +216,20 @@ def objective_initiatives(
     )
     statement = (
         sa.select(
-            Initiative.id,
-            Initiative.name,
-            Initiative.lead_sector,
-            Initiative.status,
+            col(Initiative.id),
+            col(Initiative.name),
+            col(Initiative.lead_sector),
+            col(Initiative.status),
             chosen.c.is_primary,
             partners.c.partners,
             regions.c.regions,
-            Initiative.source,
-            Initiative.updated_at,
+            col(Initiative.source),
+            col(Initiative.updated_at),
         )
-        .join(chosen, chosen.c.initiative_id == Initiative.id)
-        .join(partners, partners.c.initiative_id == Initiative.id, isouter=True)
-        .join(regions, regions.c.initiative_id == Initiative.id, isouter=True)
-        .order_by(chosen.c.is_primary.desc(), Initiative.name)
+        .join(chosen, chosen.c.initiative_id == col(Initiative.id))
+        .join(partners, partners.c.initiative_id == col(Initiative.id), isouter=True)
+        .join(regions, regions.c.initiative_id == col(Initiative.id), isouter=True)
+        .order_by(chosen.c.is_primary.desc(), col(Initiative.name))
     )
     result = frame(session, statement)
     result["is_primary"] = result["is_primary"].astype(bool)
@@ -244,9 +247,9 @@ def initiative_status_counts(
     chosen = _objective_initiatives(objective, region).subquery("chosen")
     counted = frame(
         session,
-        sa.select(Initiative.status, sa.func.count().label("initiatives"))
-        .join(chosen, chosen.c.initiative_id == Initiative.id)
-        .group_by(Initiative.status),
+        sa.select(col(Initiative.status), sa.func.count().label("initiatives"))
+        .join(chosen, chosen.c.initiative_id == col(Initiative.id))
+        .group_by(col(Initiative.status)),
     )
     counts = dict(zip(counted["status"], counted["initiatives"], strict=True))
     statuses = list(INITIATIVE_STATUSES) + sorted(set(counts) - set(INITIATIVE_STATUSES))
@@ -262,10 +265,14 @@ def initiative_status_by_sector(
     chosen = _objective_initiatives(objective, region).subquery("chosen")
     return frame(
         session,
-        sa.select(Initiative.lead_sector, Initiative.status, sa.func.count().label("initiatives"))
-        .join(chosen, chosen.c.initiative_id == Initiative.id)
-        .group_by(Initiative.lead_sector, Initiative.status)
-        .order_by(Initiative.lead_sector, Initiative.status),
+        sa.select(
+            col(Initiative.lead_sector),
+            col(Initiative.status),
+            sa.func.count().label("initiatives"),
+        )
+        .join(chosen, chosen.c.initiative_id == col(Initiative.id))
+        .group_by(col(Initiative.lead_sector), col(Initiative.status))
+        .order_by(col(Initiative.lead_sector), col(Initiative.status)),
     )
 
 
@@ -286,13 +293,13 @@ def initiatives_by_region(
     per_region = frame(
         session,
         sa.select(
-            Geography.code.label("region_code"),
-            Geography.name.label("region"),
+            col(Geography.code).label("region_code"),
+            col(Geography.name).label("region"),
             sa.func.coalesce(counted.c.initiatives, 0).label("initiatives"),
         )
-        .join(counted, counted.c.region_code == Geography.code, isouter=True)
-        .where(Geography.kind == GeographyKind.REGION)
-        .order_by(Geography.code),
+        .join(counted, counted.c.region_code == col(Geography.code), isouter=True)
+        .where(col(Geography.kind) == GeographyKind.REGION)
+        .order_by(col(Geography.code)),
     )
     global_count = session.execute(
         sa.select(sa.func.count())
@@ -336,43 +343,49 @@ def regional_initiative_coverage(
     (the ITU-D regional commitments) with how many of this objective's initiatives and
     indicators are linked to it, fewest initiatives first."""
     chosen = _objective_initiatives(objective, None).with_only_columns(
-        InitiativeObjective.initiative_id
+        col(InitiativeObjective.initiative_id)
     )
     initiative_counts = (
         sa.select(
-            InitiativeRegionalInitiative.regional_initiative_id.label("rid"),
+            col(InitiativeRegionalInitiative.regional_initiative_id).label("rid"),
             sa.func.count().label("initiatives"),
         )
-        .where(InitiativeRegionalInitiative.initiative_id.in_(chosen))
-        .group_by(InitiativeRegionalInitiative.regional_initiative_id)
+        .where(col(InitiativeRegionalInitiative.initiative_id).in_(chosen))
+        .group_by(col(InitiativeRegionalInitiative.regional_initiative_id))
         .subquery("initiative_counts")
     )
     indicator_counts = (
         sa.select(
-            IndicatorRegionalInitiative.regional_initiative_id.label("rid"),
+            col(IndicatorRegionalInitiative.regional_initiative_id).label("rid"),
             sa.func.count().label("indicators"),
         )
-        .where(IndicatorRegionalInitiative.indicator_id.in_(_objective_indicator_ids(objective)))
-        .group_by(IndicatorRegionalInitiative.regional_initiative_id)
+        .where(
+            col(IndicatorRegionalInitiative.indicator_id).in_(_objective_indicator_ids(objective))
+        )
+        .group_by(col(IndicatorRegionalInitiative.regional_initiative_id))
         .subquery("indicator_counts")
     )
     initiatives_column = sa.func.coalesce(initiative_counts.c.initiatives, 0)
     statement = (
         sa.select(
-            RegionalInitiative.id,
-            RegionalInitiative.code,
-            RegionalInitiative.cycle,
-            RegionalInitiative.region_code,
-            sa.func.coalesce(RegionalInitiative.title, RegionalInitiative.note).label("title"),
+            col(RegionalInitiative.id),
+            col(RegionalInitiative.code),
+            col(RegionalInitiative.cycle),
+            col(RegionalInitiative.region_code),
+            sa.func.coalesce(col(RegionalInitiative.title), col(RegionalInitiative.note)).label(
+                "title"
+            ),
             initiatives_column.label("initiatives"),
             sa.func.coalesce(indicator_counts.c.indicators, 0).label("indicators"),
         )
-        .join(initiative_counts, initiative_counts.c.rid == RegionalInitiative.id, isouter=True)
-        .join(indicator_counts, indicator_counts.c.rid == RegionalInitiative.id, isouter=True)
-        .order_by(initiatives_column, RegionalInitiative.cycle, RegionalInitiative.code)
+        .join(
+            initiative_counts, initiative_counts.c.rid == col(RegionalInitiative.id), isouter=True
+        )
+        .join(indicator_counts, indicator_counts.c.rid == col(RegionalInitiative.id), isouter=True)
+        .order_by(initiatives_column, col(RegionalInitiative.cycle), col(RegionalInitiative.code))
     )
     if region:
-        statement = statement.where(RegionalInitiative.region_code == region)
+        statement = statement.where(col(RegionalInitiative.region_code) == region)
     return frame(session, statement)
 
 
@@ -382,23 +395,23 @@ def regional_initiative_coverage(
 def newest_data_year(session: Session, *, geo_code: str = WORLD_CODE) -> int | None:
     """The newest year of any published value of an active indicator at `geo_code` (the
     world, or an ITU region): "now" for staleness. One index range per indicator."""
-    active = sa.select(Indicator.id).where(Indicator.is_active).correlate(None)
+    active = sa.select(col(Indicator.id)).where(col(Indicator.is_active)).correlate(None)
     year = session.execute(
-        sa.select(sa.func.max(ProgressEntry.year)).where(
-            ProgressEntry.indicator_id.in_(active),  # type: ignore[union-attr]
+        sa.select(sa.func.max(col(ProgressEntry.year))).where(
+            col(ProgressEntry.indicator_id).in_(active),
             published,
-            ProgressEntry.geo_code == geo_code,
-            ProgressEntry.disaggregation == TOTAL,
-            ProgressEntry.value.is_not(None),  # type: ignore[union-attr]
+            col(ProgressEntry.geo_code) == geo_code,
+            col(ProgressEntry.disaggregation) == TOTAL,
+            col(ProgressEntry.value).is_not(None),
         )
     ).scalar_one()
     return None if year is None else int(year)
 
 
-def _data_state(latest_year: object, newest_year: int | None) -> str:
-    if latest_year is None or pd.isna(latest_year):  # type: ignore[arg-type]
+def _data_state(latest_year: SupportsInt | None, newest_year: int | None) -> str:
+    if latest_year is None or pd.isna(latest_year):
         return NO_DATA
-    if newest_year is not None and int(latest_year) < newest_year - STALE_AFTER_YEARS:  # type: ignore[call-overload]
+    if newest_year is not None and int(latest_year) < newest_year - STALE_AFTER_YEARS:
         return STALE
     return CURRENT
 
@@ -471,25 +484,25 @@ def objective_updates(
     countries, when one is chosen) or on its initiatives (those the region filter keeps)."""
     statement = (
         sa.select(
-            ProgressEntry.updated_at,
-            sa.func.coalesce(Indicator.name, Initiative.name).label("subject"),
+            col(ProgressEntry.updated_at),
+            sa.func.coalesce(col(Indicator.name), col(Initiative.name)).label("subject"),
             sa.case(
-                (ProgressEntry.indicator_id.is_not(None), "indicator"),  # type: ignore[union-attr]
+                (col(ProgressEntry.indicator_id).is_not(None), "indicator"),
                 else_="initiative",
             ).label("kind"),
-            Geography.name.label("geography"),  # type: ignore[attr-defined]
-            ProgressEntry.period,
-            ProgressEntry.value,
-            Indicator.unit,
-            ProgressEntry.narrative,
-            ProgressEntry.source,
-            ProgressEntry.is_demo,
+            col(Geography.name).label("geography"),
+            col(ProgressEntry.period),
+            col(ProgressEntry.value),
+            col(Indicator.unit),
+            col(ProgressEntry.narrative),
+            col(ProgressEntry.source),
+            col(ProgressEntry.is_demo),
         )
-        .join(Indicator, Indicator.id == ProgressEntry.indicator_id, isouter=True)
-        .join(Initiative, Initiative.id == ProgressEntry.initiative_id, isouter=True)
-        .join(Geography, Geography.code == ProgressEntry.geo_code)
+        .join(Indicator, col(Indicator.id) == ProgressEntry.indicator_id, isouter=True)
+        .join(Initiative, col(Initiative.id) == ProgressEntry.initiative_id, isouter=True)
+        .join(Geography, col(Geography.code) == ProgressEntry.geo_code)
         .where(_touching(objective, region))
-        .order_by(ProgressEntry.updated_at.desc(), ProgressEntry.id.desc())
+        .order_by(col(ProgressEntry.updated_at).desc(), col(ProgressEntry.id).desc())
         .limit(limit)
     )
     result = frame(session, statement)

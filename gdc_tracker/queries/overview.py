@@ -5,11 +5,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, SupportsFloat, SupportsInt
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker.i18n import current_language
 from gdc_tracker.models import (
@@ -53,17 +53,17 @@ __all__ = [
 
 INITIATIVE_STATUSES = tuple(str(s) for s in InitiativeStatus)
 
-published = ProgressEntry.review_state == ReviewState.PUBLISHED  # type: ignore[comparison-overlap]
+published = col(ProgressEntry.review_state) == ReviewState.PUBLISHED
 
 
 def source_columns() -> list[sa.ColumnElement]:
     """The data source's organisation, dataset, release and licence, labelled `source_*`:
     what `provenance.with_source_columns` turns into words (join DataSource to select them)."""
     return [
-        DataSource.organisation.label("source_organisation"),
-        DataSource.dataset.label("source_dataset"),
-        DataSource.release.label("source_release"),  # type: ignore[union-attr]
-        DataSource.licence.label("source_licence"),  # type: ignore[union-attr]
+        col(DataSource.organisation).label("source_organisation"),
+        col(DataSource.dataset).label("source_dataset"),
+        col(DataSource.release).label("source_release"),
+        col(DataSource.licence).label("source_licence"),
     ]
 
 
@@ -80,13 +80,13 @@ def objectives(session: Session) -> pd.DataFrame:
     """number, title, short_title."""
     return frame(
         session,
-        sa.select(Objective.number, Objective.title, Objective.short_title).order_by(
-            Objective.number
+        sa.select(col(Objective.number), col(Objective.title), col(Objective.short_title)).order_by(
+            col(Objective.number)
         ),
     )
 
 
-def headline(session: Session) -> dict[str, object]:
+def headline(session: Session) -> dict[str, Any]:
     """The numbers at the top of Overview.
 
     Entry counts come from `EntryTally` (a few hundred rows the database keeps current)
@@ -96,24 +96,26 @@ def headline(session: Session) -> dict[str, object]:
     initiatives = session.execute(
         sa.select(
             sa.func.count(),
-            sa.func.count().filter(Initiative.status == InitiativeStatus.ONGOING),
+            sa.func.count().filter(col(Initiative.status) == InitiativeStatus.ONGOING),
         ).select_from(Initiative)
     ).one()
     entries = session.execute(
         sa.select(
-            sa.func.coalesce(sa.func.sum(EntryTally.entries), 0),
-            sa.func.count(sa.distinct(EntryTally.geo_code)),
-            sa.func.coalesce(sa.func.sum(EntryTally.entries).filter(EntryTally.is_demo), 0),
-        ).where(EntryTally.review_state == ReviewState.PUBLISHED, EntryTally.entries > 0)
+            sa.func.coalesce(sa.func.sum(col(EntryTally.entries)), 0),
+            sa.func.count(sa.distinct(col(EntryTally.geo_code))),
+            sa.func.coalesce(
+                sa.func.sum(col(EntryTally.entries)).filter(col(EntryTally.is_demo)), 0
+            ),
+        ).where(col(EntryTally.review_state) == ReviewState.PUBLISHED, col(EntryTally.entries) > 0)
     ).one()
     last_update = session.execute(
-        sa.select(ProgressEntry.updated_at)
+        sa.select(col(ProgressEntry.updated_at))
         .where(published)
-        .order_by(ProgressEntry.updated_at.desc())
+        .order_by(col(ProgressEntry.updated_at).desc())
         .limit(1)
     ).scalar()
     indicators = session.execute(
-        sa.select(sa.func.count()).select_from(Indicator).where(Indicator.is_active)
+        sa.select(sa.func.count()).select_from(Indicator).where(col(Indicator.is_active))
     ).scalar_one()
     return {
         "initiatives": int(initiatives[0]),
@@ -137,13 +139,13 @@ def initiative_status_by_objective(session: Session) -> pd.DataFrame:
     return frame(
         session,
         sa.select(
-            InitiativeObjective.objective_number,
-            Initiative.status,
+            col(InitiativeObjective.objective_number),
+            col(Initiative.status),
             sa.func.count().label("initiatives"),
         )
-        .join(Initiative, Initiative.id == InitiativeObjective.initiative_id)
-        .group_by(InitiativeObjective.objective_number, Initiative.status)
-        .order_by(InitiativeObjective.objective_number, Initiative.status),
+        .join(Initiative, col(Initiative.id) == InitiativeObjective.initiative_id)
+        .group_by(col(InitiativeObjective.objective_number), col(Initiative.status))
+        .order_by(col(InitiativeObjective.objective_number), col(Initiative.status)),
     )
 
 
@@ -155,18 +157,22 @@ def latest_update_by_objective(session: Session) -> pd.DataFrame:
     # published entry: on a million entries 9 ms instead of 900 ms.
     def newest(column: Any, link_id: Any) -> Any:
         return (
-            sa.select(sa.func.max(ProgressEntry.updated_at))
+            sa.select(sa.func.max(col(ProgressEntry.updated_at)))
             .where(column == link_id, published)
             .scalar_subquery()
         )
 
     through_indicators = sa.select(
-        IndicatorObjective.objective_number.label("objective_number"),
-        newest(ProgressEntry.indicator_id, IndicatorObjective.indicator_id).label("updated_at"),
+        col(IndicatorObjective.objective_number).label("objective_number"),
+        newest(col(ProgressEntry.indicator_id), col(IndicatorObjective.indicator_id)).label(
+            "updated_at"
+        ),
     )
     through_initiatives = sa.select(
-        InitiativeObjective.objective_number.label("objective_number"),
-        newest(ProgressEntry.initiative_id, InitiativeObjective.initiative_id).label("updated_at"),
+        col(InitiativeObjective.objective_number).label("objective_number"),
+        newest(col(ProgressEntry.initiative_id), col(InitiativeObjective.initiative_id)).label(
+            "updated_at"
+        ),
     )
     touched = sa.union_all(through_indicators, through_initiatives).subquery()
     result = frame(
@@ -186,22 +192,22 @@ def indicators(session: Session) -> pd.DataFrame:
     return frame(
         session,
         sa.select(
-            Indicator.id,
-            Indicator.code,
-            Indicator.name,
-            Indicator.unit,
-            Indicator.direction,
-            Indicator.kind,
-            Indicator.source,
-            Indicator.baseline_value,
-            Indicator.baseline_year,
-            Indicator.target_value,
-            Indicator.target_year,
-            Indicator.target_low,
-            Indicator.target_high,
+            col(Indicator.id),
+            col(Indicator.code),
+            col(Indicator.name),
+            col(Indicator.unit),
+            col(Indicator.direction),
+            col(Indicator.kind),
+            col(Indicator.source),
+            col(Indicator.baseline_value),
+            col(Indicator.baseline_year),
+            col(Indicator.target_value),
+            col(Indicator.target_year),
+            col(Indicator.target_low),
+            col(Indicator.target_high),
         )
-        .where(Indicator.is_active)
-        .order_by(Indicator.code),
+        .where(col(Indicator.is_active))
+        .order_by(col(Indicator.code)),
     )
 
 
@@ -217,27 +223,31 @@ def yearly_values(
     Where a year holds several periods (quarters, months), the latest period stands for it.
     """
     ranked = sa.select(
-        ProgressEntry.indicator_id,
-        ProgressEntry.geo_code,
-        ProgressEntry.year,
-        ProgressEntry.value,
-        ProgressEntry.is_demo,
-        ProgressEntry.source,
+        col(ProgressEntry.indicator_id),
+        col(ProgressEntry.geo_code),
+        col(ProgressEntry.year),
+        col(ProgressEntry.value),
+        col(ProgressEntry.is_demo),
+        col(ProgressEntry.source),
         sa.func.row_number()
         .over(
-            partition_by=(ProgressEntry.indicator_id, ProgressEntry.geo_code, ProgressEntry.year),
-            order_by=(ProgressEntry.period_end.desc(), ProgressEntry.id.desc()),
+            partition_by=(
+                col(ProgressEntry.indicator_id),
+                col(ProgressEntry.geo_code),
+                col(ProgressEntry.year),
+            ),
+            order_by=(col(ProgressEntry.period_end).desc(), col(ProgressEntry.id).desc()),
         )
         .label("rank"),
     ).where(
         published,
-        ProgressEntry.indicator_id.is_not(None),  # type: ignore[union-attr]
-        ProgressEntry.value.is_not(None),  # type: ignore[union-attr]
-        ProgressEntry.disaggregation == disaggregation,
-        ProgressEntry.geo_code.in_(tuple(geo_codes)),  # type: ignore[attr-defined]
+        col(ProgressEntry.indicator_id).is_not(None),
+        col(ProgressEntry.value).is_not(None),
+        col(ProgressEntry.disaggregation) == disaggregation,
+        col(ProgressEntry.geo_code).in_(tuple(geo_codes)),
     )
     if indicator_ids is not None:
-        ranked = ranked.where(ProgressEntry.indicator_id.in_(tuple(indicator_ids)))  # type: ignore[union-attr]
+        ranked = ranked.where(col(ProgressEntry.indicator_id).in_(tuple(indicator_ids)))
     ranked_sub = ranked.subquery()
     return frame(
         session,
@@ -333,19 +343,19 @@ def _assess_every_series(
     return pd.DataFrame(rows, columns=columns)
 
 
-def _or_none(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+def _or_none(value: SupportsFloat | None) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
-def _int_or_none(value: object) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
+def _int_or_none(value: SupportsInt | None) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def indicator_objectives(session: Session) -> pd.DataFrame:
     """indicator_id, objective_number."""
     return frame(
         session,
-        sa.select(IndicatorObjective.indicator_id, IndicatorObjective.objective_number),
+        sa.select(col(IndicatorObjective.indicator_id), col(IndicatorObjective.objective_number)),
     )
 
 
@@ -368,27 +378,25 @@ def recent_updates(session: Session, *, limit: int = 10) -> pd.DataFrame:
     is_demo: the newest published entries."""
     statement = (
         sa.select(
-            ProgressEntry.updated_at,
-            sa.func.coalesce(Indicator.name, Initiative.name).label("subject"),
+            col(ProgressEntry.updated_at),
+            sa.func.coalesce(col(Indicator.name), col(Initiative.name)).label("subject"),
             sa.case(
-                (ProgressEntry.indicator_id.is_not(None), "indicator"), else_="initiative"
-            ).label(  # type: ignore[union-attr]
-                "kind"
-            ),
-            Geography.name.label("geography"),  # type: ignore[attr-defined]
-            ProgressEntry.period,
-            ProgressEntry.value,
-            Indicator.unit,
-            ProgressEntry.status,
-            ProgressEntry.narrative,
-            ProgressEntry.source,
-            ProgressEntry.is_demo,
+                (col(ProgressEntry.indicator_id).is_not(None), "indicator"), else_="initiative"
+            ).label("kind"),
+            col(Geography.name).label("geography"),
+            col(ProgressEntry.period),
+            col(ProgressEntry.value),
+            col(Indicator.unit),
+            col(ProgressEntry.status),
+            col(ProgressEntry.narrative),
+            col(ProgressEntry.source),
+            col(ProgressEntry.is_demo),
         )
-        .join(Indicator, Indicator.id == ProgressEntry.indicator_id, isouter=True)
-        .join(Initiative, Initiative.id == ProgressEntry.initiative_id, isouter=True)
-        .join(Geography, Geography.code == ProgressEntry.geo_code)
+        .join(Indicator, col(Indicator.id) == ProgressEntry.indicator_id, isouter=True)
+        .join(Initiative, col(Initiative.id) == ProgressEntry.initiative_id, isouter=True)
+        .join(Geography, col(Geography.code) == ProgressEntry.geo_code)
         .where(published)
-        .order_by(ProgressEntry.updated_at.desc(), ProgressEntry.id.desc())
+        .order_by(col(ProgressEntry.updated_at).desc(), col(ProgressEntry.id).desc())
         .limit(limit)
     )
     result = frame(session, statement)
@@ -400,37 +408,39 @@ def regional_initiatives(session: Session, *, region_code: str | None = None) ->
     """id, code, cycle, region_code, title, note, initiatives, indicators."""
     initiative_counts = (
         sa.select(
-            InitiativeRegionalInitiative.regional_initiative_id.label("rid"),
+            col(InitiativeRegionalInitiative.regional_initiative_id).label("rid"),
             sa.func.count().label("initiatives"),
         )
-        .group_by(InitiativeRegionalInitiative.regional_initiative_id)
+        .group_by(col(InitiativeRegionalInitiative.regional_initiative_id))
         .subquery()
     )
     indicator_counts = (
         sa.select(
-            IndicatorRegionalInitiative.regional_initiative_id.label("rid"),
+            col(IndicatorRegionalInitiative.regional_initiative_id).label("rid"),
             sa.func.count().label("indicators"),
         )
-        .group_by(IndicatorRegionalInitiative.regional_initiative_id)
+        .group_by(col(IndicatorRegionalInitiative.regional_initiative_id))
         .subquery()
     )
     statement = (
         sa.select(
-            RegionalInitiative.id,
-            RegionalInitiative.code,
-            RegionalInitiative.cycle,
-            RegionalInitiative.region_code,
-            RegionalInitiative.title,
-            RegionalInitiative.note,
+            col(RegionalInitiative.id),
+            col(RegionalInitiative.code),
+            col(RegionalInitiative.cycle),
+            col(RegionalInitiative.region_code),
+            col(RegionalInitiative.title),
+            col(RegionalInitiative.note),
             sa.func.coalesce(initiative_counts.c.initiatives, 0).label("initiatives"),
             sa.func.coalesce(indicator_counts.c.indicators, 0).label("indicators"),
         )
-        .join(initiative_counts, initiative_counts.c.rid == RegionalInitiative.id, isouter=True)
-        .join(indicator_counts, indicator_counts.c.rid == RegionalInitiative.id, isouter=True)
-        .order_by(RegionalInitiative.cycle, RegionalInitiative.code)
+        .join(
+            initiative_counts, initiative_counts.c.rid == col(RegionalInitiative.id), isouter=True
+        )
+        .join(indicator_counts, indicator_counts.c.rid == col(RegionalInitiative.id), isouter=True)
+        .order_by(col(RegionalInitiative.cycle), col(RegionalInitiative.code))
     )
     if region_code:
-        statement = statement.where(RegionalInitiative.region_code == region_code)
+        statement = statement.where(col(RegionalInitiative.region_code) == region_code)
     return frame(session, statement)
 
 
@@ -438,20 +448,25 @@ def initiatives_of_regional(session: Session, regional_initiative_id: int) -> pd
     """id, name, status, lead_sector of the initiatives under one regional initiative."""
     return frame(
         session,
-        sa.select(Initiative.id, Initiative.name, Initiative.status, Initiative.lead_sector)
+        sa.select(
+            col(Initiative.id),
+            col(Initiative.name),
+            col(Initiative.status),
+            col(Initiative.lead_sector),
+        )
         .join(
             InitiativeRegionalInitiative,
-            InitiativeRegionalInitiative.initiative_id == Initiative.id,
+            col(InitiativeRegionalInitiative.initiative_id) == Initiative.id,
         )
-        .where(InitiativeRegionalInitiative.regional_initiative_id == regional_initiative_id)
-        .order_by(Initiative.name),
+        .where(col(InitiativeRegionalInitiative.regional_initiative_id) == regional_initiative_id)
+        .order_by(col(Initiative.name)),
     )
 
 
 def indicators_of_regional(session: Session, regional_initiative_id: int) -> pd.DataFrame:
     """The indicator reference rows linked to one regional initiative."""
-    linked = sa.select(IndicatorRegionalInitiative.indicator_id).where(
-        IndicatorRegionalInitiative.regional_initiative_id == regional_initiative_id
+    linked = sa.select(col(IndicatorRegionalInitiative.indicator_id)).where(
+        col(IndicatorRegionalInitiative.regional_initiative_id) == regional_initiative_id
     )
     reference = indicators(session)
     ids = set(session.execute(linked).scalars())
@@ -460,7 +475,7 @@ def indicators_of_regional(session: Session, regional_initiative_id: int) -> pd.
 
 def regional_panel(
     session: Session, *, codes: Sequence[str], cycle: str, thresholds: Thresholds
-) -> list[dict[str, object]]:
+) -> list[dict[str, Any]]:
     """For each regional initiative named: its title, initiatives, and indicators assessed
     on its region's values (code, cycle, region_code, title, note, initiatives, indicators)."""
     regional = regional_initiatives(session)
@@ -496,12 +511,12 @@ def geographies(session: Session) -> pd.DataFrame:
     return frame(
         session,
         sa.select(
-            Geography.code,
-            Geography.kind,
-            Geography.name,
-            Geography.iso2,
-            Geography.region_code,
-            Geography.latitude,
-            Geography.longitude,
-        ).order_by(Geography.kind.desc(), Geography.name),  # type: ignore[attr-defined]
+            col(Geography.code),
+            col(Geography.kind),
+            col(Geography.name),
+            col(Geography.iso2),
+            col(Geography.region_code),
+            col(Geography.latitude),
+            col(Geography.longitude),
+        ).order_by(col(Geography.kind).desc(), col(Geography.name)),
     )

@@ -5,7 +5,7 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker.models import (
     AuditRecord,
@@ -25,32 +25,32 @@ author = sa.orm.aliased(User)
 def _entries_statement() -> sa.Select:
     return (
         sa.select(
-            ProgressEntry.id,
-            ProgressEntry.version,
-            ProgressEntry.review_state,
-            sa.func.coalesce(Indicator.name, Initiative.name).label("subject"),
-            Indicator.code.label("indicator_code"),
-            Initiative.slug.label("initiative_slug"),
-            ProgressEntry.geo_code,
-            Geography.name.label("geography"),  # type: ignore[attr-defined]
-            ProgressEntry.period,
-            ProgressEntry.value,
-            Indicator.unit,
-            ProgressEntry.disaggregation,
-            ProgressEntry.status,
-            ProgressEntry.narrative,
-            ProgressEntry.evidence_url,
-            ProgressEntry.source,
-            ProgressEntry.review_note,
-            author.username.label("author"),
-            ProgressEntry.updated_at,
-            Initiative.status.label("published_status"),
-            ProgressEntry.milestones_done,
+            col(ProgressEntry.id),
+            col(ProgressEntry.version),
+            col(ProgressEntry.review_state),
+            sa.func.coalesce(col(Indicator.name), col(Initiative.name)).label("subject"),
+            col(Indicator.code).label("indicator_code"),
+            col(Initiative.slug).label("initiative_slug"),
+            col(ProgressEntry.geo_code),
+            col(Geography.name).label("geography"),
+            col(ProgressEntry.period),
+            col(ProgressEntry.value),
+            col(Indicator.unit),
+            col(ProgressEntry.disaggregation),
+            col(ProgressEntry.status),
+            col(ProgressEntry.narrative),
+            col(ProgressEntry.evidence_url),
+            col(ProgressEntry.source),
+            col(ProgressEntry.review_note),
+            col(author.username).label("author"),
+            col(ProgressEntry.updated_at),
+            col(Initiative.status).label("published_status"),
+            col(ProgressEntry.milestones_done),
         )
-        .join(Indicator, Indicator.id == ProgressEntry.indicator_id, isouter=True)
-        .join(Initiative, Initiative.id == ProgressEntry.initiative_id, isouter=True)
-        .join(Geography, Geography.code == ProgressEntry.geo_code)
-        .join(author, author.id == ProgressEntry.author_id, isouter=True)
+        .join(Indicator, col(Indicator.id) == ProgressEntry.indicator_id, isouter=True)
+        .join(Initiative, col(Initiative.id) == ProgressEntry.initiative_id, isouter=True)
+        .join(Geography, col(Geography.code) == ProgressEntry.geo_code)
+        .join(author, col(author.id) == ProgressEntry.author_id, isouter=True)
     )
 
 
@@ -59,8 +59,8 @@ def entries_by_author(session: Session, *, user_id: int, limit: int = 200) -> pd
     return frame(
         session,
         _entries_statement()
-        .where(ProgressEntry.author_id == user_id)
-        .order_by(ProgressEntry.updated_at.desc())
+        .where(col(ProgressEntry.author_id) == user_id)
+        .order_by(col(ProgressEntry.updated_at).desc())
         .limit(limit),
     )
 
@@ -86,20 +86,22 @@ def _waiting(
 ) -> sa.Select:
     """`statement` limited to submitted entries matching the queue's filters: an indicator
     code, a geography code, an author's username, an import batch id (None: any)."""
-    statement = statement.where(SUBMITTED_ONLY, ProgressEntry.updated_at >= EVER)
+    statement = statement.where(SUBMITTED_ONLY, col(ProgressEntry.updated_at) >= EVER)
     if indicator:
-        code = sa.select(Indicator.id).where(Indicator.code == indicator).scalar_subquery()
-        statement = statement.where(ProgressEntry.indicator_id == code)
+        code = (
+            sa.select(col(Indicator.id)).where(col(Indicator.code) == indicator).scalar_subquery()
+        )
+        statement = statement.where(col(ProgressEntry.indicator_id) == code)
     if geo:
-        statement = statement.where(ProgressEntry.geo_code == geo)
+        statement = statement.where(col(ProgressEntry.geo_code) == geo)
     if author:
-        user_id = sa.select(User.id).where(User.username == author).scalar_subquery()
+        user_id = sa.select(col(User.id)).where(col(User.username) == author).scalar_subquery()
         # Through coalesce, not the column: the author index lists every entry an author
         # ever made, published ones included (100 ms for a prolific author on SQLite),
         # where the queue's index holds only what waits.
         statement = statement.where(sa.func.coalesce(ProgressEntry.author_id, 0) == user_id)
     if batch is not None:
-        statement = statement.where(ProgressEntry.import_batch_id == batch)
+        statement = statement.where(col(ProgressEntry.import_batch_id) == batch)
     return statement
 
 
@@ -107,14 +109,14 @@ def _published_value() -> sa.ScalarSelect:
     """The value published now for the same cell as the queued entry (None for a new one)."""
     current = sa.orm.aliased(ProgressEntry)
     return (
-        sa.select(current.value)
+        sa.select(col(current.value))
         .where(
-            current.indicator_id == ProgressEntry.indicator_id,
-            current.geo_code == ProgressEntry.geo_code,
-            current.period == ProgressEntry.period,
-            current.disaggregation == ProgressEntry.disaggregation,
-            current.review_state == ReviewState.PUBLISHED,
-            current.id != ProgressEntry.id,
+            col(current.indicator_id) == ProgressEntry.indicator_id,
+            col(current.geo_code) == ProgressEntry.geo_code,
+            col(current.period) == ProgressEntry.period,
+            col(current.disaggregation) == ProgressEntry.disaggregation,
+            col(current.review_state) == ReviewState.PUBLISHED,
+            col(current.id) != ProgressEntry.id,
         )
         .limit(1)
         .scalar_subquery()
@@ -137,10 +139,10 @@ def review_queue(
         _entries_statement()
         .add_columns(
             _published_value().label("published_value"),
-            ProgressEntry.author_id,
-            ProgressEntry.import_batch_id,
+            col(ProgressEntry.author_id),
+            col(ProgressEntry.import_batch_id),
         )
-        .order_by(ProgressEntry.updated_at, ProgressEntry.id)
+        .order_by(col(ProgressEntry.updated_at), col(ProgressEntry.id))
         .limit(limit)
         .offset(offset)
     )
@@ -176,8 +178,8 @@ def review_queue_keys(
     them), oldest first: what "select all matching" acts on, each at the version the
     reviewer was shown."""
     statement = (
-        sa.select(ProgressEntry.id, ProgressEntry.version)
-        .order_by(ProgressEntry.updated_at, ProgressEntry.id)
+        sa.select(col(ProgressEntry.id), col(ProgressEntry.version))
+        .order_by(col(ProgressEntry.updated_at), col(ProgressEntry.id))
         .limit(limit)
     )
     filtered = _waiting(statement, indicator=indicator, geo=geo, author=author, batch=batch)
@@ -194,10 +196,10 @@ def review_facets(session: Session) -> dict[str, pd.DataFrame]:
     names of the values that occur.
     """
     columns = (
-        ProgressEntry.indicator_id,
-        ProgressEntry.geo_code,
-        ProgressEntry.author_id,
-        ProgressEntry.import_batch_id,
+        col(ProgressEntry.indicator_id),
+        col(ProgressEntry.geo_code),
+        col(ProgressEntry.author_id),
+        col(ProgressEntry.import_batch_id),
     )
     groups = frame(
         session,
@@ -242,31 +244,31 @@ def import_batches_waiting(session: Session) -> pd.DataFrame:
     """Imports with entries still waiting for review, oldest first: id, file_name,
     indicator_codes, imported_by, created_at, summary (the preview's counts) and waiting."""
     waiting = (
-        _waiting(sa.select(ProgressEntry.import_batch_id, sa.func.count().label("waiting")))
-        .where(ProgressEntry.import_batch_id.is_not(None))  # type: ignore[union-attr]
-        .group_by(ProgressEntry.import_batch_id)
+        _waiting(sa.select(col(ProgressEntry.import_batch_id), sa.func.count().label("waiting")))
+        .where(col(ProgressEntry.import_batch_id).is_not(None))
+        .group_by(col(ProgressEntry.import_batch_id))
         .subquery()
     )
     importer = sa.orm.aliased(User)
     return frame(
         session,
         sa.select(
-            ImportBatch.id,
-            ImportBatch.file_name,
-            ImportBatch.indicator_codes,
-            importer.username.label("imported_by"),
-            ImportBatch.created_at,
-            ImportBatch.summary,
+            col(ImportBatch.id),
+            col(ImportBatch.file_name),
+            col(ImportBatch.indicator_codes),
+            col(importer.username).label("imported_by"),
+            col(ImportBatch.created_at),
+            col(ImportBatch.summary),
             waiting.c.waiting,
         )
-        .join(waiting, waiting.c.import_batch_id == ImportBatch.id)
-        .join(importer, importer.id == ImportBatch.created_by, isouter=True)
-        .order_by(ImportBatch.created_at, ImportBatch.id),
+        .join(waiting, waiting.c.import_batch_id == col(ImportBatch.id))
+        .join(importer, col(importer.id) == ImportBatch.created_by, isouter=True)
+        .order_by(col(ImportBatch.created_at), col(ImportBatch.id)),
     )
 
 
 def entry_row(session: Session, *, entry_id: int) -> pd.DataFrame:
-    return frame(session, _entries_statement().where(ProgressEntry.id == entry_id))
+    return frame(session, _entries_statement().where(col(ProgressEntry.id) == entry_id))
 
 
 def users(session: Session) -> pd.DataFrame:
@@ -274,14 +276,14 @@ def users(session: Session) -> pd.DataFrame:
     return frame(
         session,
         sa.select(
-            User.id,
-            User.username,
-            User.display_name,
-            User.email,
-            User.role,
-            User.is_active,
-            User.created_at,
-        ).order_by(User.username),
+            col(User.id),
+            col(User.username),
+            col(User.display_name),
+            col(User.email),
+            col(User.role),
+            col(User.is_active),
+            col(User.created_at),
+        ).order_by(col(User.username)),
     )
 
 
@@ -297,26 +299,26 @@ def audit_log(
 ) -> pd.DataFrame:
     """at, actor, action, entity, entity_id, before, after: newest first."""
     statement = sa.select(
-        AuditRecord.id,
-        AuditRecord.at,
-        AuditRecord.actor,
-        AuditRecord.action,
-        AuditRecord.entity,
-        AuditRecord.entity_id,
-        AuditRecord.before,
-        AuditRecord.after,
+        col(AuditRecord.id),
+        col(AuditRecord.at),
+        col(AuditRecord.actor),
+        col(AuditRecord.action),
+        col(AuditRecord.entity),
+        col(AuditRecord.entity_id),
+        col(AuditRecord.before),
+        col(AuditRecord.after),
     )
     for column, value in (
-        (AuditRecord.actor, actor),
-        (AuditRecord.entity, entity),
-        (AuditRecord.entity_id, entity_id),
-        (AuditRecord.action, action),
+        (col(AuditRecord.actor), actor),
+        (col(AuditRecord.entity), entity),
+        (col(AuditRecord.entity_id), entity_id),
+        (col(AuditRecord.action), action),
     ):
         if value:
             statement = statement.where(column == value)
     if since is not None:
-        statement = statement.where(AuditRecord.at >= since)
-    result = frame(session, statement.order_by(AuditRecord.id.desc()).limit(limit))
+        statement = statement.where(col(AuditRecord.at) >= since)
+    result = frame(session, statement.order_by(col(AuditRecord.id).desc()).limit(limit))
     result["at"] = pd.to_datetime(result["at"], utc=True, format="mixed")
     return result
 
@@ -326,9 +328,9 @@ def audit_choices(session: Session) -> dict[str, list[str]]:
     return {
         name: sorted(v for v in session.execute(sa.select(column).distinct()).scalars() if v)
         for name, column in (
-            ("actor", AuditRecord.actor),
-            ("action", AuditRecord.action),
-            ("entity", AuditRecord.entity),
+            ("actor", col(AuditRecord.actor)),
+            ("action", col(AuditRecord.action)),
+            ("entity", col(AuditRecord.entity)),
         )
     }
 
@@ -339,15 +341,15 @@ def changelog(
     """The audit records of some rows (an initiative, or an indicator's entries)."""
     statement = (
         sa.select(
-            AuditRecord.at,
-            AuditRecord.actor,
-            AuditRecord.action,
-            AuditRecord.entity_id,
-            AuditRecord.before,
-            AuditRecord.after,
+            col(AuditRecord.at),
+            col(AuditRecord.actor),
+            col(AuditRecord.action),
+            col(AuditRecord.entity_id),
+            col(AuditRecord.before),
+            col(AuditRecord.after),
         )
-        .where(AuditRecord.entity == entity, AuditRecord.entity_id.in_(entity_ids))  # type: ignore[attr-defined]
-        .order_by(AuditRecord.id.desc())
+        .where(col(AuditRecord.entity) == entity, col(AuditRecord.entity_id).in_(entity_ids))
+        .order_by(col(AuditRecord.id).desc())
         .limit(limit)
     )
     result = frame(session, statement)
@@ -358,21 +360,21 @@ def changelog(
 def indicator_changelog(session: Session, *, indicator_code: str, limit: int = 50) -> pd.DataFrame:
     """Audit records of the entries of one indicator (people's edits, not the demo seed)."""
     ids = (
-        sa.select(sa.cast(ProgressEntry.id, sa.String))
-        .join(Indicator, Indicator.id == ProgressEntry.indicator_id)
-        .where(Indicator.code == indicator_code)
+        sa.select(sa.cast(col(ProgressEntry.id), sa.String))
+        .join(Indicator, col(Indicator.id) == ProgressEntry.indicator_id)
+        .where(col(Indicator.code) == indicator_code)
     )
     statement = (
         sa.select(
-            AuditRecord.at,
-            AuditRecord.actor,
-            AuditRecord.action,
-            AuditRecord.entity_id,
-            AuditRecord.before,
-            AuditRecord.after,
+            col(AuditRecord.at),
+            col(AuditRecord.actor),
+            col(AuditRecord.action),
+            col(AuditRecord.entity_id),
+            col(AuditRecord.before),
+            col(AuditRecord.after),
         )
-        .where(AuditRecord.entity == "progressentry", AuditRecord.entity_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(AuditRecord.id.desc())
+        .where(col(AuditRecord.entity) == "progressentry", col(AuditRecord.entity_id).in_(ids))
+        .order_by(col(AuditRecord.id).desc())
         .limit(limit)
     )
     result = frame(session, statement)
@@ -385,7 +387,7 @@ def initiative_changelog(session: Session, *, slug: str, limit: int = 50) -> pd.
     from gdc_tracker.models import Milestone
 
     initiative_id = session.execute(
-        sa.select(Initiative.id).where(Initiative.slug == slug)
+        sa.select(col(Initiative.id)).where(col(Initiative.slug) == slug)
     ).scalar()
     if initiative_id is None:
         return changelog(session, entity="initiative", entity_ids=("-",), limit=limit)
@@ -397,28 +399,31 @@ def initiative_changelog(session: Session, *, slug: str, limit: int = 50) -> pd.
     )
     statement = (
         sa.select(
-            AuditRecord.at,
-            AuditRecord.actor,
-            AuditRecord.action,
-            AuditRecord.entity,
-            AuditRecord.entity_id,
-            AuditRecord.before,
-            AuditRecord.after,
+            col(AuditRecord.at),
+            col(AuditRecord.actor),
+            col(AuditRecord.action),
+            col(AuditRecord.entity),
+            col(AuditRecord.entity_id),
+            col(AuditRecord.before),
+            col(AuditRecord.after),
         )
         .where(
             sa.or_(
                 sa.and_(
-                    AuditRecord.entity == "initiative", AuditRecord.entity_id == str(initiative_id)
+                    col(AuditRecord.entity) == "initiative",
+                    col(AuditRecord.entity_id) == str(initiative_id),
                 ),
                 sa.and_(
-                    AuditRecord.entity == "progressentry", AuditRecord.entity_id.in_(entry_ids)
-                ),  # type: ignore[attr-defined]
+                    col(AuditRecord.entity) == "progressentry",
+                    col(AuditRecord.entity_id).in_(entry_ids),
+                ),
                 sa.and_(
-                    AuditRecord.entity == "milestone", AuditRecord.entity_id.in_(milestone_ids)
-                ),  # type: ignore[attr-defined]
+                    col(AuditRecord.entity) == "milestone",
+                    col(AuditRecord.entity_id).in_(milestone_ids),
+                ),
             )
         )
-        .order_by(AuditRecord.id.desc())
+        .order_by(col(AuditRecord.id).desc())
         .limit(limit)
     )
     result = frame(session, statement)
@@ -432,29 +437,32 @@ def form_choices(session: Session) -> dict[str, pd.DataFrame]:
         "indicators": frame(
             session,
             sa.select(
-                Indicator.code,
-                Indicator.name,
-                Indicator.unit,
-                Indicator.kind,
-                Indicator.min_value,
-                Indicator.max_value,
-                Indicator.disaggregations,
-                Indicator.geographies,
+                col(Indicator.code),
+                col(Indicator.name),
+                col(Indicator.unit),
+                col(Indicator.kind),
+                col(Indicator.min_value),
+                col(Indicator.max_value),
+                col(Indicator.disaggregations),
+                col(Indicator.geographies),
             )
-            .where(Indicator.is_active)
-            .order_by(Indicator.name),
+            .where(col(Indicator.is_active))
+            .order_by(col(Indicator.name)),
         ),
         "geographies": frame(
             session,
-            sa.select(Geography.code, Geography.name, Geography.kind).order_by(
-                Geography.kind.desc(), Geography.name
+            sa.select(col(Geography.code), col(Geography.name), col(Geography.kind)).order_by(
+                col(Geography.kind).desc(), col(Geography.name)
             ),
-        ),  # type: ignore[attr-defined]
+        ),
         "initiatives": frame(
             session,
             sa.select(
-                Initiative.slug, Initiative.name, Initiative.status, Initiative.version
-            ).order_by(Initiative.name),
+                col(Initiative.slug),
+                col(Initiative.name),
+                col(Initiative.status),
+                col(Initiative.version),
+            ).order_by(col(Initiative.name)),
         ),
     }
 
@@ -467,9 +475,9 @@ def milestone_titles(session: Session, *, ids: tuple[int, ...]) -> list[str]:
         return []
     return list(
         session.execute(
-            sa.select(Milestone.title)
-            .where(Milestone.id.in_(ids))  # type: ignore[union-attr]
-            .order_by(Milestone.due_date, Milestone.id)
+            sa.select(col(Milestone.title))
+            .where(col(Milestone.id).in_(ids))
+            .order_by(col(Milestone.due_date), col(Milestone.id))
         ).scalars()
     )
 
@@ -479,20 +487,18 @@ def pending_initiative_updates(session: Session, *, slug: str) -> pd.DataFrame:
     return frame(
         session,
         sa.select(
-            ProgressEntry.id,
-            ProgressEntry.status,
-            ProgressEntry.review_state,
-            author.username.label("author"),
+            col(ProgressEntry.id),
+            col(ProgressEntry.status),
+            col(ProgressEntry.review_state),
+            col(author.username).label("author"),
         )
-        .join(Initiative, Initiative.id == ProgressEntry.initiative_id)
-        .join(author, author.id == ProgressEntry.author_id, isouter=True)
+        .join(Initiative, col(Initiative.id) == ProgressEntry.initiative_id)
+        .join(author, col(author.id) == ProgressEntry.author_id, isouter=True)
         .where(
-            Initiative.slug == slug,
-            ProgressEntry.review_state.in_(  # type: ignore[attr-defined]
-                (ReviewState.DRAFT, ReviewState.SUBMITTED)
-            ),
+            col(Initiative.slug) == slug,
+            col(ProgressEntry.review_state).in_((ReviewState.DRAFT, ReviewState.SUBMITTED)),
         )
-        .order_by(ProgressEntry.id),
+        .order_by(col(ProgressEntry.id)),
     )
 
 
@@ -503,9 +509,13 @@ def milestones(session: Session, *, slug: str) -> pd.DataFrame:
     return frame(
         session,
         sa.select(
-            Milestone.id, Milestone.title, Milestone.due_date, Milestone.done, Milestone.done_date
+            col(Milestone.id),
+            col(Milestone.title),
+            col(Milestone.due_date),
+            col(Milestone.done),
+            col(Milestone.done_date),
         )
-        .join(Initiative, Initiative.id == Milestone.initiative_id)
-        .where(Initiative.slug == slug)
-        .order_by(Milestone.due_date),
+        .join(Initiative, col(Initiative.id) == Milestone.initiative_id)
+        .where(col(Initiative.slug) == slug)
+        .order_by(col(Milestone.due_date)),
     )

@@ -4,6 +4,8 @@ Two small bar panels side by side. Every bar is labelled with its status word an
 its count, so the chart reads in black and white and without colour vision.
 """
 
+from typing import cast
+
 import altair as alt
 import pandas as pd
 
@@ -57,9 +59,10 @@ def _panel(frame: pd.DataFrame, *, count: str, status_kind: str, title: str) -> 
         color=alt.Color("status:N", scale=status_scale(status_kind), legend=None)
     )
     labels = base.mark_text(align="left", dx=3, fontSize=11).encode(text=alt.Text(f"{count}:Q"))
-    return alt.layer(bars, labels).properties(
+    layered = alt.layer(bars, labels).properties(
         width=PANEL_WIDTH, height=ROW_HEIGHT * max(len(frame), 1)
     )
+    return cast(alt.LayerChart, layered)  # no layer is faceted
 
 
 def objective_status_chart(
@@ -115,7 +118,7 @@ def count_words(counts: pd.DataFrame, count: str) -> str:
 
 def status_count(status: str, count: int) -> str:
     """ "5 ongoing", "2 on track": how many initiatives or indicators have a status."""
-    phrases = {
+    phrases: dict[str, str] = {
         # Translators: a number of initiatives with this status.
         InitiativeStatus.PLANNED: ngettext("{count} planned", "{count} planned", count),
         InitiativeStatus.ONGOING: ngettext("{count} ongoing", "{count} ongoing", count),

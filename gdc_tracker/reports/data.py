@@ -9,11 +9,12 @@ so the three files always say the same thing.
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import SupportsFloat, SupportsInt
 
 import altair as alt
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker.i18n import _, ngettext
 from gdc_tracker.models import (
@@ -112,32 +113,32 @@ def objective_initiatives(session: Session, *, objective_numbers: Sequence[int])
     """
     partners = (
         sa.select(
-            InitiativePartner.initiative_id.label("initiative_id"),
-            sa.func.aggregate_strings(InitiativePartner.partner, PARTNER_SEPARATOR).label(
+            col(InitiativePartner.initiative_id).label("initiative_id"),
+            sa.func.aggregate_strings(col(InitiativePartner.partner), PARTNER_SEPARATOR).label(
                 "partners"
             ),
         )
-        .group_by(InitiativePartner.initiative_id)
+        .group_by(col(InitiativePartner.initiative_id))
         .subquery()
     )
     result = frame(
         session,
         sa.select(
-            InitiativeObjective.objective_number,
-            Initiative.name,
-            Initiative.lead_sector,
-            Initiative.status,
+            col(InitiativeObjective.objective_number),
+            col(Initiative.name),
+            col(Initiative.lead_sector),
+            col(Initiative.status),
             sa.func.coalesce(partners.c.partners, "").label("partners"),
-            InitiativeObjective.is_primary,
-            Initiative.source,
+            col(InitiativeObjective.is_primary),
+            col(Initiative.source),
         )
-        .join(Initiative, Initiative.id == InitiativeObjective.initiative_id)
-        .join(partners, partners.c.initiative_id == Initiative.id, isouter=True)
-        .where(InitiativeObjective.objective_number.in_(tuple(objective_numbers)))  # type: ignore[attr-defined]
+        .join(Initiative, col(Initiative.id) == InitiativeObjective.initiative_id)
+        .join(partners, partners.c.initiative_id == col(Initiative.id), isouter=True)
+        .where(col(InitiativeObjective.objective_number).in_(tuple(objective_numbers)))
         .order_by(
-            InitiativeObjective.objective_number,
-            InitiativeObjective.is_primary.desc(),  # type: ignore[attr-defined]
-            Initiative.name,
+            col(InitiativeObjective.objective_number),
+            col(InitiativeObjective.is_primary).desc(),
+            col(Initiative.name),
         ),
     )
     result["partners"] = result["partners"].map(
@@ -148,7 +149,9 @@ def objective_initiatives(session: Session, *, objective_numbers: Sequence[int])
 
 def geography_name(session: Session, geo_code: str) -> str:
     """The geography's name in the reader's language (through `frame`, which translates)."""
-    names = frame(session, sa.select(Geography.name).where(Geography.code == geo_code))["name"]
+    names = frame(session, sa.select(col(Geography.name)).where(col(Geography.code) == geo_code))[
+        "name"
+    ]
     return str(names.iloc[0]) if len(names) else geo_code
 
 
@@ -190,7 +193,7 @@ def gather_report(
         ),
         geo_code=geo_code,
         geo_name=store.geo_name,
-        demo_entries=int(totals["demo_entries"]),  # type: ignore[call-overload]
+        demo_entries=int(totals["demo_entries"]),
         totals=totals,
         method=method_text(thresholds),
     )
@@ -269,7 +272,7 @@ def _text(value: object) -> bool:
 def _timestamp_or_none(value: object) -> datetime | None:
     if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
         return None
-    return as_utc(pd.Timestamp(value).to_pydatetime())  # type: ignore[arg-type]
+    return as_utc(pd.Timestamp(value).to_pydatetime())
 
 
 def initiative_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -313,23 +316,23 @@ def indicator_table(rows: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True).astype(str)
 
 
-def format_number(value: object) -> str:
+def format_number(value: SupportsFloat | None) -> str:
     """67.3, 1,234, 0.45: enough digits to read, none to spare, in the reader's language;
     blank when missing."""
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+    if value is None or pd.isna(value):
         return ""
-    number = float(value)  # type: ignore[arg-type]
+    number = float(value)
     if abs(number) >= 1000:
         return decimal_for_people(number, "#,##0")
     return decimal_for_people(number, "#,##0.#" if abs(number) >= 10 else "#,##0.##")
 
 
-def _target_text(value: object, year: object) -> str:
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+def _target_text(value: SupportsFloat | None, year: SupportsInt | None) -> str:
+    if value is None or pd.isna(value):
         return _("none set")
-    if year is None or pd.isna(year):  # type: ignore[arg-type]
+    if year is None or pd.isna(year):
         return format_number(value)
-    return _("{value} by {year}").format(value=format_number(value), year=int(year))  # type: ignore[call-overload]
+    return _("{value} by {year}").format(value=format_number(value), year=int(year))
 
 
 # --- the sentences ------------------------------------------------------------------------
@@ -372,7 +375,7 @@ def summary_paragraphs(data: ReportData) -> list[str]:
 def coverage_paragraph(totals: dict[str, object], geo_name: str) -> str:
     """ "It covers 30 initiatives, of which 25 are ongoing, and 18 indicators, based on …" """
     initiatives, ongoing, indicators, entries, geographies = (
-        int(totals.get(key, 0) or 0)  # type: ignore[call-overload]
+        int(totals.get(key, 0) or 0)  # type: ignore[call-overload]  # the totals are counts
         for key in (
             "initiatives",
             "ongoing_initiatives",

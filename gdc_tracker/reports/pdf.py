@@ -11,6 +11,7 @@ import logging
 import os
 from itertools import count
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from fpdf import FPDF, FontFace, XPos, YPos
@@ -128,7 +129,7 @@ class _Report(FPDF):
             self.set_text_shaping(True)
 
     @property
-    def flow(self) -> dict[str, object]:
+    def flow(self) -> dict[str, Any]:
         """How a paragraph runs: aligned to the reader's side, then on to the next line."""
         return {"align": self.align, "new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 

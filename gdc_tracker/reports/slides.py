@@ -15,6 +15,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import BaseOxmlElement, OxmlElement
+from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
@@ -114,7 +115,7 @@ def report_pptx(data: ReportData, progress: Progress | None = None) -> bytes:
     )
 
 
-def _title_slide(deck: Presentation, title: str, subtitle: str, notice: str | None) -> None:
+def _title_slide(deck: Deck, title: str, subtitle: str, notice: str | None) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank: placed by hand for 16:9
     _text(slide, title, top=Inches(2.3), height=Inches(1.4), size=36, bold=True, rgb=TITLE_RGB)
     if subtitle:
@@ -125,7 +126,7 @@ def _title_slide(deck: Presentation, title: str, subtitle: str, notice: str | No
         )
 
 
-def _content_slide(deck: Presentation, spec: SlideSpec) -> Slide:
+def _content_slide(deck: Deck, spec: SlideSpec) -> Slide:
     """Chart left with bullets under it and the table right; without a chart, bullets then
     table across the slide; a chart alone takes the whole width."""
     slide = deck.slides.add_slide(deck.slide_layouts[6])
@@ -134,8 +135,8 @@ def _content_slide(deck: Presentation, spec: SlideSpec) -> Slide:
     )
     width = SLIDE_WIDTH - 2 * MARGIN
     has_table = spec.table is not None and not spec.table.empty
-    left_column = width
-    top = CONTENT_TOP
+    left_column: int = width
+    top: int = CONTENT_TOP
     if spec.chart is not None:
         left_column = int(width * 0.58) if has_table or spec.bullets else width
         lines = sum(-(-len(bullet) // BULLET_LINE_CHARACTERS) for bullet in spec.bullets)
@@ -160,9 +161,9 @@ def _content_slide(deck: Presentation, spec: SlideSpec) -> Slide:
         if spec.chart is not None:
             _table(
                 slide, spec.table, left=right, top=CONTENT_TOP, width=SLIDE_WIDTH - MARGIN - right
-            )  # type: ignore[arg-type]
+            )
         else:
-            _table(slide, spec.table, left=MARGIN, top=top, width=width)  # type: ignore[arg-type]
+            _table(slide, spec.table, left=MARGIN, top=top, width=width)
     _footer(slide, spec)
     return slide
 
@@ -178,7 +179,7 @@ def _split_table(slide: Slide, spec: SlideSpec, *, top: int, width: int) -> None
         part = frame.iloc[index * size : (index + 1) * size]
         if len(part):
             left = MARGIN + index * (part_width + gap)
-            _table(slide, part, left=left, top=top, width=part_width)  # type: ignore[arg-type]
+            _table(slide, part, left=left, top=top, width=part_width)
 
 
 def _text(
@@ -193,7 +194,9 @@ def _text(
     left: int = MARGIN,
     width: int | None = None,
 ) -> None:
-    box = slide.shapes.add_textbox(left, top, width or SLIDE_WIDTH - 2 * MARGIN, height)
+    box = slide.shapes.add_textbox(
+        Emu(left), Emu(top), Emu(width or SLIDE_WIDTH - 2 * MARGIN), Emu(height)
+    )
     frame = box.text_frame
     frame.word_wrap = True
     run = frame.paragraphs[0].add_run()
@@ -207,7 +210,7 @@ def _picture(slide: Slide, spec: SlideSpec, *, left: int, width: int, keep: int 
     """The chart as a picture fitted into the column, `keep` left free under it for the
     bullets; returns its height."""
     png = chart_png(
-        spec.chart,  # type: ignore[arg-type]
+        spec.chart,  # type: ignore[arg-type]  # only a slide with a chart gets a picture
         title=spec.title,
         filters=spec.filters,
         source=spec.source,
@@ -219,15 +222,20 @@ def _picture(slide: Slide, spec: SlideSpec, *, left: int, width: int, keep: int 
     height = int(width * height_px / width_px)
     if height > room:  # a tall chart: fit the height instead
         width, height = int(room * width_px / height_px), room
-    picture = slide.shapes.add_picture(io.BytesIO(png), left, CONTENT_TOP, Emu(width), Emu(height))
-    picture._element.nvPicPr.cNvPr.set("descr", spec.description or spec.title)
+    picture = slide.shapes.add_picture(
+        io.BytesIO(png), Emu(left), CONTENT_TOP, Emu(width), Emu(height)
+    )
+    # python-pptx types the one-and-only child as a descriptor; it reads as the element.
+    picture._element.nvPicPr.cNvPr.set(  # type: ignore[union-attr]  # typed as a descriptor
+        "descr", spec.description or spec.title
+    )
     return height
 
 
 def _bullets(
     slide: Slide, bullets: list[str], *, left: int, top: int, width: int, height: int
 ) -> None:
-    frame = slide.shapes.add_textbox(left, top, width, height).text_frame
+    frame = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height)).text_frame
     frame.word_wrap = True
     for index, text in enumerate(bullets):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
@@ -243,7 +251,7 @@ def _table(slide: Slide, frame: pd.DataFrame, *, left: int, top: int, width: int
     shown = frame if len(frame) <= fits else frame.head(fits - 1)  # keep a row for "more"
     rows = len(shown) + 1 + (len(shown) < len(frame))
     table = slide.shapes.add_table(
-        rows, len(frame.columns), left, top, width, TABLE_ROW_HEIGHT * rows
+        rows, len(frame.columns), Emu(left), Emu(top), Emu(width), Emu(TABLE_ROW_HEIGHT * rows)
     ).table
     headers = [str(h) for h in frame.columns]
     cells = [[str(v) for v in values] for values in shown.itertuples(index=False)]
@@ -260,7 +268,8 @@ def _table(slide: Slide, frame: pd.DataFrame, *, left: int, top: int, width: int
             count=left_out
         )
     weights = [w + 2 for w in column_weights(headers, cells)]  # 10 pt in a narrow column
-    for column, weight in zip(table.columns, weights, strict=True):
+    # python-pptx gives _ColumnCollection no __iter__ in its types; it iterates by index.
+    for column, weight in zip(table.columns, weights, strict=True):  # type: ignore[call-overload]  # iterates by index
         column.width = int(width * weight / sum(weights))
     for cell in (c for r in table.rows for c in r.cells):
         cell.margin_top = cell.margin_bottom = Inches(0.02)
@@ -339,4 +348,4 @@ def _right_to_left(slide: Slide) -> None:
     for table in slide._element.iter(qn("a:tbl")):
         table.get_or_add_tblPr().set("rtl", "1")
     for shape in slide.shapes:
-        shape.left = SLIDE_WIDTH - shape.left - shape.width
+        shape.left = Emu(SLIDE_WIDTH - shape.left - shape.width)

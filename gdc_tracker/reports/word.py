@@ -261,7 +261,7 @@ def _repeat_as_header(table: Table) -> None:
 
 def _keep_on_one_page(row: object) -> None:
     """A row that does not split across pages (w:cantSplit)."""
-    properties = row.get_or_add_trPr()  # type: ignore[attr-defined]
+    properties = row.get_or_add_trPr()  # type: ignore[attr-defined]  # a python-docx w:tr element
     properties.append(OxmlElement("w:cantSplit"))
 
 
@@ -270,7 +270,7 @@ def _fill(element: object, colour: str) -> None:
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), colour)
-    element.get_or_add_tcPr().append(shading)  # type: ignore[attr-defined]
+    element.get_or_add_tcPr().append(shading)  # type: ignore[attr-defined]  # a python-docx w:tc element
 
 
 def _shade(paragraph: Paragraph, colour: str) -> None:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 from urllib.parse import urlencode
 
 import altair as alt
@@ -337,7 +337,8 @@ def download_buttons(
     ):
         row.download_button(
             label,
-            data=lambda write=write: write(frame, about),
+            # The three writers share one signature, but mypy joins them to "function".
+            data=lambda write=write: write(frame, about),  # type: ignore[misc]  # mypy joins the three writers to "function"
             file_name=f"{name}.{extension}",
             mime=mime,
             key=f"{key}__{extension}",
@@ -413,13 +414,18 @@ def draw_chart(
     elif isinstance(shown, dict):
         st.vega_lite_chart(spec=shown, width="stretch", key=key, alt=alt_text)
     else:
-        st.altair_chart(shown, width="stretch", key=key, alt=alt_text)
+        # Any top-level Altair chart draws; Streamlit's types name only some of them.
+        st.altair_chart(shown, width="stretch", key=key, alt=alt_text)  # type: ignore[call-overload]  # any top-level chart draws
 
 
 # Streamlit's chart theme writes axis and legend text in #808495, 3.8:1 on white.
 LEGIBLE_TEXT = {"labelColor": CAPTION_COLOUR, "titleColor": CAPTION_COLOUR}
 
 
+@overload
+def for_screen(chart: ChartSpec, *, marks_spoken: bool = False) -> ChartSpec: ...
+@overload
+def for_screen(chart: alt.TopLevelMixin, *, marks_spoken: bool = False) -> alt.TopLevelMixin: ...
 def for_screen(
     chart: alt.TopLevelMixin | ChartSpec, *, marks_spoken: bool = False
 ) -> alt.TopLevelMixin | ChartSpec:
@@ -428,7 +434,7 @@ def for_screen(
     readers (Vega's `aria: false`, also for every mark, whose container would otherwise
     stay a graphic without a name)."""
     if not isinstance(chart, dict):
-        shown = chart.copy(deep=["config"])
+        shown = chart.copy(deep=["config"])  # type: ignore[attr-defined]  # a chart is a SchemaBase
         config = {} if shown.config is alt.Undefined else shown.config.to_dict()
         new = for_screen({"config": config}, marks_spoken=marks_spoken)["config"]
         shown.config = alt.Config.from_dict(new)

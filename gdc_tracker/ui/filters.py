@@ -13,6 +13,7 @@ never display labels, so links survive a change of wording or language.
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
@@ -54,7 +55,7 @@ def select(
     param: str,
     labels: Mapping[str, str] | Callable[[str], str] | None = None,
     default: str | None = None,
-    **widget_options: object,
+    **widget_options: Any,
 ) -> str | None:
     """A selectbox whose choice is `?param=value`; `default` when the URL says nothing valid."""
     options = list(options)
@@ -72,7 +73,7 @@ def select(
         key=key,
         on_change=_write_back,
         args=(param, fallback),
-        **widget_options,  # type: ignore[arg-type]
+        **widget_options,
     )
 
 
@@ -83,7 +84,7 @@ def multiselect(
     param: str,
     labels: Mapping[str, str] | Callable[[str], str] | None = None,
     default: Sequence[str] = (),
-    **widget_options: object,
+    **widget_options: Any,
 ) -> list[str]:
     """A multiselect whose choices are repeated `?param=a&param=b`."""
     options = list(options)
@@ -98,11 +99,11 @@ def multiselect(
         key=key,
         on_change=_write_back,
         args=(param, list(default)),
-        **({"placeholder": _("Choose options")} | widget_options),  # type: ignore[arg-type]
+        **({"placeholder": _("Choose options")} | widget_options),
     )
 
 
-def text(label: str, *, param: str, **widget_options: object) -> str:
+def text(label: str, *, param: str, **widget_options: Any) -> str:
     """A text box (a search, say) whose text is `?param=...`."""
     key = _widget_key(param)
     st.session_state[key] = url_value(param) or ""
@@ -111,7 +112,7 @@ def text(label: str, *, param: str, **widget_options: object) -> str:
         key=key,
         on_change=_write_back,
         args=(param, ""),
-        **widget_options,  # type: ignore[arg-type]
+        **widget_options,
     ).strip()
 
 
@@ -127,7 +128,7 @@ def year(label: str, years: Sequence[int], *, param: str, default: int | None = 
     return int(chosen) if chosen else None
 
 
-def day(label: str, *, param: str, default: date, **widget_options: object) -> date:
+def day(label: str, *, param: str, default: date, **widget_options: Any) -> date:
     """A date as `?param=2025-06-17`; an unreadable date in the URL falls back to `default`."""
     try:
         chosen = date.fromisoformat(url_value(param) or "")
@@ -135,20 +136,20 @@ def day(label: str, *, param: str, default: date, **widget_options: object) -> d
         chosen = default
     key = _widget_key(param)
     st.session_state[key] = chosen
-    return st.date_input(  # type: ignore[return-value]
+    return st.date_input(
         label,
         key=key,
         on_change=_write_back,
         args=(param, default),
-        **widget_options,  # type: ignore[arg-type]
+        **widget_options,
     )
 
 
-def toggle(label: str, *, param: str, **widget_options: object) -> bool:
+def toggle(label: str, *, param: str, **widget_options: Any) -> bool:
     """An on/off switch as `?param=1`."""
     key = _widget_key(param)
     st.session_state[key] = url_value(param) == "1"
-    return st.toggle(label, key=key, on_change=_write_flag, args=(param,), **widget_options)  # type: ignore[arg-type]
+    return st.toggle(label, key=key, on_change=_write_flag, args=(param,), **widget_options)
 
 
 def _write_flag(param: str) -> None:

@@ -1,6 +1,9 @@
 """The Admin form that records who answers for an initiative's updates: the update-cycle
 board groups initiatives by it. Like every fact about an initiative it carries its basis."""
 
+from collections.abc import Callable
+from typing import cast
+
 import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
@@ -85,7 +88,12 @@ def focal_point_form(identity: Identity, rows: pd.DataFrame) -> None:
         components.empty_state(_("No initiative is recorded yet."), _("Reseed the reference data."))
         return
     names = dict(zip(rows["slug"], rows["name"], strict=True))
-    slug = st.selectbox(_("Initiative"), list(names), format_func=names.get, key=PICK_KEY)
+    slug = st.selectbox(
+        _("Initiative"),
+        list(names),
+        format_func=cast(Callable[[str], str], names.get),  # the options are its keys
+        key=PICK_KEY,
+    )
     row = rows.set_index("slug", drop=False).loc[slug]
     if st.session_state.get(EDITING_KEY, (None,))[0] != slug:
         _fill(row)

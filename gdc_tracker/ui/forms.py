@@ -8,7 +8,7 @@ prefixed `update__`.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import sqlalchemy as sa
@@ -119,7 +119,7 @@ def _keep_typed_values() -> None:
         if key in VALUE_KEYS
         or key in UPDATE_KEYS
         or key == "update__initiative"
-        or key.startswith(MILESTONE_PREFIX)
+        or str(key).startswith(MILESTONE_PREFIX)
         or key in (EDITING, EDITING_UPDATE)
     }
     st.session_state[KEPT] = typed
@@ -184,9 +184,9 @@ def disaggregation_word(code: object) -> str:
 
 def number_in_words(value: object) -> str:
     """A stored value as the reader's language writes it ("62.5", "62,5"), or a dash."""
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+    if value is None or pd.isna(value):
         return "–"
-    return format_number(float(value), current_language())  # type: ignore[arg-type]
+    return format_number(float(value), current_language())  # type: ignore[arg-type]  # a pandas cell, a number here
 
 
 # A progress value
@@ -393,7 +393,12 @@ def value_form(identity: Identity, choices: dict[str, pd.DataFrame]) -> None:
     geographies = geographies[geographies["kind"].isin(levels)]
     names = dict(zip(geographies["code"], geographies["name"], strict=True))
     with st.form("update__value_form", clear_on_submit=False):
-        st.selectbox(_("Geography"), list(names), key="update__geo", format_func=names.get)
+        st.selectbox(
+            _("Geography"),
+            list(names),
+            key="update__geo",
+            format_func=cast(Callable[[str], str], names.get),  # the options are its keys
+        )
         field_error("geo")
         st.text_input(_("Period"), key="update__period", placeholder=_("2024, 2024-Q3 or 2024-07"))
         field_error("period")
@@ -497,13 +502,13 @@ def _reset_update_fields() -> None:
 def _update_from_widgets() -> initiative_updates.InitiativeUpdate:
     state = st.session_state
     done = frozenset(
-        int(key.rsplit("__", 1)[1])
+        int(str(key).rsplit("__", 1)[1])
         for key, value in state.items()
         if str(key).startswith(MILESTONE_PREFIX) and value
     )
     return initiative_updates.InitiativeUpdate(
         slug=state["update__initiative"],
-        status=state.get("update__status"),
+        status=cast(str, state.get("update__status")),  # the form's status box sets it
         narrative=state.get("update__story") or "",
         period=str(state.get("update__update_period") or "").strip(),
         evidence_url=(state.get("update__update_evidence") or "").strip() or None,

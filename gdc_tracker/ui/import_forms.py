@@ -164,7 +164,7 @@ def mapping_form(table: pd.DataFrame, indicators: pd.DataFrame) -> importing.Col
             placeholder=_("e.g. World Bank WDI, downloaded 2026-11-01"),
         )
     mapping = importing.ColumnMapping(
-        layout=layout,
+        layout=layout,  # type: ignore[arg-type]  # the layout radio offers only long and wide
         country=country,
         country_name=country_name,
         indicator=indicator_column,

@@ -14,9 +14,11 @@ kept out of sight (`present__keys`); Streamlit's shortcuts take no punctuation, 
 few lines of script turn "." into a press of the blank button.
 """
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
+from typing import cast
 
 import segno
 import sqlalchemy as sa
@@ -151,7 +153,8 @@ def _auto_advance(seconds: int, number: int, total: int) -> None:
 def clicker_keys(number: int, total: int) -> None:
     """The keys beyond the visible buttons' own, as buttons nobody sees."""
     following, preceding = min(number + 1, total), max(number - 1, 1)
-    keys = [  # (label, key, shortcut, callback, arguments)
+    keys: list[tuple[str, str, str, Callable[..., None], tuple[int, ...]]] = [
+        # (label, key, shortcut, callback, arguments)
         (_("Next slide"), "present__page_down", "PageDown", _go, (following,)),
         (_("Next slide"), "present__space", "Space", _go, (following,)),
         (_("Previous slide"), "present__page_up", "PageUp", _go, (preceding,)),
@@ -351,7 +354,10 @@ def slide_params_form(ctx: PageContext, kind: str) -> dict:
         )
         names = dict(zip(indicators["code"], indicators["name"], strict=True))
         code = st.selectbox(
-            _("Indicator"), list(names), format_func=names.get, key=f"present__{kind}_indicator"
+            _("Indicator"),
+            list(names),
+            format_func=cast(Callable[[str], str], names.get),  # the options are its keys
+            key=f"present__{kind}_indicator",
         )
         if kind == "indicator":
             geographies = ctx.load(overview.geographies)
@@ -360,7 +366,7 @@ def slide_params_form(ctx: PageContext, kind: str) -> dict:
                 _("Geographies"),
                 list(labels),
                 default=["WLD"],
-                format_func=labels.get,
+                format_func=cast(Callable[[str], str], labels.get),  # the options are its keys
                 key="present__geo",
                 placeholder=_("Choose options"),
             )
@@ -383,17 +389,20 @@ def slide_params_form(ctx: PageContext, kind: str) -> dict:
             zip(indicators["code"], indicators["name"], strict=True)
         )
         code = st.selectbox(
-            _("Indicator"), list(names), format_func=names.get, key="present__gaps_indicator"
+            _("Indicator"),
+            list(names),
+            format_func=cast(Callable[[str], str], names.get),  # the options are its keys
+            key="present__gaps_indicator",
         )
         return {"indicator": code, "by": "region"}
     if kind == "update_cycle":
         from gdc_tracker import cycles
 
         stored = ctx.load(cycles.cycles)
-        names = ["", *stored["name"]]
+        cycle_names = ["", *stored["name"]]
         chosen = st.selectbox(
             _("Reporting cycle"),
-            names,
+            cycle_names,
             format_func=lambda n: n or _("The current cycle"),
             key="present__cycle",
         )
@@ -406,10 +415,16 @@ def implementation_map_params() -> dict:
 
     names = {str(k): v for k, v in views.FRAMEWORK_NAMES.items()}
     framework = st.selectbox(
-        _("Rows"), list(names), format_func=names.get, key="present__map_framework"
+        _("Rows"),
+        list(names),
+        format_func=cast(Callable[[str], str], names.get),  # the options are its keys
+        key="present__map_framework",
     )
     columns = st.selectbox(
-        _("Columns"), list(views.COLUMNS), format_func=views.COLUMNS.get, key="present__map_columns"
+        _("Columns"),
+        list(views.COLUMNS),
+        format_func=cast(Callable[[str], str], views.COLUMNS.get),  # the options are its keys
+        key="present__map_columns",
     )
     params = {"framework": framework, "columns": columns, "level": "paragraphs"}
     if framework == "gdc":
@@ -431,7 +446,7 @@ def _save(ctx: PageContext) -> None:
     content = replace(working, slug=working.slug or decks.slugify(title), title=title)
     try:
         with db.write_scope(cache.get_engine()) as session:
-            saved = decks.save_deck(session, content, by=ctx.identity)  # type: ignore[arg-type]
+            saved = decks.save_deck(session, content, by=ctx.identity)
     except GdcTrackerError as error:  # a refusal, or the store busy: both say what to do
         st.session_state[SAVED] = ("error", str(error))
         return

@@ -134,7 +134,7 @@ def amount(value: object, unit: object) -> str:
     """66.5 percent, 1,200 schools; empty when there is no value."""
     if _missing(value):
         return ""
-    given = float(value)  # type: ignore[arg-type]
+    given = float(value)  # type: ignore[arg-type]  # a pandas cell, a number once _missing is false
     number = format_decimal(given, format=DECIMALS, locale=current_language())
     return f"{number} {unit}" if not _missing(unit) and unit else number
 
@@ -145,7 +145,7 @@ def change(value: object, published: object) -> str:
         return ""
     if _missing(published):
         return _("new")
-    difference = float(value) - float(published)  # type: ignore[arg-type]
+    difference = float(value) - float(published)  # type: ignore[arg-type]  # pandas cells, numbers once _missing is false
     if abs(difference) < 1e-9:
         return _("no change")
     language = current_language()

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import streamlit as st
+from sqlmodel import col
 
 from gdc_tracker import auth, db, passwords, sessions
 from gdc_tracker import sign_in as sign_in_rules
@@ -72,7 +73,7 @@ def _oidc_identity() -> Identity | None:
         return None
     email = str(st.user.get("email") or "").lower()
     with db.session_scope(cache.get_engine()) as session:
-        user = session.query(User).filter(User.email == email, User.is_active).first()
+        user = session.query(User).filter(col(User.email) == email, col(User.is_active)).first()
         if user is not None:
             return auth.identity_of(user)
     return Identity(

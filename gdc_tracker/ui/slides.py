@@ -82,8 +82,9 @@ def _scaled(panel: dict[str, Any], width: int) -> dict[str, Any]:
         return panel | {"width": width}
     factor = width / old_width
     height = panel.get("height")
-    grown = int(height * factor) if isinstance(height, int | float) else height
-    return panel | {"width": width, "height": min(grown, ROOM_PANEL_HEIGHT)}
+    if not isinstance(height, int | float):  # no height, or rows of a step: keep it
+        return panel | {"width": width}
+    return panel | {"width": width, "height": min(int(height * factor), ROOM_PANEL_HEIGHT)}
 
 
 def figures(view: View) -> None:

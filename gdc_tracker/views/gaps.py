@@ -8,6 +8,8 @@ countries) or a country. The `About` names the sources of the real values counte
 how many cells have demo values only: a demo value never fills a gap.
 """
 
+from typing import cast
+
 import altair as alt
 import pandas as pd
 from sqlmodel import Session
@@ -222,9 +224,10 @@ def heat_map(data: pd.DataFrame, chosen: str | None, title: str) -> alt.LayerCha
     layers: list[alt.Chart] = [cells]
     if (data["geographies"] > 1).any() and len(years) <= MOST_YEARS_WITH_COUNTS:
         layers.append(base.mark_text(fontSize=10, color="#1F3B57").encode(text="counted:N"))
-    return alt.layer(*layers).properties(
+    layered = alt.layer(*layers).properties(
         width=max(len(years), 1) * YEAR_WIDTH, height=alt.Step(ROW_HEIGHT)
     )
+    return cast(alt.LayerChart, layered)  # no layer is faceted
 
 
 # Figures and words

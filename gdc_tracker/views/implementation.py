@@ -11,10 +11,11 @@ pages the links cite, and the tracker's own editorial links, named as such.
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker.charts import implementation as charts
 from gdc_tracker.i18n import N_, _, ngettext
@@ -119,7 +120,7 @@ def basis_words(basis: object, section: object, url: object) -> str:
     return str(basis)
 
 
-def item_label(row: object) -> str:
+def item_label(row: Any) -> str:
     """ "17 (a) · Promote an open, global Internet": the code, then the tracker's title."""
     code, title = row.code, str(row.title)
     short = title if len(title) <= 70 else title[:69].rstrip() + "…"
@@ -141,12 +142,14 @@ def _column_values(
         return placed, [*order, names[queries.GLOBAL]]
     if columns == "initiative":
         placed = covered.assign(column=covered["name"])
-        everyone = session.execute(sa.select(Initiative.name).order_by(Initiative.name)).scalars()
+        everyone = session.execute(
+            sa.select(col(Initiative.name)).order_by(col(Initiative.name))
+        ).scalars()
         linked = set(placed["column"])
         return placed, [name for name in everyone if name in linked]
     placed = covered.assign(column=covered["lead_sector"])
     everyone = session.execute(
-        sa.select(Initiative.lead_sector).distinct().order_by(Initiative.lead_sector)
+        sa.select(col(Initiative.lead_sector)).distinct().order_by(col(Initiative.lead_sector))
     ).scalars()
     return placed, list(everyone)
 
@@ -427,7 +430,7 @@ def _linked_as_of(session: Session, covered: pd.DataFrame) -> datetime | None:
     ids = [int(i) for i in covered["initiative_id"].unique()] if len(covered) else []
     statement = sa.select(sa.func.max(Initiative.updated_at))
     if ids:  # else: when the reference data was loaded or last edited
-        statement = statement.where(Initiative.id.in_(ids))  # type: ignore[union-attr]
+        statement = statement.where(col(Initiative.id).in_(ids))
     latest = session.execute(statement).scalar()
     return newest([latest])
 

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker import provenance
 from gdc_tracker.charts import initiatives as charts
@@ -108,14 +108,14 @@ def cited_sources(
     where = list(where)
     documents = Counter(
         _document(text)
-        for text in session.execute(sa.select(Initiative.source).where(*where)).scalars()
+        for text in session.execute(sa.select(col(Initiative.source)).where(*where)).scalars()
         if text and text.strip()
     )
-    basis = sa.select(FactBasis.basis, FactBasis.url).join(
-        Initiative, Initiative.id == FactBasis.initiative_id
+    basis = sa.select(col(FactBasis.basis), col(FactBasis.url)).join(
+        Initiative, col(Initiative.id) == FactBasis.initiative_id
     )
     if facts:
-        basis = basis.where(FactBasis.fact.in_(facts))  # type: ignore[attr-defined]
+        basis = basis.where(col(FactBasis.fact).in_(facts))
     pages: Counter[str] = Counter()
     for kind, url in session.execute(basis.where(*where)).all():
         if kind == C25_52:
@@ -186,15 +186,19 @@ def problem_drawing(rows: int, filters: queries.InitiativeFilters, row_limit: in
 def _bases(session: Session, where: list[sa.ColumnElement[bool]]) -> pd.DataFrame:
     """slug, source, basis: what each matching initiative cites, and the basis of each of
     its facts in words ("status: C25/52, section 2.2 · start_date: public information…")."""
-    cited = frame(session, sa.select(Initiative.slug, Initiative.source).where(*where))
+    cited = frame(session, sa.select(col(Initiative.slug), col(Initiative.source)).where(*where))
     facts = frame(
         session,
         sa.select(
-            Initiative.slug, FactBasis.fact, FactBasis.basis, FactBasis.section, FactBasis.url
+            col(Initiative.slug),
+            col(FactBasis.fact),
+            col(FactBasis.basis),
+            col(FactBasis.section),
+            col(FactBasis.url),
         )
-        .join(Initiative, Initiative.id == FactBasis.initiative_id)
+        .join(Initiative, col(Initiative.id) == FactBasis.initiative_id)
         .where(*where)
-        .order_by(FactBasis.id),
+        .order_by(col(FactBasis.id)),
     )
     words = {
         slug: " · ".join(
@@ -325,7 +329,7 @@ def timeline_view(
 def _when(value: object) -> str:
     if value is None or pd.isna(value):
         return _("not recorded")
-    return day_text(value, "medium")  # type: ignore[arg-type]
+    return day_text(value, "medium")  # type: ignore[arg-type]  # a pandas cell: a date here
 
 
 @dataclass(frozen=True)
@@ -376,7 +380,7 @@ def initiative_detail_view(
         return InitiativeDetail(slug=slug, about=About(title=slug), problem=problem)
     profile = parts["profile"].iloc[0]
     name = str(profile["name"])
-    where = [Initiative.slug == slug]
+    where = [col(Initiative.slug) == slug]
     about = About(
         title=name,
         sources=cited_sources(session, where),
@@ -476,14 +480,18 @@ def world_values(session: Session, indicator_ids: pd.Series) -> pd.DataFrame:
     entry = ProgressEntry
     statement = (
         sa.select(
-            entry.indicator_id, entry.is_demo, entry.source, entry.updated_at, *source_columns()
+            col(entry.indicator_id),
+            col(entry.is_demo),
+            col(entry.source),
+            col(entry.updated_at),
+            *source_columns(),
         )
-        .join(DataSource, DataSource.id == entry.data_source_id, isouter=True)
+        .join(DataSource, col(DataSource.id) == entry.data_source_id, isouter=True)
         .where(
             published,
-            entry.geo_code == WORLD_CODE,
-            entry.indicator_id.in_([int(i) for i in indicator_ids]),  # type: ignore[union-attr]
-            entry.value.is_not(None),  # type: ignore[union-attr]
+            col(entry.geo_code) == WORLD_CODE,
+            col(entry.indicator_id).in_([int(i) for i in indicator_ids]),
+            col(entry.value).is_not(None),
         )
     )
     return with_row_provenance(frame(session, statement))

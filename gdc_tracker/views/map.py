@@ -355,7 +355,7 @@ def _feature(code: str, shape: dict, by_code: pd.DataFrame, value: object) -> di
         "geometry": clockwise(shape),
         "properties": {
             "code": code,
-            "value": float(value) if known else None,  # type: ignore[arg-type]
+            "value": float(value) if known else None,  # type: ignore[arg-type]  # a pandas cell, a number if known
             "status": progress_label(status) if isinstance(status, str) else "",
         },
     }

@@ -4,6 +4,7 @@ optionally seen from one ITU region."""
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 from sqlmodel import Session
@@ -174,7 +175,7 @@ def objective_page_view(
     where = _("World") if region is None else region_options(session).get(region, region)
     filters = {_("Objective"): str(number), _("ITU region"): where}
     title = objectives(session).set_index("number")["title"].get(number, "")
-    args = {"objective": number, "region": region}
+    args: dict[str, Any] = {"objective": number, "region": region}
     initiatives = detail.objective_initiatives(session, **args)
     indicators = detail.objective_indicators(session, **args, thresholds=thresholds)
     updates = _updates_view(session, number, region, filters)
@@ -302,8 +303,8 @@ def gap_words(gap: str) -> str:
 def _target(value: object, year: object) -> str:
     if pd.notna(value) and pd.notna(year):
         return _("{value} by {year}").format(
-            value=plain_number_text(float(value)),  # type: ignore[arg-type]
-            year=int(year),  # type: ignore[call-overload]
+            value=plain_number_text(float(value)),  # type: ignore[arg-type]  # a pandas cell, known here
+            year=int(year),  # type: ignore[call-overload]  # a pandas cell, known here
         )
     return _("none set")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker import charts, provenance
 from gdc_tracker.i18n import _, ngettext
@@ -69,9 +69,9 @@ def newest_period(session: Session) -> str:
     Read from the end of the period: the time a value was stored (a data load, say) is
     not the date of the data."""
     period = session.execute(
-        sa.select(Entry.period)
-        .where(published, Entry.value.is_not(None))  # type: ignore[union-attr]
-        .order_by(Entry.period_end.desc(), Entry.id.desc())
+        sa.select(col(Entry.period))
+        .where(published, col(Entry.value).is_not(None))
+        .order_by(col(Entry.period_end).desc(), col(Entry.id).desc())
         .limit(1)
     ).scalar()
     return str(period or "")
@@ -79,11 +79,11 @@ def newest_period(session: Session) -> str:
 
 def datasets_in_use(session: Session) -> tuple[str, ...]:
     """The published datasets that at least one published value comes from, in words."""
-    used = sa.exists().where(Entry.data_source_id == DataSource.id, published)
+    used = sa.exists().where(col(Entry.data_source_id) == col(DataSource.id), published)
     rows = session.execute(
-        sa.select(DataSource.organisation, DataSource.dataset, DataSource.release)
+        sa.select(col(DataSource.organisation), col(DataSource.dataset), col(DataSource.release))
         .where(used)
-        .order_by(DataSource.organisation, DataSource.dataset)
+        .order_by(col(DataSource.organisation), col(DataSource.dataset))
     )
     return tuple(provenance.source_label(organisation=o, dataset=d, release=r) for o, d, r in rows)
 
@@ -184,14 +184,14 @@ def world_values(session: Session) -> pd.DataFrame:
     """is_demo, source (in words), updated_at of the published world values of active
     indicators: what the world progress statuses rest on."""
     statement = (
-        sa.select(Entry.is_demo, Entry.source, Entry.updated_at, *source_columns())
-        .join(Indicator, Indicator.id == Entry.indicator_id)
-        .join(DataSource, DataSource.id == Entry.data_source_id, isouter=True)
+        sa.select(col(Entry.is_demo), col(Entry.source), col(Entry.updated_at), *source_columns())
+        .join(Indicator, col(Indicator.id) == Entry.indicator_id)
+        .join(DataSource, col(DataSource.id) == Entry.data_source_id, isouter=True)
         .where(
             published,
-            Indicator.is_active,
-            Entry.geo_code == WORLD_CODE,
-            Entry.value.is_not(None),  # type: ignore[union-attr]
+            col(Indicator.is_active),
+            col(Entry.geo_code) == WORLD_CODE,
+            col(Entry.value).is_not(None),
         )
     )
     return with_row_provenance(overview.frame(session, statement))
@@ -229,29 +229,29 @@ def _added_by(username: object, import_batch: object, is_demo: bool) -> str:
 def recent_updates_view(session: Session, *, limit: int = 10) -> View:
     """The newest published entries, one row each with its source, its publisher (the
     organisation behind the dataset, when known) and how it was added (`RECENT_COLUMNS`)."""
-    statement = (
+    statement: sa.Select = (
         sa.select(
-            Entry.updated_at,
-            sa.func.coalesce(Indicator.name, Initiative.name).label("subject"),
-            Geography.name.label("geography"),  # type: ignore[attr-defined]
-            Entry.period,
-            Entry.value,
-            Indicator.unit,
-            Entry.status,
-            Entry.narrative,
-            Entry.source,
-            Entry.is_demo,
-            Entry.import_batch_id,
-            User.username,
+            col(Entry.updated_at),
+            sa.func.coalesce(col(Indicator.name), col(Initiative.name)).label("subject"),
+            col(Geography.name).label("geography"),
+            col(Entry.period),
+            col(Entry.value),
+            col(Indicator.unit),
+            col(Entry.status),
+            col(Entry.narrative),
+            col(Entry.source),
+            col(Entry.is_demo),
+            col(Entry.import_batch_id),
+            col(User.username),
             *source_columns(),
         )
-        .join(Indicator, Indicator.id == Entry.indicator_id, isouter=True)
-        .join(Initiative, Initiative.id == Entry.initiative_id, isouter=True)
-        .join(Geography, Geography.code == Entry.geo_code)
-        .join(DataSource, DataSource.id == Entry.data_source_id, isouter=True)
-        .join(User, User.id == Entry.author_id, isouter=True)
+        .join(Indicator, col(Indicator.id) == col(Entry.indicator_id), isouter=True)
+        .join(Initiative, col(Initiative.id) == col(Entry.initiative_id), isouter=True)
+        .join(Geography, col(Geography.code) == col(Entry.geo_code))
+        .join(DataSource, col(DataSource.id) == col(Entry.data_source_id), isouter=True)
+        .join(User, col(User.id) == col(Entry.author_id), isouter=True)
         .where(published)
-        .order_by(Entry.updated_at.desc(), Entry.id.desc())
+        .order_by(col(Entry.updated_at).desc(), col(Entry.id).desc())
         .limit(limit)
     )
     rows = overview.frame(session, statement)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from gdc_tracker import maps, provenance
 from gdc_tracker.i18n import _, ngettext
@@ -128,7 +128,7 @@ def initiatives_in_words(initiatives: pd.DataFrame) -> pd.DataFrame:
 
 def text(value: object) -> str:
     """A stored text, "" where there is none (None, or NaN from a frame)."""
-    return "" if value is None or pd.isna(value) else str(value)  # type: ignore[arg-type]
+    return "" if value is None or pd.isna(value) else str(value)
 
 
 def page_options(
@@ -224,20 +224,20 @@ def region_values(session: Session, region_code: str, indicator_ids: pd.Series) 
     entry = ProgressEntry
     statement = (
         sa.select(
-            entry.indicator_id,
-            entry.year,
-            entry.period_end,
-            entry.is_demo,
-            entry.source,
-            entry.updated_at,
+            col(entry.indicator_id),
+            col(entry.year),
+            col(entry.period_end),
+            col(entry.is_demo),
+            col(entry.source),
+            col(entry.updated_at),
             *source_columns(),
         )
-        .join(DataSource, DataSource.id == entry.data_source_id, isouter=True)
+        .join(DataSource, col(DataSource.id) == entry.data_source_id, isouter=True)
         .where(
             published,
-            entry.geo_code == region_code,
-            entry.indicator_id.in_([int(i) for i in indicator_ids]),  # type: ignore[union-attr]
-            entry.value.is_not(None),  # type: ignore[union-attr]
+            col(entry.geo_code) == region_code,
+            col(entry.indicator_id).in_([int(i) for i in indicator_ids]),
+            col(entry.value).is_not(None),
         )
     )
     return with_row_provenance(overview.frame(session, statement))
