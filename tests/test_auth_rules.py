@@ -16,10 +16,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from gdc_tracker import auth, db
+from gdc_tracker import auth, db, sessions
 from gdc_tracker.auth import ANONYMOUS, CHANGE_OWN_PASSWORD, Identity
 from gdc_tracker.errors import NotAllowed, NotFound, SessionExpired, ValidationFailed
-from gdc_tracker.models import AuditRecord, Role, User
+from gdc_tracker.models import AuditRecord, Role, User, UserSession
 from tests.factories import PASSWORD, make_user
 
 MAY = {
@@ -160,17 +160,38 @@ def test_current_reads_the_account_as_it_is_now(store: Engine) -> None:
 
 
 def audit_of(store: Engine, action: str) -> list[tuple]:
+    """(actor, actor's id, before, after) of each audit record of `action`, each checked
+    to name the account it changed."""
     with store.connect() as connection:
-        return [
-            tuple(row)
-            for row in connection.execute(
-                sa.select(
-                    AuditRecord.actor, AuditRecord.user_id, AuditRecord.before, AuditRecord.after
-                )
-                .where(AuditRecord.action == action)
-                .order_by(AuditRecord.id)
+        rows = connection.execute(
+            sa.select(
+                AuditRecord.actor,
+                AuditRecord.user_id,
+                AuditRecord.before,
+                AuditRecord.after,
+                AuditRecord.entity,
+                AuditRecord.entity_id,
+                User.id,
             )
-        ]
+            .join(User, sa.cast(User.id, sa.String) == AuditRecord.entity_id, isouter=True)
+            .where(AuditRecord.action == action)
+            .order_by(AuditRecord.id)
+        ).all()
+    assert all(row.entity == "user" and row.id is not None for row in rows), rows
+    return [tuple(row)[:4] for row in rows]
+
+
+def sign_in(store: Engine, identity: Identity) -> int:
+    with db.session_scope(store) as session:
+        session_id, _token = sessions.start(session, identity)
+    return session_id
+
+
+def ended_reason(store: Engine, session_id: int) -> str | None:
+    with store.connect() as connection:
+        return connection.execute(
+            sa.select(UserSession.ended_reason).where(UserSession.id == session_id)
+        ).scalar_one()
 
 
 def test_a_new_account_is_stored_trimmed_and_audited_without_its_password(store: Engine) -> None:
@@ -312,3 +333,95 @@ def test_the_last_active_admin_cannot_be_deactivated(store: Engine) -> None:
     assert audit_of(store, "reactivate user") == [
         ("cli", None, {"is_active": False}, {"is_active": True})
     ]
+
+
+def test_only_an_admin_changes_roles_or_deactivates(store: Engine) -> None:
+    reviewer = make_user(store, "rui.reviewer", "reviewer")
+    make_user(store, "ana.lopez", "viewer")
+
+    with db.session_scope(store) as session, pytest.raises(NotAllowed) as refused:
+        auth.set_role(session, username="ana.lopez", role="admin", by=reviewer)
+    assert str(refused.value) == (
+        "Only signed-in users with the admin role (or above) may change roles."
+    )
+    with db.session_scope(store) as session, pytest.raises(NotAllowed) as refused:
+        auth.set_active(session, username="ana.lopez", active=False, by=reviewer)
+    assert str(refused.value) == (
+        "Only signed-in users with the admin role (or above) may deactivate or reactivate users."
+    )
+
+
+def test_a_changed_role_or_a_deactivation_signs_the_account_out_everywhere(
+    store: Engine,
+) -> None:
+    admin = make_user(store, "ama.admin", "admin")
+    ana = make_user(store, "ana.lopez", "viewer")
+    first, second = sign_in(store, ana), sign_in(store, ana)
+    admins_own = sign_in(store, admin)
+
+    with db.session_scope(store) as session:
+        auth.set_role(session, username="ana.lopez", role="viewer", by=admin)  # no change
+    assert ended_reason(store, first) is None
+    with db.session_scope(store) as session:
+        auth.set_role(session, username="ana.lopez", role="editor", by=admin)
+    assert [ended_reason(store, first), ended_reason(store, second)] == ["role changed"] * 2
+    assert ended_reason(store, admins_own) is None
+
+    third = sign_in(store, ana)
+    with db.session_scope(store) as session:
+        auth.set_active(session, username="ana.lopez", active=False, by=admin)
+    assert ended_reason(store, third) == "deactivated"
+    fourth = sign_in(store, ana)
+    with db.session_scope(store) as session:
+        auth.set_active(session, username="ana.lopez", active=True, by=admin)
+    assert ended_reason(store, fourth) is None  # reactivating ends nothing
+
+
+def test_only_active_admins_are_counted(store: Engine) -> None:
+    make_user(store, "ama.admin", "admin")
+    make_user(store, "rui.reviewer", "reviewer")
+    make_user(store, "ana.lopez", "viewer")
+
+    with db.session_scope(store) as session:
+        assert auth.count_admins(session) == 1
+
+
+def test_an_account_without_a_display_name_has_an_empty_one(store: Engine) -> None:
+    with db.session_scope(store) as session:
+        user = auth.create_user(session, username="ana.lopez", password=PASSWORD, role="viewer")
+        assert user.display_name == ""
+        assert auth.identity_of(user).label == "ana.lopez"
+
+
+def test_a_password_holding_the_user_name_is_refused(store: Engine) -> None:
+    with db.session_scope(store) as session, pytest.raises(ValidationFailed) as refused:
+        auth.create_user(
+            session, username="ana.lopez", password="ana.lopez likes tea", role="viewer"
+        )
+    assert refused.value.for_field("password") == ["must not contain the user name"]
+
+
+def test_the_password_behind_the_timing_hash_signs_nobody_in(store: Engine) -> None:
+    # An unknown name is checked against a hash of this phrase, so that both paths take
+    # one argon2 check; knowing the phrase must not open anything.
+    with db.session_scope(store) as session:
+        assert auth.authenticate(session, "nobody", "not a real password, only for timing") is None
+
+
+def test_a_role_is_read_afresh_even_where_the_account_was_read_before(store: Engine) -> None:
+    reviewer = make_user(store, "rui.reviewer", "reviewer")
+
+    with db.session_scope(store) as session:
+        assert session.get(User, reviewer.user_id).role == "reviewer"  # read, then kept
+        change_user(store, "rui.reviewer", role="viewer")  # another process demotes her
+        with pytest.raises(NotAllowed):
+            auth.authorize(session, reviewer, Role.REVIEWER, "publish values", now=NOW)
+
+
+def test_a_sign_in_valid_for_half_an_hour_may_write_now(store: Engine) -> None:
+    editor = make_user(store, "ada.editor", "editor").valid_for(30)
+
+    with db.session_scope(store) as session:  # no moment given: the clock's, in UTC
+        assert auth.authorize(session, editor, Role.EDITOR, "save values").username == (
+            "ada.editor"
+        )

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from gdc_tracker import db, importing
 from gdc_tracker.auth import Identity
+from tests.conftest import url_of
 from tests.factories import TODAY, make_user
 from tests.test_importer import csv_bytes
 
@@ -85,7 +86,8 @@ def editors(store: Engine) -> tuple[Identity, Identity]:
 
 
 @pytest.fixture
-def two_engines(database_url: str) -> Iterator[tuple[Engine, Engine, str]]:
+def two_engines(store: Engine) -> Iterator[tuple[Engine, Engine, str]]:
+    database_url = url_of(store)
     tag = uuid.uuid4().hex[:8]
     second_name = f"import_two_{tag}"
     first, second = (

@@ -26,7 +26,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SUITES = Path(__file__).with_name("suites.toml")
 MUTMUT = Path(sys.executable).with_name("mutmut")
 # "gdc_tracker.entries.x_validate__mutmut_12", "gdc_tracker.auth.xǁIdentityǁ__eq____mutmut_3"
-MUTANT_NAME = re.compile(r"\.x(?:ǁ(?P<cls>\w+)ǁ)?_(?P<function>\w+?)__mutmut_\d+$")
+MUTANT_NAME = re.compile(r"\.x(?:ǁ(?P<cls>\w+)ǁ|_)(?P<function>\w+?)__mutmut_\d+$")
 
 
 def load_suite(name: str) -> dict:
