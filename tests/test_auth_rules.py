@@ -412,10 +412,12 @@ def test_a_role_is_read_afresh_even_where_the_account_was_read_before(store: Eng
     reviewer = make_user(store, "rui.reviewer", "reviewer")
 
     with db.session_scope(store) as session:
-        assert session.get(User, reviewer.user_id).role == "reviewer"  # read, then kept
+        kept = session.get(User, reviewer.user_id)  # read earlier in this unit of work
+        assert kept is not None and kept.role == "reviewer"
         change_user(store, "rui.reviewer", role="viewer")  # another process demotes her
         with pytest.raises(NotAllowed):
             auth.authorize(session, reviewer, Role.REVIEWER, "publish values", now=NOW)
+        assert kept.role == "viewer"  # the kept copy was refreshed, not trusted
 
 
 def test_a_sign_in_valid_for_half_an_hour_may_write_now(store: Engine) -> None:
