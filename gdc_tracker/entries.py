@@ -144,10 +144,12 @@ def disaggregation_problem(indicator: Indicator, text: str) -> str | None:
         return _("'{dimension}' is not allowed for this indicator (allowed: {allowed})").format(
             dimension=dimension, allowed=", ".join(indicator.disaggregations) or _("none")
         )
-    if category not in DISAGGREGATION_DIMENSIONS.get(dimension, ()):
-        # Translators: {dimension} is a breakdown as typed (sex, area, age).
-        return _("'{category}' is not a {dimension} category").format(
-            category=category, dimension=dimension
+    categories = DISAGGREGATION_DIMENSIONS.get(dimension, ())
+    if category not in categories:
+        # Translators: {dimension} is a breakdown as typed (sex, area, age); {allowed} its
+        # categories as typed (female, male).
+        return _("'{category}' is not a category of {dimension} (allowed: {allowed})").format(
+            category=category, dimension=dimension, allowed=", ".join(categories) or _("none")
         )
     return None
 

@@ -46,7 +46,7 @@ def problems_of(engine: Engine, draft: entries.EntryDraft) -> dict[str, list[str
         ({"period": "last year"}, "period", "is not a period"),
         ({"geo_code": "XXX"}, "geography", "unknown geography 'XXX'"),
         ({"disaggregation": "income:high"}, "disaggregation", "'income' is not allowed"),
-        ({"disaggregation": "sex:other"}, "disaggregation", "'other' is not a sex category"),
+        ({"disaggregation": "sex:other"}, "disaggregation", "'other' is not a category of sex"),
         ({"evidence_url": "not a link"}, "evidence_url", "full web address"),
     ],
 )

@@ -108,10 +108,11 @@ def test_a_value_of_an_indicator_without_bounds_is_only_checked_for_being_a_numb
             "'age' is not allowed for this indicator (allowed: sex, area)",
         ),
         ([], "sex:female", "'sex' is not allowed for this indicator (allowed: none)"),
-        (["sex"], "sex:other", "'other' is not a sex category"),
-        (["sex"], "sex", "'' is not a sex category"),
+        (["sex"], "sex:other", "'other' is not a category of sex (allowed: female, male)"),
+        (["sex"], "sex", "'' is not a category of sex (allowed: female, male)"),
+        (["area"], "area:female", "'female' is not a category of area (allowed: urban, rural)"),
         # a breakdown an indicator lists but the product has no categories for
-        (["disability"], "disability:yes", "'yes' is not a disability category"),
+        (["disability"], "disability:yes", "'yes' is not a category of disability (allowed: none)"),
     ],
 )
 def test_a_breakdown_must_be_one_the_indicator_allows(
